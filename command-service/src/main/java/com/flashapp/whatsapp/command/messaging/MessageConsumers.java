@@ -1,0 +1,97 @@
+package com.flashapp.whatsapp.command.messaging;
+
+import com.flashapp.whatsapp.command.repository.InboxRepository;
+import com.flashapp.whatsapp.command.service.IncomingMessageHandler;
+import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.MessageCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
+import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Every queue command-service consumes. Each message is decoded with the contracts codec, checked against the
+ * inbox (so a redelivery is acknowledged without being handled twice), handled, and only then acknowledged.
+ * A malformed message is rejected straight to its dead-letter queue; a failure while handling is requeued
+ * and the quorum queue's delivery limit moves it to the dead-letter queue after the configured attempts.
+ */
+@ApplicationScoped
+public class MessageConsumers {
+
+    public static final String INBOUND = "whatsapp-inbound";
+    public static final String EXPECT = "conversation-expect";
+    public static final String FLASH_EVENTS = "flash-events";
+
+    private final InboxRepository inbox;
+    private final IncomingMessageHandler handler;
+    private final MeterRegistry registry;
+
+    public MessageConsumers(InboxRepository inbox, IncomingMessageHandler handler, MeterRegistry registry) {
+        this.inbox = inbox;
+        this.handler = handler;
+        this.registry = registry;
+    }
+
+    @Incoming(INBOUND)
+    public Uni<Void> onInbound(Message<byte[]> message) {
+        return consume(INBOUND, Exchanges.WHATSAPP_INBOUND, message);
+    }
+
+    @Incoming(EXPECT)
+    public Uni<Void> onExpectation(Message<byte[]> message) {
+        return consume(EXPECT, Exchanges.CONVERSATION_EXPECT, message);
+    }
+
+    @Incoming(FLASH_EVENTS)
+    public Uni<Void> onFlashEvent(Message<byte[]> message) {
+        return consume(FLASH_EVENTS, Exchanges.FLASH_EVENTS, message);
+    }
+
+    private Uni<Void> consume(String channel, String exchange, Message<byte[]> message) {
+        var routingKey = message.getMetadata(IncomingRabbitMQMetadata.class)
+                .map(IncomingRabbitMQMetadata::getRoutingKey).orElse("");
+        ContractMessage decoded;
+        try {
+            decoded = MessageCodec.decode(message.getPayload(), exchange, routingKey);
+        } catch (MessageCodec.MalformedMessageException e) {
+            Log.warnf("Dead-lettering malformed message on %s (%s): %s", channel, routingKey, e.getMessage());
+            count(channel, routingKey, "malformed");
+            return nack(message, e, false);
+        }
+        var messageId = decoded.envelope().messageId();
+        return inbox.handled(messageId, channel)
+                .flatMap(seen -> {
+                    if (seen) {
+                        count(channel, routingKey, "duplicate");
+                        return Uni.createFrom().voidItem();
+                    }
+                    return handler.handle(decoded)
+                            .flatMap(ignored -> inbox.record(messageId, channel))
+                            .invoke(() -> count(channel, routingKey, "handled"));
+                })
+                .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
+                .onFailure().recoverWithUni(e -> {
+                    Log.warnf("Handling %s on %s failed, requeueing: %s", routingKey, channel, e.toString());
+                    count(channel, routingKey, "failed");
+                    return nack(message, e, true);
+                });
+    }
+
+    private Uni<Void> nack(Message<byte[]> message, Throwable cause, boolean requeue) {
+        CompletionStage<Void> nacked = message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(requeue)));
+        return Uni.createFrom().completionStage(nacked);
+    }
+
+    private void count(String channel, String routingKey, String outcome) {
+        registry.counter("messages.consumed", "channel", channel, "type", routingKey, "outcome", outcome)
+                .increment();
+    }
+}

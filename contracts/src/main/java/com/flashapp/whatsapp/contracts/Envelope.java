@@ -1,0 +1,34 @@
+package com.flashapp.whatsapp.contracts;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What every message on the broker carries, whatever its payload.
+ *
+ * @param messageId     unique per message: the consumer's idempotency key
+ * @param correlationId the inbound Twilio {@code MessageSid} (or other origin id) that started the flow
+ * @param occurredAt    when the producer created the message
+ * @param userRef       keyed hash of the WhatsApp number; the key for stores, logs and metrics (may be null
+ *                      for events that do not concern one known user yet, e.g. a Flash webhook)
+ * @param type          the routing key the message is published with, e.g. {@code balance.get}
+ */
+public record Envelope(UUID messageId, String correlationId, Instant occurredAt, String userRef, String type) {
+
+    public Envelope {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(type, "type");
+    }
+
+    /** A new envelope with a fresh message id, stamped now. */
+    public static Envelope create(String type, String correlationId, String userRef) {
+        return new Envelope(UUID.randomUUID(), correlationId, Instant.now(), userRef, type);
+    }
+
+    /** A new message in the same flow (same correlation id and user) with another type. */
+    public Envelope follow(String nextType) {
+        return create(nextType, correlationId, userRef);
+    }
+}

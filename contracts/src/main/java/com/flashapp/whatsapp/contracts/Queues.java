@@ -1,0 +1,30 @@
+package com.flashapp.whatsapp.contracts;
+
+/**
+ * Durable queue names, one per consuming service and exchange. Each queue has a dead-letter queue named
+ * {@code <queue>.dlq}, bound to {@link Exchanges#DEAD_LETTERS} with the queue's name as routing key.
+ */
+public final class Queues {
+
+    public static final String COMMAND_INBOUND = "command.whatsapp-inbound";
+    public static final String COMMAND_EXPECT = "command.conversation-expect";
+    public static final String COMMAND_FLASH_EVENTS = "command.flash-events";
+
+    public static final String BALANCE_WALLET_REQUESTS = "balance.wallet-requests";
+    public static final String BALANCE_FLASH_EVENTS = "balance.flash-events";
+
+    public static final String AI_SUPPORT_REQUESTS = "ai-support.support-requests";
+
+    public static final String NOTIFICATION_OUTBOUND = "notification.whatsapp-outbound";
+    public static final String NOTIFICATION_DELIVERY = "notification.whatsapp-delivery";
+    public static final String NOTIFICATION_FLASH_EVENTS = "notification.flash-events";
+    public static final String NOTIFICATION_REQUESTS = "notification.notification-requests";
+
+    /** The dead-letter queue of {@code queue}. */
+    public static String dlq(String queue) {
+        return queue + ".dlq";
+    }
+
+    private Queues() {
+    }
+}

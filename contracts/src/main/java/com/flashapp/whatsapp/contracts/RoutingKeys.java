@@ -1,0 +1,108 @@
+package com.flashapp.whatsapp.contracts;
+
+/** Routing keys, grouped by exchange. A message's {@link Envelope#type()} is its routing key. */
+public final class RoutingKeys {
+
+    /** On {@link Exchanges#WHATSAPP_INBOUND}. */
+    public static final class Inbound {
+        public static final String TEXT = "message.text";
+        public static final String MEDIA = "message.media";
+        public static final String BUTTON = "message.button";
+        public static final String LOCATION = "message.location";
+        public static final String ALL = "message.*";
+
+        private Inbound() {
+        }
+    }
+
+    /** On {@link Exchanges#WALLET_REQUESTS}. */
+    public static final class Wallet {
+        public static final String ACCOUNT_LINK = "account.link";
+        public static final String ACCOUNT_VERIFY = "account.verify";
+        public static final String ACCOUNT_UNLINK = "account.unlink";
+        public static final String BALANCE_GET = "balance.get";
+        public static final String PRICE_GET = "price.get";
+        public static final String HISTORY_GET = "history.get";
+        public static final String INVOICE_CREATE = "invoice.create";
+        public static final String PAYMENT_REQUEST = "payment.request";
+        public static final String PAYMENT_SEND = "payment.send";
+        public static final String CONFIRMATION_ANSWER = "confirmation.answer";
+
+        private Wallet() {
+        }
+    }
+
+    /** On {@link Exchanges#SUPPORT_REQUESTS}. */
+    public static final class Support {
+        public static final String QUESTION = "question";
+        public static final String FEEDBACK = "feedback";
+        /** The user's answer to an expectation ai-support published (e.g. a numbered choice). */
+        public static final String CONFIRMATION_ANSWER = "confirmation.answer";
+
+        private Support() {
+        }
+    }
+
+    /** On {@link Exchanges#NOTIFICATION_REQUESTS}. */
+    public static final class Notification {
+        public static final String PREFERENCES_UPDATE = "preferences.update";
+        public static final String PREFERENCES_GET = "preferences.get";
+
+        private Notification() {
+        }
+    }
+
+    /** On {@link Exchanges#WHATSAPP_OUTBOUND}. */
+    public static final class Outbound {
+        public static final String REPLY = "reply";
+        public static final String NOTIFICATION = "notification";
+        public static final String TEMPLATE = "template";
+
+        private Outbound() {
+        }
+    }
+
+    /** On {@link Exchanges#WHATSAPP_DELIVERY}: {@code status.<Twilio MessageStatus>}. */
+    public static final class Delivery {
+        public static final String SENT = "status.sent";
+        public static final String DELIVERED = "status.delivered";
+        public static final String READ = "status.read";
+        public static final String FAILED = "status.failed";
+        public static final String UNDELIVERED = "status.undelivered";
+        public static final String ALL = "status.*";
+
+        /** The routing key for a Twilio {@code MessageStatus} value. */
+        public static String forStatus(String messageStatus) {
+            return "status." + messageStatus;
+        }
+
+        private Delivery() {
+        }
+    }
+
+    /** On {@link Exchanges#FLASH_EVENTS}. */
+    public static final class FlashEvents {
+        public static final String PAYMENT_RECEIVED = "payment.received";
+        public static final String PAYMENT_SENT = "payment.sent";
+        public static final String ACCOUNT_LINKED = "account.linked";
+        public static final String ACCOUNT_UNLINKED = "account.unlinked";
+        public static final String ALL_PAYMENTS = "payment.*";
+        public static final String ALL_ACCOUNTS = "account.*";
+
+        private FlashEvents() {
+        }
+    }
+
+    /** On {@link Exchanges#CONVERSATION_EXPECT}. */
+    public static final class Expect {
+        public static final String CODE = "code";
+        public static final String CONFIRMATION = "confirmation";
+        public static final String CHOICE = "choice";
+
+        private Expect() {
+        }
+    }
+
+    private RoutingKeys() {
+    }
+}

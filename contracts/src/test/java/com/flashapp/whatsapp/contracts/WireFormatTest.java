@@ -1,0 +1,67 @@
+package com.flashapp.whatsapp.contracts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Pins the JSON of every message type to a golden file in {@code src/test/resources/golden}. A change that
+ * alters the wire format fails here; regenerate deliberately with {@code -Dgolden.update=true}.
+ */
+class WireFormatTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final ObjectMapper TREE = new ObjectMapper();
+
+    @Test
+    void everyRegisteredTypeHasASample() {
+        assertEquals(MessageTypes.all().keySet(), Samples.all().keySet());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachMessageMatchesItsGoldenFile() {
+        return Samples.all().entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+            var file = GOLDEN.resolve(e.getKey().replace(' ', '_') + ".json");
+            var json = MessageCodec.encode(e.getValue());
+            if (Boolean.getBoolean("golden.update")) {
+                Files.writeString(file, TREE.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(TREE.readTree(json)) + "\n");
+            }
+            var golden = Files.readAllBytes(file);
+            assertEquals(TREE.readTree(golden), TREE.readTree(json), "serialised form of " + e.getKey());
+            var parts = e.getKey().split(" ");
+            var decoded = MessageCodec.decode(golden, parts[0], parts[1]);
+            assertEquals(e.getValue(), decoded, "decoded golden file of " + e.getKey());
+            assertEquals(parts[1], decoded.routingKey());
+        }));
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoProducersCanEvolveFirst() throws IOException {
+        var golden = Files.readString(GOLDEN.resolve("wallet.requests_balance.get.json"), StandardCharsets.UTF_8);
+        var extended = golden.replaceFirst("\\{", "{\"addedLater\": 42,");
+        var decoded = MessageCodec.decode(extended.getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS,
+                RoutingKeys.Wallet.BALANCE_GET);
+        assertEquals(Samples.all().get("wallet.requests balance.get"), decoded);
+    }
+
+    @Test
+    void malformedBytesAreRejectedAsMalformed() {
+        assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
+                "not json".getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, "balance.get"));
+        assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
+                "{\"whatsapp\":\"x\"}".getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, "balance.get"));
+        assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
+                "{}".getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, "no.such.key"));
+    }
+}

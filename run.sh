@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs the whole suite locally: infrastructure, build, the five services and the sandbox, each on its port.
+#   ./run.sh          start everything (returns once every app answers /q/health/ready)
+#   ./run.sh stop     stop what ./run.sh started
+#   ./run.sh status   show each app's readiness
+# Logs go to .run/logs/<app>.log. The sandbox is the default outside world (Flash, Twilio, Maple stand-ins).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APPS=(sandbox:8089 gateway-service:8080 command-service:8081 balance-service:8082 notification-service:8083 ai-support-service:8084)
+RUN_DIR=.run
+JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
+READY_TIMEOUT=${READY_TIMEOUT:-180}
+
+ready() { curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
+
+stop() {
+    local entry app pid
+    for entry in "${APPS[@]}"; do
+        app=${entry%%:*}
+        if [ -f "$RUN_DIR/$app.pid" ]; then
+            pid=$(cat "$RUN_DIR/$app.pid")
+            if kill -0 "$pid" 2>/dev/null; then
+                echo "stopping $app ($pid)"
+                kill "$pid"
+                for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+                kill -9 "$pid" 2>/dev/null || true
+            fi
+            rm -f "$RUN_DIR/$app.pid"
+        fi
+    done
+}
+
+status() {
+    local entry app port
+    for entry in "${APPS[@]}"; do
+        app=${entry%%:*}; port=${entry##*:}
+        if ready "$port"; then echo "$app  :$port  UP"; else echo "$app  :$port  DOWN"; fi
+    done
+}
+
+start() {
+    deploy/local/infra.sh
+    echo "building (./mvnw -B -q package -DskipTests)"
+    ./mvnw -B -q package -DskipTests
+    mkdir -p "$RUN_DIR/logs"
+    local entry app port
+    for entry in "${APPS[@]}"; do
+        app=${entry%%:*}; port=${entry##*:}
+        if [ -f "$RUN_DIR/$app.pid" ] && kill -0 "$(cat "$RUN_DIR/$app.pid")" 2>/dev/null; then
+            echo "$app already running"
+            continue
+        fi
+        # shellcheck disable=SC2086
+        nohup java $JAVA_OPTS -jar "$app/target/quarkus-app/quarkus-run.jar" >"$RUN_DIR/logs/$app.log" 2>&1 &
+        echo $! >"$RUN_DIR/$app.pid"
+        echo "started $app on :$port (pid $!)"
+    done
+    local deadline=$((SECONDS + READY_TIMEOUT)) pending
+    while :; do
+        pending=()
+        for entry in "${APPS[@]}"; do
+            ready "${entry##*:}" || pending+=("${entry%%:*}")
+        done
+        [ ${#pending[@]} -eq 0 ] && break
+        if [ $SECONDS -ge $deadline ]; then
+            echo "not ready after ${READY_TIMEOUT}s: ${pending[*]} (see $RUN_DIR/logs/)" >&2
+            exit 1
+        fi
+        sleep 2
+    done
+    echo
+    echo "All six apps are ready. Chat page: http://localhost:8089/  Logs: $RUN_DIR/logs/  Stop: ./run.sh stop"
+}
+
+case "${1:-start}" in
+    start) start ;;
+    stop) stop ;;
+    status) status ;;
+    *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+esac
