@@ -1,0 +1,6 @@
+-- Same user and databases as deploy/local/infra.sh creates on a Debian machine.
+create role flash login password 'flash';
+create database command owner flash;
+create database balance owner flash;
+create database notification owner flash;
+create database ai_support owner flash;
