@@ -1,0 +1,211 @@
+package com.flashapp.whatsapp.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Validates deploy/kubernetes offline: in sync with its sources, every document well-formed, and every service
+ * with the objects, probes, resources, labels and scaling an operator relies on. Queue names in the KEDA triggers
+ * are checked against the queues each service declares in its application.properties.
+ */
+class KubernetesManifestsTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path MANIFESTS = ROOT.resolve("deploy/kubernetes");
+    private static final List<String> CONSUMERS =
+            List.of("command-service", "balance-service", "notification-service", "ai-support-service");
+
+    @Test
+    void checkedInManifestsMatchTheirSources() throws Exception {
+        var regenerated = Files.createTempDirectory("k8s");
+        var process = new ProcessBuilder("bash", "deploy/generate-kubernetes.sh", regenerated.toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+        assertEquals(files(regenerated), files(MANIFESTS), "same files; run deploy/generate-kubernetes.sh");
+        for (var file : files(MANIFESTS)) {
+            assertEquals(Files.readString(regenerated.resolve(file)), Files.readString(MANIFESTS.resolve(file)),
+                    file + " is stale; run deploy/generate-kubernetes.sh");
+        }
+    }
+
+    @Test
+    void everyDocumentHasApiVersionKindAndNameAndNoSecretIsCommitted() throws IOException {
+        for (var file : files(MANIFESTS)) {
+            if (file.endsWith("redis-values.yml")) {
+                continue; // Helm values, not a manifest
+            }
+            for (var doc : documents(MANIFESTS.resolve(file))) {
+                assertNotNull(doc.get("apiVersion"), file);
+                assertNotNull(doc.get("kind"), file);
+                assertNotNull(path(doc, "metadata", "name"), file);
+                assertFalse("Secret".equals(doc.get("kind")), file + " must reference secrets, not define them");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-service", "command-service", "balance-service", "notification-service",
+            "ai-support-service"})
+    void eachServiceHasDeploymentServiceConfigMapPdbProbesResourcesAndScrapeAnnotations(String service)
+            throws IOException {
+        var docs = documents(MANIFESTS.resolve(service + ".yml"));
+        var kinds = docs.stream().map(d -> (String) d.get("kind")).collect(Collectors.toSet());
+        assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "ConfigMap", "PodDisruptionBudget")), service);
+
+        var deployment = only(docs, "Deployment");
+        var port = Integer.parseInt(properties(service).getProperty("quarkus.http.port"));
+        @SuppressWarnings("unchecked")
+        var containers = (List<Map<String, Object>>) path(deployment, "spec", "template", "spec", "containers");
+        var app = containers.stream().filter(c -> service.equals(c.get("name"))).findFirst().orElseThrow();
+        assertEquals(port, path(app, "ports", 0, "containerPort"), "container port = the service's HTTP port");
+        assertEquals("/q/health/live", path(app, "livenessProbe", "httpGet", "path"));
+        assertEquals("/q/health/ready", path(app, "readinessProbe", "httpGet", "path"));
+        assertNotNull(path(app, "resources", "requests", "cpu"), "cpu request");
+        assertNotNull(path(app, "resources", "requests", "memory"), "memory request");
+        assertNotNull(path(app, "resources", "limits", "memory"), "memory limit");
+        assertEquals(service + "-secrets", path(app, "envFrom", 1, "secretRef", "name"));
+        assertEquals("true", path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/scrape"));
+        assertEquals(String.valueOf(port),
+                path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        assertEquals(service, path(deployment, "spec", "template", "metadata", "labels", "app.kubernetes.io/name"));
+        assertEquals(true, path(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
+        for (var doc : docs) {
+            assertEquals("flash-whatsapp", path(doc, "metadata", "labels", "app.kubernetes.io/part-of"),
+                    service + " " + doc.get("kind"));
+        }
+    }
+
+    @Test
+    void theGatewayScalesOnCpu() throws IOException {
+        var hpa = only(documents(MANIFESTS.resolve("gateway-service.yml")), "HorizontalPodAutoscaler");
+        assertEquals("cpu", path(hpa, "spec", "metrics", 0, "resource", "name"));
+    }
+
+    @Test
+    void everyQueueConsumerScalesOnExactlyTheQueuesItDeclares() throws IOException {
+        for (var service : CONSUMERS) {
+            var scaled = only(documents(MANIFESTS.resolve(service + ".yml")), "ScaledObject");
+            @SuppressWarnings("unchecked")
+            var triggers = (List<Map<String, Object>>) path(scaled, "spec", "triggers");
+            var queues = triggers.stream().map(t -> (String) path(t, "metadata", "queueName"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            var declared = properties(service).stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("mp.messaging.incoming.") && k.endsWith(".queue.name"))
+                    .map(k -> properties(service).getProperty(k))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertFalse(declared.isEmpty(), service);
+            assertEquals(declared, queues, service + ": KEDA triggers vs declared queues");
+        }
+        var alternatives = documents(MANIFESTS.resolve("alternatives/hpa-cpu.yml"));
+        assertEquals(new TreeSet<>(CONSUMERS), alternatives.stream()
+                .map(d -> (String) path(d, "spec", "scaleTargetRef", "name"))
+                .collect(Collectors.toCollection(TreeSet::new)), "an HPA-on-CPU alternative per consumer");
+    }
+
+    @Test
+    void onlyTheGatewayTakesTrafficFromTheIngress() throws IOException {
+        var policies = documents(MANIFESTS.resolve("10-network-policies.yml"));
+        var fromIngress = policies.stream()
+                .filter(p -> String.valueOf(path(p, "spec", "ingress")).contains("ingress-nginx"))
+                .toList();
+        assertEquals(1, fromIngress.size());
+        assertEquals("gateway-service",
+                path(fromIngress.get(0), "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"));
+        var denyAll = policies.stream().filter(p -> "default-deny".equals(path(p, "metadata", "name"))).findFirst();
+        assertTrue(denyAll.isPresent(), "a default-deny policy");
+        var ingress = only(documents(MANIFESTS.resolve("20-ingress.yml")), "Ingress");
+        assertTrue(String.valueOf(ingress.get("spec")).contains("gateway-service"));
+        assertFalse(String.valueOf(ingress.get("spec")).matches(".*(command|balance|notification|ai-support)-service.*"));
+    }
+
+    @Test
+    void mapleProxyIsASidecarOnTheLoopback() throws IOException {
+        var deployment = only(documents(MANIFESTS.resolve("ai-support-service.yml")), "Deployment");
+        @SuppressWarnings("unchecked")
+        var containers = (List<Map<String, Object>>) path(deployment, "spec", "template", "spec", "containers");
+        var proxy = containers.stream().filter(c -> "maple-proxy".equals(c.get("name"))).findFirst().orElseThrow();
+        assertTrue(String.valueOf(proxy.get("env")).contains("value=127.0.0.1"), "MAPLE_HOST on loopback");
+        assertEquals(null, proxy.get("ports"), "no port exposed outside the pod");
+        var config = only(documents(MANIFESTS.resolve("ai-support-service.yml")), "ConfigMap");
+        assertTrue(String.valueOf(path(config, "data", "MAPLE_BASE_URL")).startsWith("http://127.0.0.1:"));
+    }
+
+    @Test
+    void backingServicesComeFromOperatorsNotHomeMadeStatefulSets() throws IOException {
+        var kinds = new TreeSet<String>();
+        for (var file : files(MANIFESTS)) {
+            if (!file.endsWith("redis-values.yml")) {
+                documents(MANIFESTS.resolve(file)).forEach(d -> kinds.add((String) d.get("kind")));
+            }
+        }
+        assertTrue(kinds.containsAll(Set.of("RabbitmqCluster", "Cluster")), kinds.toString());
+        assertFalse(kinds.contains("StatefulSet"), kinds.toString());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> documents(Path file) throws IOException {
+        var docs = new ArrayList<Map<String, Object>>();
+        for (var doc : new Yaml().loadAll(Files.readString(file))) {
+            if (doc != null) {
+                docs.add((Map<String, Object>) doc);
+            }
+        }
+        return docs;
+    }
+
+    private static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {
+        var matches = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        assertEquals(1, matches.size(), "exactly one " + kind);
+        return matches.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object path(Object node, Object... keys) {
+        var current = node;
+        for (var key : keys) {
+            if (current == null) {
+                return null;
+            }
+            current = key instanceof Integer i ? ((List<Object>) current).get(i) : ((Map<String, Object>) current).get(key);
+        }
+        return current;
+    }
+
+    private static Properties properties(String service) {
+        var props = new Properties();
+        try (var in = Files.newInputStream(ROOT.resolve(service + "/src/main/resources/application.properties"))) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return props;
+    }
+}
