@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the suite against real RabbitMQ, Redis and PostgreSQL on localhost
-# (started or installed first by deploy/local/infra.sh). Extra arguments go to Maven.
+# (started or installed first by deploy/local/infra.sh), plus Debian's Chromium for the chat page's browser test.
+# Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")"
 deploy/local/infra.sh
+deploy/local/browser.sh
 ./mvnw -B verify "$@"
