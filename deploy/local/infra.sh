@@ -62,8 +62,11 @@ fi
 psql_admin() {
     if psql -h 127.0.0.1 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
         psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
+    elif [ "$(id -u)" -eq 0 ]; then
+        # a fresh Debian cluster only trusts the postgres OS user (peer authentication)
+        runuser -u postgres -- psql -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
     else
-        $SUDO -u postgres psql -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
+        sudo -u postgres psql -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
     fi
 }
 
