@@ -1,16 +1,36 @@
 package com.flashapp.whatsapp.aisupport.service;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.support.SupportFeedback;
+import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Handles each message ai-support-service consumes, once; answering plugs in here. */
+/** Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?". */
 @ApplicationScoped
 public class IncomingMessageHandler {
 
+    private final AnswerService answers;
+    private final FeedbackService feedback;
+
+    public IncomingMessageHandler(AnswerService answers, FeedbackService feedback) {
+        this.answers = answers;
+        this.feedback = feedback;
+    }
+
     public Uni<Void> handle(ContractMessage message) {
-        Log.debugf("Handled %s for %s", message.routingKey(), message.envelope().userRef());
+        if (message instanceof SupportQuestion question) {
+            return answers.answer(question);
+        }
+        if (message instanceof SupportFeedback support) {
+            return feedback.onFeedback(support);
+        }
+        if (message instanceof ConfirmationAnswer answer) {
+            return feedback.onAnswer(answer);
+        }
+        Log.warnf("Ignoring %s: not a support message", message.routingKey());
         return Uni.createFrom().voidItem();
     }
 }

@@ -1,0 +1,77 @@
+package com.flashapp.whatsapp.aisupport.client;
+
+import com.flashapp.whatsapp.aisupport.config.SupportConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Chat completions through Maple AI (maple-proxy). The call is bounded by a timeout, guarded by a circuit breaker
+ * and a bulkhead (the global limit of concurrent provider calls); every failure surfaces to the caller, which
+ * answers from the FAQ instead. Values of all three are config ({@code MapleClient/complete/...}).
+ */
+@ApplicationScoped
+public class MapleClient {
+
+    public static final String BREAKER = "maple";
+
+    private final MapleApi api;
+    private final SupportConfig config;
+
+    public MapleClient(@RestClient MapleApi api, SupportConfig config) {
+        this.api = api;
+        this.config = config;
+    }
+
+    @Timeout(4000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 20000, successThreshold = 1)
+    @CircuitBreakerName(BREAKER)
+    @Bulkhead(value = 8, waitingTaskQueue = 16)
+    public Uni<ChatCompletion.Result> complete(List<ChatCompletion.Message> messages) {
+        var maple = config.maple();
+        var request = new ChatCompletion.Request(maple.model(), messages, maple.temperature(), maple.maxTokens(), false);
+        return api.complete("Bearer " + maple.apiKey(), request).map(MapleClient::toResult);
+    }
+
+    /**
+     * Checks once at startup that the configured model is in Maple's catalogue (ids change; see MAPLE_AI.md). Only
+     * warns: the provider may be down at startup, and the FAQ fallback answers meanwhile.
+     */
+    void checkModel(@Observes StartupEvent event) {
+        var model = config.maple().model();
+        api.models("Bearer " + config.maple().apiKey())
+                .ifNoItem().after(Duration.ofSeconds(5)).fail()
+                .subscribe().with(
+                        models -> {
+                            var ids = models == null || models.data() == null ? List.<String>of()
+                                    : models.data().stream().map(ChatCompletion.Model::id).toList();
+                            if (!ids.contains(model)) {
+                                Log.warnf("Maple model %s is not in the provider's catalogue %s", model, ids);
+                            }
+                        },
+                        failure -> Log.warnf("Could not list Maple models (%s); answers fall back to the FAQ "
+                                + "while the provider is unreachable", failure.getClass().getSimpleName()));
+    }
+
+    static ChatCompletion.Result toResult(ChatCompletion.Response response) {
+        if (response == null || response.choices() == null || response.choices().isEmpty()
+                || response.choices().get(0).message() == null
+                || response.choices().get(0).message().content() == null
+                || response.choices().get(0).message().content().isBlank()) {
+            throw new IllegalStateException("empty completion");
+        }
+        var usage = response.usage();
+        return new ChatCompletion.Result(response.choices().get(0).message().content().strip(),
+                usage == null ? 0 : usage.promptTokens(), usage == null ? 0 : usage.completionTokens());
+    }
+}

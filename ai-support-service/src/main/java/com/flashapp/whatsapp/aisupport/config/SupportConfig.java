@@ -1,0 +1,117 @@
+package com.flashapp.whatsapp.aisupport.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Everything tunable about answering: provider, retrieval, memory, throttling, FAQ source, admin access. */
+@ConfigMapping(prefix = "app.support")
+public interface SupportConfig {
+
+    Maple maple();
+
+    Retrieval retrieval();
+
+    Answer answer();
+
+    Memory memory();
+
+    Throttle throttle();
+
+    Faq faq();
+
+    Feedback feedback();
+
+    /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
+    @WithDefault("dev-admin-token")
+    String adminToken();
+
+    /** Maple AI (maple-proxy, OpenAI-compatible). The base URL is {@code quarkus.rest-client.maple.url}. */
+    interface Maple {
+        /** Sent as {@code Authorization: Bearer}; maple-proxy forwards it to the enclave. */
+        @WithDefault("sandbox-maple-key")
+        String apiKey();
+
+        @WithDefault("llama-3.3-70b")
+        String model();
+
+        @WithDefault("0.2")
+        double temperature();
+
+        /** Completion budget; WhatsApp answers are short. */
+        @WithDefault("300")
+        int maxTokens();
+    }
+
+    interface Retrieval {
+        /** FAQ passages put into the prompt. */
+        @WithDefault("3")
+        int topK();
+
+        /** Minimum cosine score for the fallback to answer straight from the FAQ. */
+        @WithDefault("0.55")
+        double fallbackThreshold();
+
+        /** Below this best score a question counts as "unanswered" in the report. */
+        @WithDefault("0.45")
+        double unansweredThreshold();
+
+        /** Minimum score for a passage to be given to the model at all. */
+        @WithDefault("0.30")
+        double passageThreshold();
+    }
+
+    interface Answer {
+        /** Longest answer sent on WhatsApp (characters); longer model output is cut at a sentence. */
+        @WithDefault("700")
+        int maxChars();
+
+        /** How users reach a human. */
+        @WithDefault("email support@flashapp.me or use Help > Contact support in the Flash app")
+        String supportContact();
+    }
+
+    interface Memory {
+        /** Idle time after which a conversation is forgotten. */
+        @WithDefault("30M")
+        Duration idleTtl();
+
+        /** Token budget of the memory sent to the provider (oldest turns dropped first). */
+        @WithDefault("600")
+        int tokenBudget();
+
+        /** Id of the active AES-GCM key, stored with each value so keys can rotate. */
+        @WithDefault("dev-1")
+        String keyId();
+
+        /** Base64 AES key (16/24/32 bytes). The default is a documented dev key: set MEMORY_KEY in prod. */
+        @WithDefault("ZGV2LW9ubHktbWVtb3J5LWtleS0zMi1ieXRlcy0hISE=")
+        String key();
+    }
+
+    interface Throttle {
+        /** Questions a user may ask per window. */
+        @WithDefault("10")
+        int maxQuestions();
+
+        @WithDefault("10M")
+        Duration window();
+    }
+
+    interface Faq {
+        /** classpath:…, file:… or http(s)://… of the FAQ JSON. */
+        @WithDefault("classpath:faq/faq-v1.json")
+        String source();
+
+        /** How often the scheduled job reloads the source (first run one period after start). */
+        @WithDefault("1h")
+        String reloadEvery();
+    }
+
+    interface Feedback {
+        /** How long the "helpful?" question waits for a 👍/👎. */
+        @WithDefault("30M")
+        Duration expectationTtl();
+    }
+}

@@ -1,0 +1,185 @@
+package com.flashapp.whatsapp.aisupport.service;
+
+import com.flashapp.whatsapp.aisupport.client.MapleClient;
+import com.flashapp.whatsapp.aisupport.config.SupportConfig;
+import com.flashapp.whatsapp.aisupport.knowledge.FaqMatch;
+import com.flashapp.whatsapp.aisupport.knowledge.KnowledgeBase;
+import com.flashapp.whatsapp.aisupport.memory.ConversationMemory;
+import com.flashapp.whatsapp.aisupport.memory.Turn;
+import com.flashapp.whatsapp.aisupport.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.aisupport.repository.Interaction;
+import com.flashapp.whatsapp.aisupport.repository.InteractionRepository;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.QuickReply;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Answers a support question: throttle, redact, retrieve FAQ passages, ask Maple with the memory, fall back to the
+ * FAQ when the provider fails, reply with suggestions, ask "helpful?", remember, and log the interaction.
+ */
+@ApplicationScoped
+public class AnswerService {
+
+    /** The feedback choice: what command-service accepts as the user's next reply. */
+    public static final List<String> FEEDBACK_OPTIONS = List.of("👍", "👎", "yes", "no");
+    public static final String FEEDBACK_CONTEXT = "feedback:";
+    static final String HELPFUL_PROMPT = "\n\nWas this helpful? Reply 👍 or 👎";
+    static final String AUTOMATIC_MARK = "🤖 Automatic answer (our AI assistant is busy right now):\n\n";
+
+    /** What was answered and how. */
+    record Answer(Interaction.Source source, String text, int promptTokens, int completionTokens) {
+    }
+
+    private final SupportConfig config;
+    private final Throttle throttle;
+    private final Redactor redactor;
+    private final KnowledgeBase knowledgeBase;
+    private final ConversationMemory memory;
+    private final PromptBuilder prompts;
+    private final MapleClient maple;
+    private final BrokerPublisher publisher;
+    private final InteractionRepository interactions;
+    private final MeterRegistry registry;
+
+    public AnswerService(SupportConfig config, Throttle throttle, Redactor redactor, KnowledgeBase knowledgeBase,
+                         ConversationMemory memory, PromptBuilder prompts, MapleClient maple,
+                         BrokerPublisher publisher, InteractionRepository interactions, MeterRegistry registry) {
+        this.config = config;
+        this.throttle = throttle;
+        this.redactor = redactor;
+        this.knowledgeBase = knowledgeBase;
+        this.memory = memory;
+        this.prompts = prompts;
+        this.maple = maple;
+        this.publisher = publisher;
+        this.interactions = interactions;
+        this.registry = registry;
+    }
+
+    public Uni<Void> answer(SupportQuestion question) {
+        var started = System.nanoTime();
+        var userRef = question.envelope().userRef();
+        // derived from the message id: a redelivered question gets the same answer id (the log stays unique)
+        var answerId = UUID.nameUUIDFromBytes(question.envelope().messageId().toString()
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        return throttle.tryAcquire(userRef).flatMap(allowed -> allowed
+                ? answerAllowed(question, answerId, started)
+                : throttled(question, answerId, started));
+    }
+
+    private Uni<Void> answerAllowed(SupportQuestion question, String answerId, long started) {
+        var userRef = question.envelope().userRef();
+        var redacted = redactor.redact(question.text());
+        var retrieval = config.retrieval();
+        return knowledgeBase.search(redacted, retrieval.topK()).flatMap(matches -> {
+            var passages = matches.stream().filter(m -> m.score() >= retrieval.passageThreshold()).toList();
+            return memory.load(userRef).flatMap(turns -> maple.complete(prompts.build(passages, turns, redacted))
+                            .map(r -> new Answer(Interaction.Source.AI, fit(r.text()), r.promptTokens(),
+                                    r.completionTokens()))
+                            .onFailure().recoverWithItem(e -> fallback(e, matches)))
+                    .flatMap(answer -> deliver(question, answerId, redacted, matches, passages, answer, started));
+        });
+    }
+
+    private Answer fallback(Throwable failure, List<FaqMatch> matches) {
+        Log.warnf("Maple unavailable (%s); answering from the FAQ", failure.getClass().getSimpleName());
+        if (!matches.isEmpty() && matches.get(0).score() >= config.retrieval().fallbackThreshold()) {
+            return new Answer(Interaction.Source.KB_FALLBACK, AUTOMATIC_MARK + matches.get(0).entry().answer(), 0, 0);
+        }
+        return new Answer(Interaction.Source.UNAVAILABLE, "Sorry, I can't answer that right now. Please try again in a "
+                + "few minutes, or reach Flash support: " + config.answer().supportContact()
+                + ". Type *help* to see what I can do.", 0, 0);
+    }
+
+    private Uni<Void> deliver(SupportQuestion question, String answerId, String redacted, List<FaqMatch> matches,
+                              List<FaqMatch> passages, Answer answer, long started) {
+        var userRef = question.envelope().userRef();
+        var askFeedback = answer.source() != Interaction.Source.UNAVAILABLE;
+        var body = answer.text() + (askFeedback ? HELPFUL_PROMPT : "");
+        var reply = reply(question, body, suggestions(passages));
+        var remember = memory.append(userRef, List.of(new Turn("user", redacted),
+                new Turn("assistant", redactor.redact(answer.text()))));
+        var latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        var interaction = new Interaction(answerId, userRef, Instant.now(), answer.source(), latency,
+                answer.promptTokens(), answer.completionTokens(),
+                matches.isEmpty() ? null : matches.get(0).score(),
+                passages.stream().map(m -> m.entry().id()).toList(),
+                matches.stream().map(FaqMatch::score).toList(), redacted);
+        Uni<Void> expect = askFeedback ? publisher.publish(Exchanges.CONVERSATION_EXPECT,
+                new ConversationExpectation(question.envelope().follow(RoutingKeys.Expect.CHOICE), answerId,
+                        Exchanges.SUPPORT_REQUESTS, FEEDBACK_CONTEXT + answerId, FEEDBACK_OPTIONS,
+                        Instant.now().plus(config.feedback().expectationTtl())))
+                : Uni.createFrom().voidItem();
+        return remember
+                .flatMap(ignored -> interactions.record(interaction))
+                .flatMap(ignored -> publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply))
+                .flatMap(ignored -> expect)
+                .invoke(() -> {
+                    registry.timer("support.answers", "source", answer.source().db())
+                            .record(Duration.ofMillis(latency));
+                    Log.infof("Answered %s for %s via %s in %d ms (tokens %d+%d, top score %s, faq %s)", answerId,
+                            userRef, answer.source().db(), latency, answer.promptTokens(), answer.completionTokens(),
+                            interaction.topScore() == null ? "-" : String.format("%.2f", interaction.topScore()),
+                            interaction.faqIds());
+                });
+    }
+
+    private Uni<Void> throttled(SupportQuestion question, String answerId, long started) {
+        var userRef = question.envelope().userRef();
+        Log.infof("Throttled a question of %s", userRef);
+        var body = "You've asked a lot of questions in a short time 🙂 Please wait a few minutes and ask again. "
+                + "Commands like *balance* and *help* still work.";
+        var latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        var interaction = new Interaction(answerId, userRef, Instant.now(), Interaction.Source.THROTTLED, latency,
+                0, 0, null, List.of(), List.of(), null);
+        return interactions.record(interaction)
+                .flatMap(ignored -> publisher.publish(Exchanges.WHATSAPP_OUTBOUND,
+                        reply(question, body, List.of(new QuickReply("help", "Show commands")))));
+    }
+
+    /** Up to three distinct suggestions from the passages used, best passage first. */
+    static List<QuickReply> suggestions(List<FaqMatch> passages) {
+        var byPayload = new LinkedHashMap<String, QuickReply>();
+        for (var match : passages) {
+            for (var s : match.entry().suggestions()) {
+                byPayload.putIfAbsent(s.payload().toLowerCase(Locale.ROOT), s);
+            }
+        }
+        return new ArrayList<>(byPayload.values()).subList(0, Math.min(3, byPayload.size()));
+    }
+
+    /** The model's text cut to the configured WhatsApp length, at a sentence end where possible. */
+    String fit(String text) {
+        var max = config.answer().maxChars();
+        if (text.length() <= max) {
+            return text;
+        }
+        var cut = text.substring(0, max);
+        var end = Math.max(cut.lastIndexOf(". "), Math.max(cut.lastIndexOf("! "), cut.lastIndexOf("? ")));
+        if (end > max / 2) {
+            return cut.substring(0, end + 1);
+        }
+        return cut.substring(0, max - 1).stripTrailing() + "…";
+    }
+
+    private static OutboundMessage reply(SupportQuestion question, String body, List<QuickReply> quickReplies) {
+        return new OutboundMessage(question.envelope().follow(RoutingKeys.Outbound.REPLY), question.whatsapp(), body,
+                List.of(), List.copyOf(quickReplies), null, null, question.envelope().occurredAt());
+    }
+}

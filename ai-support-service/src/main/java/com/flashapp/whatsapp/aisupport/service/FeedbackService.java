@@ -1,0 +1,98 @@
+package com.flashapp.whatsapp.aisupport.service;
+
+import com.flashapp.whatsapp.aisupport.repository.InteractionRepository;
+import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.SupportFeedback;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.aisupport.messaging.BrokerPublisher;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Stores "was this helpful?" feedback: the user's reply to the feedback choice (a {@code confirmation.answer} with
+ * context {@code feedback:<answerId>}) or a {@code feedback} message. Stored with the answer's FAQ entries and
+ * whether the fallback answered; the user is thanked.
+ */
+@ApplicationScoped
+public class FeedbackService {
+
+    private static final Set<String> POSITIVE = Set.of("👍", "yes", "y", "yeah", "yep", "ok", "good", "helpful", "1", "3");
+    private static final Set<String> NEGATIVE = Set.of("👎", "no", "n", "nope", "bad", "2", "4");
+
+    private final InteractionRepository interactions;
+    private final BrokerPublisher publisher;
+    private final Redactor redactor;
+
+    public FeedbackService(InteractionRepository interactions, BrokerPublisher publisher, Redactor redactor) {
+        this.interactions = interactions;
+        this.publisher = publisher;
+        this.redactor = redactor;
+    }
+
+    /** The reply to our feedback choice; other contexts are not ours to answer and are ignored. */
+    public Uni<Void> onAnswer(ConfirmationAnswer answer) {
+        var context = answer.context() == null ? "" : answer.context();
+        if (!context.startsWith(AnswerService.FEEDBACK_CONTEXT)) {
+            Log.warnf("Ignoring a confirmation answer with an unknown context for %s", answer.envelope().userRef());
+            return Uni.createFrom().voidItem();
+        }
+        var helpful = helpful(answer.answer());
+        if (helpful.isEmpty()) {
+            Log.infof("Feedback reply not understood for %s", answer.envelope().userRef());
+            return Uni.createFrom().voidItem();
+        }
+        var answerId = context.substring(AnswerService.FEEDBACK_CONTEXT.length());
+        return store(answer.envelope(), answer.whatsapp(), answerId, helpful.get(), null);
+    }
+
+    public Uni<Void> onFeedback(SupportFeedback feedback) {
+        var comment = feedback.comment() == null ? null : redactor.redact(feedback.comment());
+        var answerId = feedback.answerId() == null || feedback.answerId().isBlank()
+                ? "general-" + feedback.envelope().messageId() : feedback.answerId();
+        return store(feedback.envelope(), feedback.whatsapp(), answerId, feedback.helpful(), comment);
+    }
+
+    /** 👍/yes/1 → helpful, 👎/no/2 → not helpful, else unknown. */
+    static Optional<Boolean> helpful(String text) {
+        var t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT).replace("\uFE0F", "");
+        // skin-tone variants of the thumbs
+        if (t.startsWith("👍")) {
+            return Optional.of(true);
+        }
+        if (t.startsWith("👎")) {
+            return Optional.of(false);
+        }
+        if (POSITIVE.contains(t)) {
+            return Optional.of(true);
+        }
+        if (NEGATIVE.contains(t)) {
+            return Optional.of(false);
+        }
+        return Optional.empty();
+    }
+
+    private Uni<Void> store(Envelope envelope, String whatsapp, String answerId, boolean helpful, String comment) {
+        var userRef = envelope.userRef();
+        return interactions.find(answerId)
+                .map(found -> found.orElseGet(() -> new InteractionRepository.AnswerInfo(answerId, userRef, false,
+                        List.of())))
+                .flatMap(info -> interactions.saveFeedback(info, userRef, helpful, comment))
+                .invoke(() -> Log.infof("Feedback on %s from %s: %s", answerId, userRef,
+                        helpful ? "helpful" : "not helpful"))
+                .flatMap(ignored -> whatsapp == null ? Uni.createFrom().voidItem()
+                        : publisher.publish(Exchanges.WHATSAPP_OUTBOUND, new OutboundMessage(
+                                envelope.follow(RoutingKeys.Outbound.REPLY), whatsapp,
+                                helpful ? "Thanks for the feedback! 🙏" : "Thanks for telling me. 🙏 If you still need "
+                                        + "help, ask me another way or contact Flash support.",
+                                List.of(), List.of(), null, null, envelope.occurredAt())));
+    }
+}
