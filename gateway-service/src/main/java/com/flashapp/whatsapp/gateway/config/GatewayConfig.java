@@ -1,0 +1,125 @@
+package com.flashapp.whatsapp.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything the gateway can be tuned with; keys under {@code gateway.*} (see application.properties). */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /**
+     * The public base URL Twilio calls (scheme, host, port, path prefix of the ingress). Signatures are checked
+     * against this URL, never the internal host a proxy forwards to.
+     */
+    @WithDefault("http://localhost:8080")
+    String publicBaseUrl();
+
+    /** Key of the keyed hash that turns a WhatsApp number into a {@code userRef}. Prod: from a secret. */
+    String userRefKey();
+
+    /** How long a webhook may wait for the broker's publisher confirm before it is answered 503. */
+    @WithDefault("2s")
+    Duration publishTimeout();
+
+    Twilio twilio();
+
+    Inbound inbound();
+
+    RateLimit rateLimit();
+
+    Flash flash();
+
+    Media media();
+
+    Redis redis();
+
+    /** Twilio account settings. */
+    interface Twilio {
+        /** The account's primary auth token; it signs {@code X-Twilio-Signature}. */
+        String authToken();
+
+        /** Further tokens accepted during a rotation (the secondary token, or the old one). */
+        Optional<List<String>> extraAuthTokens();
+
+        /** How long a MessageSid is remembered; longer than Twilio's retry horizon. */
+        @WithDefault("48h")
+        Duration dedupTtl();
+
+        /** How long a claim on a MessageSid lives while its publish is in flight (crash safety). */
+        @WithDefault("30s")
+        Duration inFlightTtl();
+    }
+
+    /** Limits on what a webhook may carry. */
+    interface Inbound {
+        /** Bodies longer than this (in code points) are cut, and flagged {@code bodyTruncated}. */
+        @WithDefault("4096")
+        int maxBodyChars();
+
+        /** A form body larger than this is answered 413 (after the signature check). */
+        @WithDefault("65536")
+        int maxFormBytes();
+
+        /** Other free-text fields (profile name, button text, address) are cut to this length. */
+        @WithDefault("256")
+        int maxFieldChars();
+    }
+
+    /** Per-sender token bucket. */
+    interface RateLimit {
+        /** Messages a sender may send at once (bucket capacity). */
+        @WithDefault("10")
+        int burst();
+
+        /** Sustained messages per minute (refill rate). */
+        @WithDefault("30")
+        int perMinute();
+
+        /** At most one "slow down" reply per sender per this window. */
+        @WithDefault("1m")
+        Duration noticeWindow();
+
+        /** The friendly reply a sender over the limit gets. */
+        @WithDefault("You're sending messages faster than I can keep up with. Please wait a minute, then try again.")
+        String noticeText();
+    }
+
+    /** Flash account webhooks (Svix-signed callbacks). */
+    interface Flash {
+        /** The endpoint's Svix signing secret ({@code whsec_<base64>}). */
+        String webhookSecret();
+
+        /** Svix timestamps older or newer than this are refused (replay protection). */
+        @WithDefault("5m")
+        Duration timestampTolerance();
+
+        /** How long a transaction id is remembered. */
+        @WithDefault("7d")
+        Duration dedupTtl();
+    }
+
+    /** Signed media URLs. */
+    interface Media {
+        /** HMAC key signing {@code /media/{id}?exp=…&sig=…}. Prod: from a secret. */
+        String signingKey();
+
+        /** How long a stored image (and its URL) lives by default. */
+        @WithDefault("1h")
+        Duration ttl();
+
+        /** Largest image the store accepts. */
+        @WithDefault("1048576")
+        int maxBytes();
+    }
+
+    /** Redis keys. */
+    interface Redis {
+        /** Every key the gateway writes starts with this prefix. */
+        @WithDefault("gateway:")
+        String keyPrefix();
+    }
+}

@@ -1,0 +1,150 @@
+package com.flashapp.whatsapp.gateway.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.events.PaymentReceived;
+import com.flashapp.whatsapp.gateway.config.GatewayConfig;
+import com.flashapp.whatsapp.gateway.mapping.InboundMapper;
+import com.flashapp.whatsapp.gateway.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.gateway.metrics.GatewayMetrics;
+import com.flashapp.whatsapp.gateway.repository.WebhookGate;
+import com.flashapp.whatsapp.gateway.rest.WebhookProblem;
+import com.flashapp.whatsapp.gateway.security.SvixVerifier;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Flash account callbacks ({@code receive.lightning}, {@code receive.intraledger}), sent through Svix: verified,
+ * then published as {@code flash.events} {@code payment.received} once per transaction id. Flash's payload
+ * carries {@code accountId}, {@code eventType}, {@code txid} (and {@code paymentHash}); {@code walletId},
+ * {@code walletCurrency} and {@code amount} (minor units) are taken when present. Other event types are
+ * acknowledged and ignored (Flash may add some).
+ */
+@ApplicationScoped
+public class FlashWebhookService {
+
+    public static final String FLASH = "flash";
+    static final Set<String> RECEIVE_EVENTS = Set.of("receive.lightning", "receive.intraledger");
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9_:.\\-]{1,128}");
+    static final Pattern CURRENCY = Pattern.compile("[A-Z]{3,4}");
+
+    /** What happened to an accepted (2xx) callback. */
+    public enum Outcome { PUBLISHED, DUPLICATE, IGNORED }
+
+    private final SvixVerifier verifier;
+    private final ObjectMapper json;
+    private final WebhookGate gate;
+    private final BrokerPublisher publisher;
+    private final GatewayMetrics metrics;
+    private final GatewayConfig config;
+
+    public FlashWebhookService(SvixVerifier verifier, ObjectMapper json, WebhookGate gate, BrokerPublisher publisher,
+                               GatewayMetrics metrics, GatewayConfig config) {
+        this.verifier = verifier;
+        this.json = json;
+        this.gate = gate;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    public Uni<Outcome> onCallback(byte[] body, String svixId, String svixTimestamp, String svixSignature) {
+        try {
+            if (svixSignature == null || svixSignature.isBlank()) {
+                throw new WebhookProblem(403, "missing-signature", "svix-signature is required.");
+            }
+            if (!verifier.isValid(svixId, svixTimestamp, svixSignature, body)) {
+                throw new WebhookProblem(403, "invalid-signature", "The Svix signature does not match or is too old.");
+            }
+            var event = parse(body, svixTimestamp);
+            if (event == null) {
+                return Uni.createFrom().item(Outcome.IGNORED);
+            }
+            var key = "flash-tx:" + event.transactionId();
+            return gate.claim(key)
+                    .onFailure().transform(f -> TwilioWebhookService.storeUnavailable(FLASH, f))
+                    .flatMap(admission -> switch (admission) {
+                case ACCEPTED -> publisher.publish(Exchanges.FLASH_EVENTS, event)
+                        .ifNoItem().after(config.publishTimeout()).fail()
+                        .onItemOrFailure().transformToUni((ok, failure) -> {
+                            if (failure != null) {
+                                Log.warnf("payment.received %s not confirmed: %s", event.transactionId(),
+                                        failure.getClass().getSimpleName());
+                                return gate.release(key).onFailure().recoverWithNull()
+                                        .flatMap(x -> Uni.createFrom().<Outcome>failure(new WebhookProblem(503,
+                                                "broker-unavailable", "The event could not be queued; please retry.")));
+                            }
+                            metrics.published(FLASH);
+                            return gate.done(key, config.flash().dedupTtl()).onFailure().recoverWithNull()
+                                    .replaceWith(Outcome.PUBLISHED);
+                        });
+                case IN_FLIGHT -> Uni.createFrom().failure(new WebhookProblem(503, "in-flight",
+                        "This event is being queued by another request; please retry."));
+                default -> {
+                    metrics.deduplicated(FLASH);
+                    yield Uni.createFrom().item(Outcome.DUPLICATE);
+                }
+            }).onFailure(WebhookProblem.class).transform(f -> ((WebhookProblem) f).at(FLASH));
+        } catch (WebhookProblem problem) {
+            return Uni.createFrom().failure(problem.at(FLASH));
+        }
+    }
+
+    /** The event, or null for an event type the gateway does not act on. */
+    private PaymentReceived parse(byte[] body, String svixTimestamp) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (IOException e) {
+            throw WebhookProblem.badRequest("invalid-json", "The body is not JSON.");
+        }
+        if (node == null || !node.isObject()) {
+            throw WebhookProblem.badRequest("invalid-json", "The body must be a JSON object.");
+        }
+        var eventType = text(node, "eventType");
+        if (eventType == null || !RECEIVE_EVENTS.contains(eventType)) {
+            Log.debugf("flash webhook event %s ignored", eventType == null ? "(none)" : eventType.replaceAll("[^a-z.]", ""));
+            return null;
+        }
+        var txid = text(node, "txid");
+        var accountId = text(node, "accountId");
+        if (txid == null || !ID.matcher(txid).matches()) {
+            throw WebhookProblem.badRequest("invalid-txid", "txid is required.");
+        }
+        if (accountId == null || !ID.matcher(accountId).matches()) {
+            throw WebhookProblem.badRequest("invalid-account-id", "accountId is required.");
+        }
+        var walletId = text(node, "walletId");
+        if (walletId != null && !ID.matcher(walletId).matches()) {
+            walletId = null;
+        }
+        var currency = text(node, "walletCurrency");
+        if (currency != null && !CURRENCY.matcher(currency).matches()) {
+            currency = null;
+        }
+        long amount = 0; // Flash's payload has no amount: 0 means "not told", consumers look it up by txid
+        var amountNode = node.get("amount");
+        if (amountNode != null && amountNode.canConvertToExactIntegral() && amountNode.canConvertToLong() && amountNode.asLong() >= 0) {
+            amount = amountNode.asLong();
+        }
+        var settledAt = Instant.ofEpochSecond(Long.parseLong(svixTimestamp.trim()));
+        var envelope = new Envelope(InboundMapper.messageIdFor("flash-tx", txid), txid, Instant.now(), null,
+                RoutingKeys.FlashEvents.PAYMENT_RECEIVED);
+        return new PaymentReceived(envelope, txid, accountId, walletId, currency, amount, null, null, null, null,
+                "webhook", settledAt);
+    }
+
+    private static String text(JsonNode node, String field) {
+        var value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText().strip() : null;
+    }
+}
