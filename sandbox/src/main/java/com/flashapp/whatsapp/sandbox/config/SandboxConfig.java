@@ -1,0 +1,96 @@
+package com.flashapp.whatsapp.sandbox.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Typed configuration of the sandbox (prefix {@code sandbox}); defaults are the documented dev/test values. */
+@ConfigMapping(prefix = "sandbox")
+public interface SandboxConfig {
+
+    Flash flash();
+
+    Twilio twilio();
+
+    Gateway gateway();
+
+    Maple maple();
+
+    /** Flash GraphQL simulator. */
+    interface Flash {
+        /** Seed users: a classpath resource or, if it exists, a file path. */
+        @WithDefault("flash/seed-users.json")
+        String seedFile();
+
+        /** How long a login code stays valid (Twilio Verify uses 10 minutes). */
+        @WithDefault("10m")
+        Duration otpTtl();
+
+        /** Wrong codes allowed per issued code before TOO_MANY_REQUEST. */
+        @WithDefault("5")
+        int otpMaxAttempts();
+
+        /** Code requests allowed per phone per hour before TOO_MANY_REQUEST (Flash rate-limits code requests). */
+        @WithDefault("20")
+        int otpRequestsPerHour();
+
+        /**
+         * The real API requires an account session for userPhoneRegistrationInitiate. The product has no such
+         * session before login, so the sandbox accepts the call unauthenticated unless this is true.
+         */
+        @WithDefault("false")
+        boolean registrationInitiateRequiresAuth();
+
+        /** Starting BTC price in US dollars (changeable with POST /sandbox/flash/prices). */
+        @WithDefault("100000")
+        long btcUsdPrice();
+
+        /** graphql-ws: a socket that has not sent connection_init by then is closed with 4408 (graphql-ws default 3s). */
+        @WithDefault("3s")
+        Duration wsInitTimeout();
+
+        /** Optional account webhook URL posted on incoming payments (receive.intraledger / receive.lightning). */
+        Optional<String> accountWebhookUrl();
+    }
+
+    /** Twilio Messages API simulator. */
+    interface Twilio {
+        @WithDefault("AC00000000000000000000000000000000")
+        String accountSid();
+
+        @WithDefault("0123456789abcdef0123456789abcdef")
+        String authToken();
+
+        /** Our WhatsApp sender (the bot's number). */
+        @WithDefault("whatsapp:+14155238886")
+        String whatsappSender();
+
+        /** The customer-service window during which free-form messages are delivered. */
+        @WithDefault("24h")
+        Duration serviceWindow();
+
+        /** Pause between the queued response and each status callback (sent, delivered, read). */
+        @WithDefault("150ms")
+        Duration callbackInterval();
+    }
+
+    /** Where simulated WhatsApp users' messages are delivered (the gateway's Twilio webhook). */
+    interface Gateway {
+        @WithDefault("http://localhost:8080/webhooks/twilio/messages")
+        String webhookUrl();
+
+        @WithDefault("15s")
+        Duration webhookTimeout();
+    }
+
+    /** Maple AI (OpenAI-compatible) stand-in. */
+    interface Maple {
+        @WithDefault("sandbox-maple-key")
+        String apiKey();
+
+        @WithDefault("llama-3.3-70b")
+        String model();
+    }
+}

@@ -1,0 +1,5 @@
+package com.flashapp.whatsapp.sandbox.fault;
+
+/** A fault to inject: {@code mode} latency|http500|http429|graphqlError|drop, for a share of requests, for a while. */
+public record Fault(String mode, Double rate, Long latencyMs, Long durationSeconds) {
+}

@@ -1,0 +1,172 @@
+package com.flashapp.whatsapp.sandbox.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.flashapp.whatsapp.sandbox.config.SandboxConfig;
+import com.flashapp.whatsapp.sandbox.fault.Faults;
+import com.flashapp.whatsapp.sandbox.maple.MapleResponder;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Maple AI stand-in, OpenAI-compatible like maple-proxy: GET /v1/models and POST /v1/chat/completions. */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class MapleResource {
+
+    private final SandboxConfig config;
+    private final Faults faults;
+    private final MapleResponder responder;
+    private final ObjectMapper mapper;
+
+    public MapleResource(SandboxConfig config, Faults faults, MapleResponder responder, ObjectMapper mapper) {
+        this.config = config;
+        this.faults = faults;
+        this.responder = responder;
+        this.mapper = mapper;
+    }
+
+    @GET
+    @Path("/models")
+    public Response models(@HeaderParam("Authorization") String authorization) {
+        if (!authorized(authorization)) {
+            return unauthorized();
+        }
+        var model = Map.of("id", config.maple().model(), "object", "model", "created", 1_752_000_000L,
+                "owned_by", "maple");
+        return Response.ok(Map.of("object", "list", "data", List.of(model))).build();
+    }
+
+    @POST
+    @Path("/chat/completions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @SuppressWarnings("unchecked")
+    public Uni<Response> chat(@HeaderParam("Authorization") String authorization, Map<String, Object> request) {
+        var latency = faults.maple().latencyMs();
+        Uni<Response> response = Uni.createFrom().item(() -> {
+            if (!authorized(authorization)) {
+                return unauthorized();
+            }
+            var failure = faults.maple().failure();
+            if (failure.isPresent()) {
+                return switch (failure.get()) {
+                    case "http429" -> error(429, "Too many requests", "rate_limit_error");
+                    case "drop" -> error(503, "Provider unavailable", "server_error");
+                    default -> error(500, "Internal server error", "server_error");
+                };
+            }
+            if (request == null || !(request.get("messages") instanceof List<?> rawMessages) || rawMessages.isEmpty()) {
+                return error(400, "'messages' is required", "invalid_request_error");
+            }
+            var model = String.valueOf(request.get("model"));
+            if (!config.maple().model().equals(model)) {
+                return error(404, "The model `" + model + "` does not exist or you do not have access to it.",
+                        "invalid_request_error");
+            }
+            var messages = new ArrayList<Map<String, Object>>();
+            rawMessages.forEach(m -> {
+                if (m instanceof Map<?, ?> map) {
+                    messages.add((Map<String, Object>) map);
+                }
+            });
+            var answer = responder.answer(messages);
+            int promptTokens = messages.stream().mapToInt(m -> MapleResponder.tokens(String.valueOf(m.get("content"))))
+                    .sum();
+            Map<String, Object> usage = Map.of("prompt_tokens", promptTokens, "completion_tokens", MapleResponder.tokens(answer),
+                    "total_tokens", promptTokens + MapleResponder.tokens(answer));
+            var id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+            long created = Instant.now().getEpochSecond();
+            if (Boolean.TRUE.equals(request.get("stream"))) {
+                boolean includeUsage = request.get("stream_options") instanceof Map<?, ?> options
+                        && Boolean.TRUE.equals(options.get("include_usage"));
+                return Response.ok(sse(id, created, model, answer, includeUsage ? usage : null), "text/event-stream")
+                        .header("Cache-Control", "no-cache").build();
+            }
+            var message = Map.of("role", "assistant", "content", answer);
+            var choice = new LinkedHashMap<String, Object>();
+            choice.put("index", 0);
+            choice.put("message", message);
+            choice.put("logprobs", null);
+            choice.put("finish_reason", "stop");
+            var body = new LinkedHashMap<String, Object>();
+            body.put("id", id);
+            body.put("object", "chat.completion");
+            body.put("created", created);
+            body.put("model", model);
+            body.put("choices", List.of(choice));
+            body.put("usage", usage);
+            return Response.ok(body).build();
+        });
+        return latency > 0 ? response.onItem().delayIt().by(Duration.ofMillis(latency)) : response;
+    }
+
+    /** The whole SSE stream as OpenAI sends it: role chunk, content chunks, stop chunk, usage chunk, [DONE]. */
+    private String sse(String id, long created, String model, String answer, Map<String, Object> usage) {
+        var out = new StringBuilder();
+        out.append(chunk(id, created, model, Map.of("role", "assistant", "content", ""), null, null));
+        for (var piece : answer.split("(?<= )")) {
+            out.append(chunk(id, created, model, Map.of("content", piece), null, null));
+        }
+        out.append(chunk(id, created, model, Map.of(), "stop", null));
+        if (usage != null) {
+            out.append(chunk(id, created, model, null, null, usage));
+        }
+        out.append("data: [DONE]\n\n");
+        return out.toString();
+    }
+
+    private String chunk(String id, long created, String model, Map<String, Object> delta, String finish,
+                         Map<String, Object> usage) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("id", id);
+        body.put("object", "chat.completion.chunk");
+        body.put("created", created);
+        body.put("model", model);
+        if (delta != null) {
+            var choice = new HashMap<String, Object>();
+            choice.put("index", 0);
+            choice.put("delta", delta);
+            choice.put("finish_reason", finish);
+            body.put("choices", List.of(choice));
+        } else {
+            body.put("choices", List.of());
+            body.put("usage", usage);
+        }
+        try {
+            return "data: " + mapper.writeValueAsString(body) + "\n\n";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean authorized(String authorization) {
+        return authorization != null && authorization.equals("Bearer " + config.maple().apiKey());
+    }
+
+    private static Response unauthorized() {
+        return error(401, "Invalid API key", "invalid_request_error");
+    }
+
+    private static Response error(int status, String message, String type) {
+        var error = new HashMap<String, Object>();
+        error.put("message", message);
+        error.put("type", type);
+        error.put("param", null);
+        error.put("code", null);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", error)).build();
+    }
+}

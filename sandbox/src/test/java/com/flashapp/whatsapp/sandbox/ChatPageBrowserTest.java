@@ -1,0 +1,81 @@
+package com.flashapp.whatsapp.sandbox;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Opens the chat page in Debian's headless chromium, sends "help" and sees a bot reply rendered. */
+@QuarkusTest
+class ChatPageBrowserTest {
+
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    @TestHTTPResource("/")
+    URL page;
+
+    @Test
+    void sendsHelpAndRendersTheBotsReply() throws Exception {
+        assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+                "Debian chromium and chromium-driver are required: apt-get install -y chromium chromium-driver");
+        var profile = Files.createTempDirectory("sandbox-chromium");
+        var options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile);
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort().build();
+        var driver = new ChromeDriver(service, options);
+        try {
+            var phone = TestData.randomPhone();
+            driver.get(page.toString());
+            var wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            wait.until(d -> !d.findElements(By.cssSelector("#user-select option")).isEmpty());
+
+            var phoneInput = driver.findElement(By.id("phone"));
+            phoneInput.clear();
+            phoneInput.sendKeys(phone);
+            driver.findElement(By.id("use-phone")).click();
+            driver.findElement(By.id("message-input")).sendKeys("help");
+            driver.findElement(By.id("send-button")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.inbound")).stream()
+                    .anyMatch(e -> e.getText().contains("help")));
+
+            // the bot's side: a reply sent through the simulated Twilio API
+            given().auth().preemptive().basic(TwilioSimulatorTest.SID, TwilioSimulatorTest.TOKEN)
+                    .contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                    .formParam("To", "whatsapp:" + phone).formParam("From", TwilioSimulatorTest.SENDER)
+                    .formParam("Body", "Hi! Here is what I can do.\n\n• Balance: reply *balance*")
+                    .post(TwilioSimulatorTest.MESSAGES).then().statusCode(201);
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound")).stream()
+                    .anyMatch(e -> e.getText().contains("Hi! Here is what I can do.")));
+
+            // the quick reply is a button; tapping it reaches the gateway with ButtonPayload
+            wait.until(d -> !d.findElements(By.cssSelector("#messages .msg.outbound button.quick-reply")).isEmpty());
+            var quickReply = driver.findElement(By.cssSelector("#messages .msg.outbound button.quick-reply"));
+            assertTrue(quickReply.getText().contains("Balance"));
+            quickReply.click();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    FakeGateway.at("/webhooks/twilio/messages").stream().anyMatch(r ->
+                            ("whatsapp:" + phone).equals(r.params().get("From"))
+                                    && "balance".equals(r.params().get("ButtonPayload"))));
+        } finally {
+            driver.quit();
+        }
+    }
+}
