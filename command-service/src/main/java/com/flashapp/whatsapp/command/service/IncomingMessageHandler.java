@@ -1,16 +1,40 @@
 package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.events.AccountLinked;
+import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
+import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Handles each message command-service consumes, once; the command engine plugs in here. */
+/** Handles each message command-service consumes, once: inbound messages, expectations, link events. */
 @ApplicationScoped
 public class IncomingMessageHandler {
 
+    private final ConversationService conversations;
+    private final UserService users;
+
+    public IncomingMessageHandler(ConversationService conversations, UserService users) {
+        this.conversations = conversations;
+        this.users = users;
+    }
+
     public Uni<Void> handle(ContractMessage message) {
-        Log.debugf("Handled %s for %s", message.routingKey(), message.envelope().userRef());
+        if (message instanceof InboundMessage inbound) {
+            return conversations.onInbound(inbound);
+        }
+        if (message instanceof ConversationExpectation expectation) {
+            return conversations.expect(expectation);
+        }
+        if (message instanceof AccountLinked linked) {
+            return users.linked(linked);
+        }
+        if (message instanceof AccountUnlinked unlinked) {
+            return users.unlinked(unlinked);
+        }
+        Log.debugf("Ignoring %s", message.routingKey());
         return Uni.createFrom().voidItem();
     }
 }

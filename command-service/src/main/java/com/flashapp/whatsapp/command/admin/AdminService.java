@@ -1,0 +1,258 @@
+package com.flashapp.whatsapp.command.admin;
+
+import com.flashapp.whatsapp.command.ConversationUser;
+import com.flashapp.whatsapp.command.client.ServiceStatusClient;
+import com.flashapp.whatsapp.command.config.CommandConfig;
+import com.flashapp.whatsapp.command.parser.Args;
+import com.flashapp.whatsapp.command.parser.CommandParser;
+import com.flashapp.whatsapp.command.parser.ParseResult;
+import com.flashapp.whatsapp.command.registry.CommandRegistry;
+import com.flashapp.whatsapp.command.repository.AdminSessionRepository;
+import com.flashapp.whatsapp.command.repository.CommandEventRepository;
+import com.flashapp.whatsapp.command.service.Handled;
+import com.flashapp.whatsapp.command.service.Replies;
+import com.flashapp.whatsapp.command.service.Turn;
+import com.flashapp.whatsapp.command.service.UserService;
+import com.flashapp.whatsapp.command.telemetry.Outcome;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Admin commands, for configured numbers only and only inside a verified session: the admin proves the session
+ * with a TOTP code from an authenticator app (a second factor beyond owning the WhatsApp number), kept for
+ * {@code command.admin.session-ttl}.
+ */
+@ApplicationScoped
+public class AdminService {
+
+    /** Context prefix of the local "send your admin code" expectation; the rest is the admin command to run. */
+    public static final String CONTEXT = "admin:";
+
+    private final CommandConfig.Admin config;
+    private final Map<String, String> services;
+    private final Set<String> adminNumbers;
+    private final AdminSessionRepository sessions;
+    private final Replies replies;
+    private final UserService users;
+    private final CommandEventRepository events;
+    private final ServiceStatusClient status;
+    private final CommandParser parser;
+    private final CommandRegistry registry;
+
+    public AdminService(CommandConfig config, AdminSessionRepository sessions, Replies replies, UserService users,
+                        CommandEventRepository events, ServiceStatusClient status, CommandParser parser,
+                        CommandRegistry registry) {
+        this.config = config.admin();
+        this.services = config.status().services();
+        this.adminNumbers = Set.copyOf(config.admin().numbers().orElse(List.of()));
+        this.sessions = sessions;
+        this.replies = replies;
+        this.users = users;
+        this.events = events;
+        this.status = status;
+        this.parser = parser;
+        this.registry = registry;
+    }
+
+    public boolean isAdminNumber(String phone) {
+        return phone != null && adminNumbers.contains(phone);
+    }
+
+    /** A keyed hash of an E.164 number, so an admin can find a user by number without the number being stored. */
+    public String phoneLookup(String e164) {
+        if (e164 == null || e164.isBlank()) {
+            return null;
+        }
+        try {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(config.lookupKey().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(e164.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** An admin command from an admin number: run it in a verified session, or ask for the code first. */
+    public Uni<Handled> handle(Turn turn, Args args) {
+        return sessions.isOpen(turn.userRef()).flatMap(open -> {
+            if (open) {
+                return run(turn, args);
+            }
+            if (config.totpSecret().isEmpty()) {
+                return replies.send(turn.inbound(), "Admin sessions are not set up on this server "
+                                + "(command.admin.totp-secret).")
+                        .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
+            }
+            return replies.send(turn.inbound(), "Send the 6-digit code from your admin authenticator app.")
+                    .flatMap(ignored -> replies.expect(turn.inbound(), RoutingKeys.Expect.CODE,
+                            CONTEXT + commandText(args), List.of()))
+                    .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.NEEDS_VERIFICATION));
+        });
+    }
+
+    /** The admin typed a code: open the session and run the command they asked for. */
+    public Uni<Handled> verifyAndRun(Turn turn, String code, String commandText) {
+        var secret = config.totpSecret().orElse(null);
+        if (!turn.adminNumber() || secret == null || !Totp.verify(secret, code, Instant.now(), config.totpWindow())) {
+            Log.warnf("Admin verification failed for %s", turn.userRef());
+            return replies.send(turn.inbound(), "That code didn't work. Send the admin command again to retry.")
+                    .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
+        }
+        Log.infof("Admin session opened for %s", turn.userRef());
+        return sessions.open(turn.userRef(), config.sessionTtl()).flatMap(ignored -> {
+            if (parser.parse(commandText) instanceof ParseResult.Matched matched && matched.spec().adminOnly()) {
+                return run(turn, matched.args());
+            }
+            return replies.send(turn.inbound(), "Admin session open.").replaceWith(Handled.ok(CommandRegistry.ADMIN));
+        });
+    }
+
+    private Uni<Handled> run(Turn turn, Args args) {
+        Uni<String> answer = switch (args.option()) {
+            case "status" -> statusReport();
+            case "stats" -> statsReport(args.value());
+            case "user" -> userReport(args.value());
+            case "block" -> block(args.value(), true);
+            case "unblock" -> block(args.value(), false);
+            default -> Uni.createFrom().item(registry.byName(CommandRegistry.ADMIN).orElseThrow().help());
+        };
+        return answer.flatMap(text -> replies.send(turn.inbound(), text))
+                .replaceWith(Handled.ok("admin." + args.option()));
+    }
+
+    private Uni<String> statusReport() {
+        var names = new ArrayList<>(services.keySet());
+        names.sort(null);
+        var checks = names.stream().map(name -> status.ready(services.get(name))).toList();
+        Uni<List<Boolean>> ready = checks.isEmpty() ? Uni.createFrom().item(List.of())
+                : Uni.join().all(checks).andFailFast();
+        return Uni.combine().all().unis(ready, status.queues()).asTuple().map(results -> {
+            var text = new StringBuilder("*Services*");
+            for (int i = 0; i < names.size(); i++) {
+                text.append("\n").append(results.getItem1().get(i) ? "✅ " : "❌ ").append(names.get(i))
+                        .append(results.getItem1().get(i) ? " up" : " DOWN");
+            }
+            var queues = results.getItem2();
+            text.append("\n*Queues*");
+            if (queues == null) {
+                text.append("\nRabbitMQ management API unreachable");
+            } else {
+                var busy = queues.stream().filter(q -> q.messages() > 0)
+                        .sorted((a, b) -> Long.compare(b.messages(), a.messages())).limit(12).toList();
+                var total = queues.stream().mapToLong(ServiceStatusClient.QueueDepth::messages).sum();
+                var dead = queues.stream().filter(q -> q.name().endsWith(".dlq"))
+                        .mapToLong(ServiceStatusClient.QueueDepth::messages).sum();
+                text.append("\n").append(queues.size()).append(" queues, ").append(total).append(" messages, ")
+                        .append(dead).append(" dead-lettered");
+                busy.forEach(q -> text.append("\n• ").append(q.name()).append(": ").append(q.messages()));
+            }
+            return text.toString();
+        });
+    }
+
+    private Uni<String> statsReport(String period) {
+        var days = "week".equals(period) ? 7 : 1;
+        var since = Instant.now().minus(days, ChronoUnit.DAYS);
+        return events.usageSince(since).map(usage -> {
+            var text = new StringBuilder("*Usage, last ").append("week".equals(period) ? "7 days" : "24 hours")
+                    .append("*\nMessages: ").append(usage.messages())
+                    .append("\nActive users: ").append(usage.activeUsers());
+            text.append("\nAI fallback rate: ").append(percent(usage.byOutcome().get(Outcome.ROUTED_TO_AI.label()),
+                    usage.messages()));
+            text.append("\nParse errors: ").append(percent(usage.byOutcome().get(Outcome.PARSE_ERROR.label()),
+                    usage.messages()));
+            text.append("\nNeeds link: ").append(percent(usage.byOutcome().get(Outcome.NEEDS_LINK.label()),
+                    usage.messages()));
+            text.append("\nNotification delivery rate: see notification-service (it owns delivery tracking)");
+            text.append("\n*Top commands*");
+            usage.byCommand().forEach((command, count) -> text.append("\n• ").append(command).append(": ")
+                    .append(count));
+            return text.toString();
+        });
+    }
+
+    private Uni<String> userReport(String target) {
+        return find(target).map(user -> {
+            if (user == null) {
+                return "No user found for " + maskTarget(target) + ".";
+            }
+            return "*User " + user.userRef.substring(0, Math.min(10, user.userRef.length())) + "…*"
+                    + "\nLinked: " + (user.linked ? "yes" + (user.username == null ? "" : " as @" + mask(user.username))
+                    : "no")
+                    + "\nFirst seen: " + day(user.firstSeenAt)
+                    + "\nLast active: " + day(user.lastSeenAt)
+                    + "\nMessages: " + user.messageCount
+                    + "\nBlocked: " + (user.blocked ? "yes" : "no")
+                    + "\nPreferences: kept by notification-service";
+        });
+    }
+
+    private Uni<String> block(String target, boolean blocked) {
+        var lookup = lookupOf(target);
+        return users.setBlocked(lookup, lookup == null ? username(target) : null, blocked)
+                .map(found -> !found ? "No user found for " + maskTarget(target) + "."
+                        : maskTarget(target) + (blocked ? " is blocked: their messages get no answer."
+                        : " is unblocked."));
+    }
+
+    private Uni<ConversationUser> find(String target) {
+        var lookup = lookupOf(target);
+        return users.find(lookup, lookup == null ? username(target) : null);
+    }
+
+    private String lookupOf(String target) {
+        var e164 = registry.recipients().e164(target.replace(" ", ""));
+        return e164 == null ? null : phoneLookup(e164);
+    }
+
+    private static String username(String target) {
+        return target.trim().replaceFirst("^@", "");
+    }
+
+    private static String commandText(Args args) {
+        return "admin " + args.option() + (args.value() == null ? "" : " " + args.value());
+    }
+
+    private static String percent(Long part, long total) {
+        if (total == 0) {
+            return "n/a";
+        }
+        var value = part == null ? 0 : part;
+        return String.format(Locale.ROOT, "%.1f%% (%d)", 100.0 * value / total, value);
+    }
+
+    private static String day(Instant at) {
+        return at == null ? "never" : at.truncatedTo(ChronoUnit.MINUTES).toString();
+    }
+
+    /** "+18765551234" -> "+1876***1234"; "maria" -> "ma***". */
+    static String mask(String value) {
+        if (value == null) {
+            return "";
+        }
+        var digits = value.replaceAll("[^+0-9]", "");
+        if (digits.length() >= 10) {
+            return digits.substring(0, 5) + "***" + digits.substring(digits.length() - 4);
+        }
+        return value.length() <= 2 ? "***" : value.substring(0, 2) + "***";
+    }
+
+    private static String maskTarget(String target) {
+        return target.startsWith("@") ? "@" + mask(target.substring(1)) : mask(target);
+    }
+}

@@ -1,0 +1,135 @@
+package com.flashapp.whatsapp.command.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything command-service lets an operator tune: parsing defaults, fuzzy matching, expectations, admin. */
+@ConfigMapping(prefix = "command")
+public interface CommandConfig {
+
+    Parser parser();
+
+    Fuzzy fuzzy();
+
+    Expectations expectations();
+
+    Admin admin();
+
+    Status status();
+
+    Retention retention();
+
+    /** How long rows are kept: data has a lifetime. */
+    interface Retention {
+        /** Usage telemetry rows older than this are deleted. */
+        @WithDefault("P90D")
+        Duration telemetry();
+
+        /** Inbox entries (seen message ids) older than this are deleted; far beyond any broker redelivery. */
+        @WithDefault("P7D")
+        Duration inbox();
+
+        /** How often the purge runs (read by the scheduler as {@code ${command.retention.every}}). */
+        @WithDefault("1h")
+        String every();
+    }
+
+    /** How amounts and phone numbers without a unit or country are read. */
+    interface Parser {
+        /** The unit of an amount typed without one ("receive 10"): Flash's main wallet is the USD (Cash) wallet. */
+        @WithDefault("USD")
+        String defaultUnit();
+
+        /** Country calling code added to a 10-digit national number (North American Numbering Plan). */
+        @WithDefault("1")
+        String defaultCountryCode();
+
+        /** Locale sent with support questions and link requests when nothing better is known. */
+        @WithDefault("en")
+        String defaultLocale();
+    }
+
+    /** "Did you mean …?" when nothing matched exactly (Jaro-Winkler similarity from Apache Commons Text). */
+    interface Fuzzy {
+        /** Minimum similarity (0..1) for a command word to be suggested. */
+        @WithDefault("0.84")
+        double threshold();
+
+        /** A best candidate this far ahead of the second one is "one clear best candidate". */
+        @WithDefault("0.05")
+        double clearMargin();
+
+        /** At most this many candidates in the numbered list. */
+        @WithDefault("3")
+        int maxSuggestions();
+
+        /** Longer messages are questions, not mistyped commands: they go to AI support. */
+        @WithDefault("4")
+        int maxWords();
+
+        /** Command words shorter than this are never fuzzy-matched. */
+        @WithDefault("3")
+        int minLength();
+    }
+
+    /** Expectations: what the user's next reply answers. */
+    interface Expectations {
+        /** Upper bound on how long an owner's expectation is kept, whatever its expiresAt says. */
+        @WithDefault("PT15M")
+        Duration maxTtl();
+
+        /** How long command-service's own follow-ups ("Did you mean…? Reply YES", numbered menus) stay open. */
+        @WithDefault("PT5M")
+        Duration localTtl();
+    }
+
+    /** Admin commands: configured numbers, verified with a TOTP code (RFC 6238) from an authenticator app. */
+    interface Admin {
+        /** E.164 numbers allowed to use admin commands (env COMMAND_ADMIN_NUMBERS, comma separated). */
+        Optional<List<String>> numbers();
+
+        /** Base32 TOTP secret shared with the admins' authenticator app; without it admin sessions cannot start. */
+        Optional<String> totpSecret();
+
+        /** How long a verified admin session lasts. */
+        @WithDefault("PT15M")
+        Duration sessionTtl();
+
+        /** TOTP time steps accepted either side of now (clock drift). */
+        @WithDefault("1")
+        int totpWindow();
+
+        /** Key of the HMAC that lets "admin user +1876…" find a user without storing the number. */
+        @WithDefault("dev-only-lookup-key-change-me")
+        String lookupKey();
+    }
+
+    /** Where "admin status" looks. */
+    interface Status {
+        /** Service name -> readiness URL. */
+        Map<String, String> services();
+
+        /** RabbitMQ management API base URL. */
+        @WithDefault("http://localhost:15672")
+        String managementUrl();
+
+        @WithDefault("guest")
+        String managementUsername();
+
+        @WithDefault("guest")
+        String managementPassword();
+
+        /** Virtual host whose queues are shown. */
+        @WithDefault("/")
+        String virtualHost();
+
+        /** Time allowed for each status call. */
+        @WithDefault("PT2S")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,251 @@
+package com.flashapp.whatsapp.command.service;
+
+import com.flashapp.whatsapp.command.admin.AdminService;
+import com.flashapp.whatsapp.command.config.CommandConfig;
+import com.flashapp.whatsapp.command.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.command.parser.CommandParser;
+import com.flashapp.whatsapp.command.parser.LocaleGuesser;
+import com.flashapp.whatsapp.command.parser.ParseResult;
+import com.flashapp.whatsapp.command.registry.CommandRegistry;
+import com.flashapp.whatsapp.command.registry.CommandSpec;
+import com.flashapp.whatsapp.command.repository.ExpectationRepository;
+import com.flashapp.whatsapp.command.telemetry.Outcome;
+import com.flashapp.whatsapp.command.telemetry.Telemetry;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.QuickReply;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command engine: for each inbound message, answers an open expectation or cancels it, then parses, checks
+ * link and admin rights, and routes to the owning service (or answers here), recording telemetry.
+ */
+@ApplicationScoped
+public class ConversationService {
+
+    static final String CANCELLED = "OK, I've cancelled that.";
+    private static final String FUZZY = "fuzzy:";
+    private static final String CHOOSE = "choose";
+
+    private final CommandParser parser;
+    private final CommandHandlers handlers;
+    private final Replies replies;
+    private final HelpTexts help;
+    private final ExpectationRepository expectations;
+    private final UserService users;
+    private final AdminService admin;
+    private final Telemetry telemetry;
+    private final BrokerPublisher publisher;
+    private final CommandConfig config;
+
+    public ConversationService(CommandParser parser, CommandHandlers handlers, Replies replies, HelpTexts help,
+                               ExpectationRepository expectations, UserService users, AdminService admin,
+                               Telemetry telemetry, BrokerPublisher publisher, CommandConfig config) {
+        this.parser = parser;
+        this.handlers = handlers;
+        this.replies = replies;
+        this.help = help;
+        this.expectations = expectations;
+        this.users = users;
+        this.admin = admin;
+        this.telemetry = telemetry;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    /** Keeps an owner's expectation until its expiry (capped); one per user, the newest wins. */
+    public Uni<Void> expect(ConversationExpectation expectation) {
+        var userRef = expectation.envelope().userRef();
+        if (userRef == null || !publisher.publishesTo(expectation.ownerExchange())) {
+            Log.warnf("Ignoring expectation %s: no user or unknown owner %s", expectation.expectationId(),
+                    expectation.ownerExchange());
+            return Uni.createFrom().voidItem();
+        }
+        var ttl = expectation.expiresAt() == null ? config.expectations().maxTtl()
+                : Duration.between(Instant.now(), expectation.expiresAt());
+        if (ttl.compareTo(config.expectations().maxTtl()) > 0) {
+            ttl = config.expectations().maxTtl();
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            return Uni.createFrom().voidItem(); // already expired: the user's next message is a new one
+        }
+        return expectations.save(expectation, ttl);
+    }
+
+    /** Handles one message a user wrote. */
+    public Uni<Void> onInbound(InboundMessage inbound) {
+        var started = System.nanoTime();
+        var userRef = inbound.envelope().userRef();
+        if (userRef == null || inbound.from() == null) {
+            Log.warnf("Dropping inbound %s without userRef or sender", inbound.envelope().messageId());
+            return Uni.createFrom().voidItem();
+        }
+        return users.touch(userRef, admin.phoneLookup(inbound.phone()))
+                .flatMap(user -> {
+                    if (user.blocked()) {
+                        return Uni.createFrom().item(new Handled("blocked", Outcome.BLOCKED));
+                    }
+                    var turn = new Turn(inbound, user, admin.isAdminNumber(inbound.phone()),
+                            LocaleGuesser.guess(text(inbound), config.parser().defaultLocale()));
+                    return expectations.find(userRef).flatMap(open -> open == null
+                            ? fresh(turn, text(inbound))
+                            : withExpectation(turn, open, text(inbound)));
+                })
+                .flatMap(handled -> telemetry.record(userRef, handled.command(), handled.outcome(), started));
+    }
+
+    private Uni<Handled> withExpectation(Turn turn, ConversationExpectation open, String text) {
+        var local = Replies.LOCAL_OWNER.equals(open.ownerExchange());
+        var answer = ExpectationMatcher.match(open, text);
+        if (answer.isPresent()) {
+            if (local) {
+                return expectations.delete(turn.userRef()).flatMap(ignored -> answerLocal(turn, open, answer.get()));
+            }
+            // deleted only once the owner has the answer: a redelivery must not read the code as a new message
+            return answerOwner(turn, open, answer.get())
+                    .call(() -> expectations.delete(turn.userRef()));
+        }
+        var cleared = expectations.delete(turn.userRef());
+        // our own menus and suggestions, and ai-support's optional follow-ups ("Was this helpful?"), simply lapse;
+        // a pending code, confirmation or choice of a capability service is cancelled out loud
+        var silent = local ? !open.context().startsWith(AdminService.CONTEXT)
+                : Exchanges.SUPPORT_REQUESTS.equals(open.ownerExchange());
+        if (ExpectationMatcher.isCancel(text)) {
+            return cleared.flatMap(ignored -> replies.send(turn.inbound(), silent
+                            ? "OK. Send *help* to see what you can do." : CANCELLED))
+                    .replaceWith(new Handled(CommandRegistry.CANCEL, Outcome.CANCELLED));
+        }
+        if (silent) {
+            return cleared.flatMap(ignored -> fresh(turn, text)); // a menu or suggestion simply lapses
+        }
+        return cleared.flatMap(ignored -> replies.send(turn.inbound(), CANCELLED))
+                .flatMap(ignored -> fresh(turn, text));
+    }
+
+    private Uni<Handled> answerOwner(Turn turn, ConversationExpectation open, String answer) {
+        var kind = open.envelope().type();
+        var message = new ConfirmationAnswer(turn.follow(RoutingKeys.Wallet.CONFIRMATION_ANSWER), turn.whatsapp(),
+                open.expectationId(), kind, answer, open.context());
+        return publisher.publish(open.ownerExchange(), message)
+                .replaceWith(new Handled("answer." + kind, Outcome.ANSWERED));
+    }
+
+    private Uni<Handled> answerLocal(Turn turn, ConversationExpectation open, String answer) {
+        var context = open.context();
+        if (context.startsWith(FUZZY)) {
+            if (ExpectationMatcher.isYes(answer)) {
+                return dispatch(turn, parser.parse(context.substring(FUZZY.length())), answer);
+            }
+            return replies.send(turn.inbound(), "OK. Send *help* to see what you can do, or just ask me a question.")
+                    .replaceWith(new Handled("fuzzy", Outcome.CANCELLED));
+        }
+        if (context.startsWith(AdminService.CONTEXT)) {
+            return admin.verifyAndRun(turn, answer, context.substring(AdminService.CONTEXT.length()));
+        }
+        // a numbered menu or list of suggestions: the option is a command
+        return dispatch(turn, parser.parse(answer), answer);
+    }
+
+    private Uni<Handled> fresh(Turn turn, String text) {
+        var inbound = turn.inbound();
+        if (text.isBlank() && (!inbound.media().isEmpty() || inbound.location() != null)) {
+            return replies.send(inbound, "I can only read text messages for now. Send *help* to see what I can do.")
+                    .replaceWith(Handled.ok("media"));
+        }
+        var result = parser.parse(text);
+        if (turn.user().firstContact()) {
+            var welcome = help.welcome(inbound.profileName(), turn.user().linked(), turn.adminNumber());
+            // "hi" or "help" gets the welcome alone; anything else is also handled as usual after it
+            var greetingOnly = result instanceof ParseResult.Empty
+                    || result instanceof ParseResult.Matched matched
+                    && CommandRegistry.HELP.equals(matched.spec().name());
+            var welcomed = replies.send(inbound, welcome.body(), welcome.quickReplies());
+            return greetingOnly ? welcomed.replaceWith(Handled.ok("welcome"))
+                    : welcomed.flatMap(ignored -> dispatch(turn, result, text));
+        }
+        return dispatch(turn, result, text);
+    }
+
+    private Uni<Handled> dispatch(Turn turn, ParseResult result, String text) {
+        if (result instanceof ParseResult.Matched matched) {
+            var spec = matched.spec();
+            if (spec.adminOnly()) {
+                // to anyone else "admin …" is just an unknown message
+                return turn.adminNumber() ? admin.handle(turn, matched.args()) : handlers.askSupport(turn, text);
+            }
+            if (spec.needsLink() && !turn.user().linked()) {
+                return needsLink(turn, spec);
+            }
+            return handlers.handle(turn, spec, matched.args());
+        }
+        if (result instanceof ParseResult.Invalid invalid) {
+            if (invalid.spec().adminOnly() && !turn.adminNumber()) {
+                return handlers.askSupport(turn, text);
+            }
+            var next = List.of(new QuickReply("help " + invalid.spec().name(), "Help: " + invalid.spec().name()));
+            return replies.send(turn.inbound(), invalid.message(), next)
+                    .replaceWith(new Handled(invalid.spec().name(), Outcome.PARSE_ERROR));
+        }
+        if (result instanceof ParseResult.Suggestion suggestion) {
+            return suggest(turn, suggestion);
+        }
+        if (result instanceof ParseResult.Unmatched unmatched) {
+            return handlers.askSupport(turn, unmatched.text());
+        }
+        var menu = help.menu(turn.user().linked(), turn.adminNumber());
+        return replies.send(turn.inbound(), menu.body(), menu.quickReplies()).replaceWith(Handled.ok("empty"));
+    }
+
+    private Uni<Handled> needsLink(Turn turn, CommandSpec spec) {
+        var body = "To use *" + spec.name() + "* you need to link your Flash account first. Send *link* to start "
+                + "– it takes a minute.";
+        return replies.send(turn.inbound(), body,
+                        List.of(new QuickReply("link", "Link my account"), new QuickReply("help", "Help")))
+                .replaceWith(new Handled(spec.name(), Outcome.NEEDS_LINK));
+    }
+
+    private Uni<Handled> suggest(Turn turn, ParseResult.Suggestion suggestion) {
+        var inbound = turn.inbound();
+        var handled = new Handled("fuzzy", Outcome.FUZZY_SUGGESTION);
+        if (suggestion.candidates().size() == 1) {
+            var spec = suggestion.candidates().get(0);
+            var body = "Did you mean *" + suggestion.corrected(spec) + "*? Reply YES";
+            return replies.publish(inbound, body, List.of(new QuickReply("yes", "Yes"), new QuickReply("no", "No")))
+                    .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CONFIRMATION,
+                            FUZZY + suggestion.corrected(spec), List.of()))
+                    .replaceWith(handled);
+        }
+        var body = new StringBuilder("Did you mean:");
+        var options = new ArrayList<String>();
+        var buttons = new ArrayList<QuickReply>();
+        for (var spec : suggestion.candidates()) {
+            var corrected = suggestion.corrected(spec);
+            options.add(corrected);
+            buttons.add(new QuickReply(corrected, spec.name()));
+            body.append("\n").append(options.size()).append(". *").append(spec.name()).append("* – ")
+                    .append(spec.summary());
+        }
+        body.append("\nReply with the number.");
+        return replies.publish(inbound, body.toString(), buttons)
+                .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CHOICE, CHOOSE, options))
+                .replaceWith(handled);
+    }
+
+    /** A tapped quick reply is the command it stands for; otherwise the text. */
+    private static String text(InboundMessage inbound) {
+        if (inbound.buttonPayload() != null && !inbound.buttonPayload().isBlank()) {
+            return inbound.buttonPayload();
+        }
+        return inbound.body() == null ? "" : inbound.body();
+    }
+}

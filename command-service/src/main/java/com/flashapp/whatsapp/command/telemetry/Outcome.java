@@ -1,0 +1,31 @@
+package com.flashapp.whatsapp.command.telemetry;
+
+import java.util.Locale;
+
+/** How handling a message ended, for telemetry. */
+public enum Outcome {
+    /** Routed to its owner or answered here. */
+    OK,
+    /** The command word was understood, the arguments were not. */
+    PARSE_ERROR,
+    /** The command needs a linked account and the user has none. */
+    NEEDS_LINK,
+    /** "Did you mean …?" */
+    FUZZY_SUGGESTION,
+    /** Nothing matched: the text went to AI support. */
+    ROUTED_TO_AI,
+    /** The reply answered an open expectation and went to its owner. */
+    ANSWERED,
+    /** The user cancelled, or declined a suggestion. */
+    CANCELLED,
+    /** An admin command needs the admin code first. */
+    NEEDS_VERIFICATION,
+    /** A wrong admin code. */
+    DENIED,
+    /** The sender is blocked by an admin: nothing was answered. */
+    BLOCKED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,44 @@
+package com.flashapp.whatsapp.command.telemetry;
+
+import com.flashapp.whatsapp.command.config.CommandConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Deletes telemetry and inbox rows past their retention, so neither table grows forever. */
+@ApplicationScoped
+public class RetentionJob {
+
+    private final Pool pool;
+    private final CommandConfig.Retention retention;
+
+    public RetentionJob(Pool pool, CommandConfig config) {
+        this.pool = pool;
+        this.retention = config.retention();
+    }
+
+    @Scheduled(every = "${command.retention.every:1h}", delayed = "5m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purge() {
+        var telemetryBefore = OffsetDateTime.ofInstant(Instant.now().minus(retention.telemetry()), ZoneOffset.UTC);
+        var inboxBefore = OffsetDateTime.ofInstant(Instant.now().minus(retention.inbox()), ZoneOffset.UTC);
+        return pool.preparedQuery("delete from command_event where occurred_at < $1")
+                .execute(Tuple.of(telemetryBefore))
+                .flatMap(events -> pool.preparedQuery("delete from inbox_message where received_at < $1")
+                        .execute(Tuple.of(inboxBefore))
+                        .invoke(inbox -> Log.debugf("Retention: %d telemetry rows, %d inbox rows deleted",
+                                events.rowCount(), inbox.rowCount())))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("Retention purge failed, will retry next run: %s", e.toString());
+                    return null;
+                });
+    }
+}

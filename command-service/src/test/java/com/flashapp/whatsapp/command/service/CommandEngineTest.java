@@ -1,0 +1,454 @@
+package com.flashapp.whatsapp.command.service;
+
+import com.flashapp.whatsapp.command.admin.Totp;
+import com.flashapp.whatsapp.command.repository.ExpectationRepository;
+import com.flashapp.whatsapp.contracts.Amount;
+import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.Recipient;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.events.AccountLinked;
+import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
+import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
+import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
+import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
+import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
+import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
+import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
+import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
+import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
+import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine end to end against the real broker, Redis and PostgreSQL. */
+@QuarkusTest
+class CommandEngineTest {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ExpectationRepository expectations;
+
+    @ConfigProperty(name = "command.admin.totp-secret")
+    String totpSecret;
+
+    BrokerProbe broker;
+    String userRef;
+    String phone;
+
+    @BeforeEach
+    void connect() throws Exception {
+        broker = new BrokerProbe(Exchanges.WALLET_REQUESTS, Exchanges.SUPPORT_REQUESTS,
+                Exchanges.NOTIFICATION_REQUESTS, Exchanges.WHATSAPP_OUTBOUND);
+        userRef = "u_test_" + UUID.randomUUID().toString().replace("-", "");
+        phone = "+1876555" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        broker.close();
+    }
+
+    @Test
+    void eachCommandRoutesToTheRightExchangeAndKey() throws Exception {
+        link();
+        var invoice = "lnbc2500u1pvjluezpp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypq";
+
+        // a code with no open expectation finishes a link
+        assertEquals("654321", routed("654321", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.ACCOUNT_VERIFY,
+                AccountVerifyRequest.class).code());
+        var linkRequest = routed("link", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.ACCOUNT_LINK,
+                AccountLinkRequest.class);
+        assertEquals("whatsapp:" + phone, linkRequest.whatsapp());
+        routed("unlink", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.ACCOUNT_UNLINK, AccountUnlinkRequest.class);
+        assertFalse(routed("bal", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.BALANCE_GET,
+                BalanceRequest.class).refresh());
+        assertTrue(routed("Saldo refresh", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.BALANCE_GET,
+                BalanceRequest.class).refresh());
+        assertEquals("JMD", routed("price jmd", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.PRICE_GET,
+                PriceRequest.class).currency());
+        assertTrue(routed("history more", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.HISTORY_GET,
+                HistoryRequest.class).nextPage());
+        assertEquals(2, routed("history #2", Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.HISTORY_GET,
+                HistoryRequest.class).detailIndex());
+        var receive = routed("receive 10 JMD for rent", Exchanges.WALLET_REQUESTS,
+                RoutingKeys.Wallet.INVOICE_CREATE, InvoiceCreateRequest.class);
+        assertEquals(new Amount(new BigDecimal("10"), "JMD"), receive.amount());
+        assertEquals("rent", receive.memo());
+        var request = routed("request 10 from @maria", Exchanges.WALLET_REQUESTS,
+                RoutingKeys.Wallet.PAYMENT_REQUEST, PaymentRequestCommand.class);
+        assertEquals(PaymentRequestCommand.Action.CREATE, request.action());
+        assertEquals(new Recipient(Recipient.Kind.USERNAME, "maria"), request.from());
+        var send = routed("send 1000 sats to +18765551234", Exchanges.WALLET_REQUESTS,
+                RoutingKeys.Wallet.PAYMENT_SEND, PaymentSendRequest.class);
+        assertEquals(new Amount(new BigDecimal("1000"), Amount.SATS), send.amount());
+        assertEquals(new Recipient(Recipient.Kind.PHONE, "+18765551234"), send.to());
+        var pasted = routed(invoice, Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.PAYMENT_SEND,
+                PaymentSendRequest.class);
+        assertEquals(Recipient.Kind.LIGHTNING_INVOICE, pasted.to().kind());
+        assertNull(pasted.amount());
+        assertEquals(Boolean.FALSE, routed("notifications off", Exchanges.NOTIFICATION_REQUESTS,
+                RoutingKeys.Notification.PREFERENCES_UPDATE, PreferencesUpdate.class).enabled());
+        assertEquals("22:00-07:00", routed("notifications quiet 22:00-07:00", Exchanges.NOTIFICATION_REQUESTS,
+                RoutingKeys.Notification.PREFERENCES_UPDATE, PreferencesUpdate.class).quietHours());
+        routed("notifications", Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.PREFERENCES_GET,
+                PreferencesGet.class);
+        var question = routed("how do I buy bitcoin?", Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.QUESTION,
+                SupportQuestion.class);
+        assertEquals("how do I buy bitcoin?", question.text());
+        assertTrue(question.linked());
+        // a tapped quick reply is the command it carries
+        var tapped = broker.send(userRef, phone, "See history", "history");
+        broker.await(Exchanges.WALLET_REQUESTS, tapped, s -> s.message() instanceof HistoryRequest);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("ok") >= 15);
+    }
+
+    @Test
+    void aBurstOfNewUsersIsHandledConcurrently() throws Exception {
+        var sent = new java.util.ArrayList<com.flashapp.whatsapp.contracts.inbound.InboundMessage>();
+        for (int i = 0; i < 40; i++) {
+            var ref = "u_test_" + UUID.randomUUID().toString().replace("-", "");
+            sent.add(broker.send(ref, "+1876555" + String.format("%04d", i), i % 2 == 0 ? "hi" : "price"));
+        }
+        for (var inbound : sent) {
+            broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
+                    s -> ((OutboundMessage) s.message()).body().startsWith("Welcome"));
+        }
+    }
+
+    @Test
+    void anUnlinkedUserAskingForTheirBalanceIsToldToLink() throws Exception {
+        var inbound = broker.send(userRef, phone, "balance");
+
+        var reply = broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
+                s -> ((OutboundMessage) s.message()).body().contains("link your Flash account first"));
+        var outbound = (OutboundMessage) reply.message();
+        assertEquals("whatsapp:" + phone, outbound.to());
+        assertEquals(RoutingKeys.Outbound.REPLY, reply.routingKey());
+        assertEquals("link", outbound.quickReplies().get(0).payload());
+        // and nothing went to balance-service: the next command's request is the first one on the exchange
+        var next = broker.send(userRef, phone, "price");
+        broker.await(Exchanges.WALLET_REQUESTS, next, s -> s.message() instanceof PriceRequest);
+        assertTrue(broker.all(Exchanges.WALLET_REQUESTS, inbound.messageSid()).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("needs_link") == 1);
+        // the first message also got the welcome, with the menu for someone not linked
+        assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, inbound.messageSid()).stream()
+                .map(s -> ((OutboundMessage) s.message()).body()).anyMatch(b -> b.startsWith("Welcome")));
+    }
+
+    @Test
+    void anExpectationRoutesTheNextCodeToItsOwner() throws Exception {
+        link();
+        var expectationId = expect(RoutingKeys.Expect.CODE, Exchanges.WALLET_REQUESTS, "mfa:balance", List.of());
+
+        var code = broker.send(userRef, phone, "482913");
+
+        var answer = routed(code, Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.CONFIRMATION_ANSWER,
+                ConfirmationAnswer.class);
+        assertEquals(expectationId, answer.expectationId());
+        assertEquals(RoutingKeys.Expect.CODE, answer.kind());
+        assertEquals("482913", answer.answer());
+        assertEquals("mfa:balance", answer.context());
+        assertEquals("whatsapp:" + phone, answer.whatsapp());
+        assertEquals(userRef, answer.envelope().userRef());
+        assertEquals(code.messageSid(), answer.envelope().correlationId());
+        assertTrue(broker.all(Exchanges.WALLET_REQUESTS, code.messageSid()).stream()
+                .noneMatch(s -> s.message() instanceof AccountVerifyRequest), "the code is not a new link code");
+        assertNull(expectations.find(userRef).await().indefinitely(), "answered expectations are deleted");
+    }
+
+    @Test
+    void aChoiceIsAnsweredByNumberAndGoesToItsOwnersExchange() throws Exception {
+        var expectationId = expect(RoutingKeys.Expect.CHOICE, Exchanges.SUPPORT_REQUESTS, "faq:card",
+                List.of("keep", "remove"));
+
+        var reply = broker.send(userRef, phone, "2");
+
+        var answer = routed(reply, Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.CONFIRMATION_ANSWER,
+                ConfirmationAnswer.class);
+        assertEquals(expectationId, answer.expectationId());
+        assertEquals("remove", answer.answer());
+        assertEquals(RoutingKeys.Expect.CHOICE, answer.kind());
+    }
+
+    @Test
+    void aThumbsUpAnswersAiSupportsFeedbackQuestion() throws Exception {
+        var expectationId = expect(RoutingKeys.Expect.CHOICE, Exchanges.SUPPORT_REQUESTS, "feedback:a1",
+                List.of("👍", "👎", "yes", "no"));
+
+        var reply = broker.send(userRef, phone, "👍🏽");
+
+        var answer = routed(reply, Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.CONFIRMATION_ANSWER,
+                ConfirmationAnswer.class);
+        assertEquals(expectationId, answer.expectationId());
+        assertEquals("👍", answer.answer());
+        assertEquals("feedback:a1", answer.context());
+    }
+
+    @Test
+    void aNewQuestionLetsAiSupportsFeedbackQuestionLapseSilently() throws Exception {
+        expect(RoutingKeys.Expect.CHOICE, Exchanges.SUPPORT_REQUESTS, "feedback:a2", List.of("👍", "👎", "yes", "no"));
+
+        var inbound = broker.send(userRef, phone, "¿Cómo compro bitcoin?");
+
+        var question = (SupportQuestion) broker.await(Exchanges.SUPPORT_REQUESTS, inbound,
+                s -> s.message() instanceof SupportQuestion).message();
+        assertEquals("es", question.locale());
+        assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, inbound.messageSid()).stream()
+                .noneMatch(s -> ((OutboundMessage) s.message()).body().contains("cancelled")));
+    }
+
+    @Test
+    void anythingElseCancelsTheExpectationPolitelyAndIsHandledAsNew() throws Exception {
+        link();
+        expect(RoutingKeys.Expect.CONFIRMATION, Exchanges.WALLET_REQUESTS, "send:42", List.of());
+
+        var inbound = broker.send(userRef, phone, "price");
+
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
+                s -> "OK, I've cancelled that.".equals(((OutboundMessage) s.message()).body()));
+        broker.await(Exchanges.WALLET_REQUESTS, inbound, s -> s.message() instanceof PriceRequest);
+        assertTrue(broker.all(Exchanges.WALLET_REQUESTS, inbound.messageSid()).stream()
+                .noneMatch(s -> s.message() instanceof ConfirmationAnswer));
+    }
+
+    @Test
+    void cancelAlwaysCancelsAnOpenCode() throws Exception {
+        expect(RoutingKeys.Expect.CODE, Exchanges.WALLET_REQUESTS, "link", List.of());
+
+        var inbound = broker.send(userRef, phone, "cancel");
+
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
+                s -> "OK, I've cancelled that.".equals(((OutboundMessage) s.message()).body()));
+        assertNull(expectations.find(userRef).await().indefinitely());
+    }
+
+    @Test
+    void aMistypedCommandIsConfirmedBeforeItRuns() throws Exception {
+        link();
+        var typo = broker.send(userRef, phone, "balnace");
+        var suggestion = broker.await(Exchanges.WHATSAPP_OUTBOUND, typo,
+                s -> ((OutboundMessage) s.message()).body().startsWith("Did you mean"));
+        assertEquals("Did you mean *balance*? Reply YES", ((OutboundMessage) suggestion.message()).body());
+        assertTrue(broker.all(Exchanges.WALLET_REQUESTS, typo.messageSid()).isEmpty());
+        awaitLocalExpectation("fuzzy:balance");
+
+        var yes = broker.send(userRef, phone, "YES");
+
+        broker.await(Exchanges.WALLET_REQUESTS, yes, s -> s.message() instanceof BalanceRequest);
+    }
+
+    @Test
+    void severalCloseCommandsAreOfferedAsANumberedList() throws Exception {
+        link();
+        var typo = broker.send(userRef, phone, "paym");
+        var list = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, typo,
+                s -> ((OutboundMessage) s.message()).body().startsWith("Did you mean:")).message();
+        assertTrue(list.body().contains("1. *send*"), list.body());
+        assertTrue(list.body().contains("2. *history*"), list.body());
+        awaitLocalExpectation("choose");
+
+        var two = broker.send(userRef, phone, "2");
+
+        broker.await(Exchanges.WALLET_REQUESTS, two, s -> s.message() instanceof HistoryRequest);
+    }
+
+    @Test
+    void adminCommandsAreAnUnknownMessageForEveryoneElse() throws Exception {
+        var inbound = broker.send(userRef, phone, "admin status");
+
+        var question = (SupportQuestion) broker.await(Exchanges.SUPPORT_REQUESTS, inbound,
+                s -> s.message() instanceof SupportQuestion).message();
+        assertEquals("admin status", question.text());
+        assertFalse(question.linked());
+        assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, inbound.messageSid()).stream()
+                .map(s -> ((OutboundMessage) s.message()).body().toLowerCase())
+                .noneMatch(body -> body.contains("admin")), "no hint that admin exists");
+    }
+
+    @Test
+    void anAdminRunsAdminStatusAfterTheirCode() throws Exception {
+        phone = "+18765550999";
+        var inbound = broker.send(userRef, phone, "admin status");
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
+                s -> ((OutboundMessage) s.message()).body().contains("6-digit code"));
+        awaitLocalExpectation("admin:admin status");
+
+        var code = broker.send(userRef, phone, Totp.code(totpSecret, Instant.now()));
+
+        var status = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, code,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*Services*")).message();
+        assertTrue(status.body().contains("❌ sandbox DOWN"), status.body());
+        assertTrue(status.body().contains("*Queues*"), status.body());
+        assertTrue(status.body().contains(" queues, "), status.body());
+
+        // the session is open now: the next admin command runs at once
+        var stats = broker.send(userRef, phone, "admin stats");
+        var report = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, stats,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*Usage")).message();
+        assertTrue(report.body().contains("AI fallback rate"), report.body());
+    }
+
+    @Test
+    void aWrongAdminCodeOpensNoSession() throws Exception {
+        phone = "+18765550999";
+        broker.send(userRef, phone, "admin stats");
+        awaitLocalExpectation("admin:admin stats day");
+
+        var wrong = broker.send(userRef, phone, "000000".equals(Totp.code(totpSecret, Instant.now())) ? "111111"
+                : "000000");
+
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, wrong,
+                s -> ((OutboundMessage) s.message()).body().startsWith("That code didn't work"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("denied") == 1);
+    }
+
+    @Test
+    void anAdminCanBlockAUserWhoseMessagesThenGetNoAnswer() throws Exception {
+        var userPhone = phone;
+        var userUserRef = userRef;
+        var hello = broker.send(userUserRef, userPhone, "hello");
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, hello, s -> true);
+        link();
+        var username = username();
+
+        userRef = "u_test_" + UUID.randomUUID().toString().replace("-", "");
+        phone = "+18765550999";
+        broker.send(userRef, phone, "admin block " + userPhone);
+        awaitLocalExpectation("admin:admin block " + userPhone);
+        var code = broker.send(userRef, phone, Totp.code(totpSecret, Instant.now()));
+        var done = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, code,
+                s -> ((OutboundMessage) s.message()).body().contains("blocked")).message();
+        assertFalse(done.body().contains(userPhone), "numbers are masked: " + done.body());
+
+        var lookup = broker.send(userRef, phone, "admin user " + userPhone);
+        var report = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, lookup,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*User")).message();
+        assertTrue(report.body().contains("Blocked: yes"), report.body());
+        var byName = broker.send(userRef, phone, "admin user @" + username);
+        var named = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, byName,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*User")).message();
+        assertTrue(named.body().contains("Linked: yes as @te***"), named.body());
+        assertFalse(named.body().contains(username), "usernames are masked: " + named.body());
+
+        userRef = userUserRef;
+        var ignored = broker.send(userUserRef, userPhone, "balance");
+        await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("blocked") == 1);
+        assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, ignored.messageSid()).isEmpty());
+    }
+
+    @Test
+    void helpDependsOnWhetherTheUserIsLinked() throws Exception {
+        var first = broker.send(userRef, phone, "help");
+        var welcome = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, first, s -> true).message();
+        assertTrue(welcome.body().contains("*link*"), welcome.body());
+        assertFalse(welcome.body().contains("*balance"), welcome.body());
+
+        link();
+        var help = broker.send(userRef, phone, "help");
+        var menu = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, help, s -> true).message();
+        assertTrue(menu.body().contains("*balance [refresh]*"), menu.body());
+        assertTrue(menu.body().lines().count() <= 8, menu.body());
+        // the menu's buttons work by number too
+        var two = broker.send(userRef, phone, "2");
+        broker.await(Exchanges.WALLET_REQUESTS, two, s -> s.message() instanceof HistoryRequest);
+
+        var topic = broker.send(userRef, phone, "help send");
+        var sendHelp = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, topic, s -> true).message();
+        assertTrue(sendHelp.body().contains("send 5 to @maria"), sendHelp.body());
+    }
+
+    @Test
+    void anUnlinkEventMakesWalletCommandsAskForALinkAgain() throws Exception {
+        link();
+        broker.publish(Exchanges.FLASH_EVENTS, new AccountUnlinked(
+                Envelope.create(RoutingKeys.FlashEvents.ACCOUNT_UNLINKED, "test", userRef), "acc-" + userRef, "user"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !linked());
+
+        var inbound = broker.send(userRef, phone, "history");
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
+                s -> ((OutboundMessage) s.message()).body().contains("link your Flash account first"));
+    }
+
+    private <T> T routed(String text, String exchange, String routingKey, Class<T> type) throws Exception {
+        return routed(broker.send(userRef, phone, text), exchange, routingKey, type);
+    }
+
+    private <T> T routed(com.flashapp.whatsapp.contracts.inbound.InboundMessage inbound, String exchange,
+                         String routingKey, Class<T> type) {
+        var seen = broker.await(exchange, inbound, s -> s.routingKey().equals(routingKey));
+        assertEquals(routingKey, seen.message().envelope().type());
+        assertEquals(userRef, seen.message().envelope().userRef());
+        return assertInstanceOf(type, seen.message());
+    }
+
+    private String expect(String kind, String owner, String context, List<String> options) throws Exception {
+        var id = "exp-" + UUID.randomUUID();
+        broker.publish(Exchanges.CONVERSATION_EXPECT, new ConversationExpectation(
+                Envelope.create(kind, "test", userRef), id, owner, context, options,
+                Instant.now().plus(Duration.ofMinutes(5))));
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            var stored = expectations.find(userRef).await().indefinitely();
+            return stored != null && id.equals(stored.expectationId());
+        });
+        return id;
+    }
+
+    private void awaitLocalExpectation(String context) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            var stored = expectations.find(userRef).await().indefinitely();
+            return stored != null && context.equals(stored.context());
+        });
+    }
+
+    private void link() throws Exception {
+        broker.publish(Exchanges.FLASH_EVENTS, new AccountLinked(
+                Envelope.create(RoutingKeys.FlashEvents.ACCOUNT_LINKED, "test", userRef), "whatsapp:" + phone,
+                "acc-" + userRef, "user-" + userRef, username(), "JMD", List.of("w1")));
+        await().atMost(Duration.ofSeconds(15)).until(this::linked);
+    }
+
+    private String username() {
+        return "tester_" + userRef.substring(userRef.length() - 12);
+    }
+
+    private boolean linked() {
+        var rows = pool.preparedQuery("select linked from conversation_user where user_ref = $1")
+                .execute(Tuple.of(userRef)).await().indefinitely();
+        return rows.size() == 1 && rows.iterator().next().getBoolean(0);
+    }
+
+    private long telemetryRows(String outcome) {
+        return pool.preparedQuery("select count(*) from command_event where user_ref = $1 and outcome = $2")
+                .execute(Tuple.of(userRef, outcome)).await().indefinitely().iterator().next().getLong(0);
+    }
+}
