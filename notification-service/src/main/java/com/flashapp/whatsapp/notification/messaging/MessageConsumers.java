@@ -30,6 +30,7 @@ public class MessageConsumers {
     public static final String DELIVERY = "whatsapp-delivery";
     public static final String FLASH_EVENTS = "flash-events";
     public static final String REQUESTS = "notification-requests";
+    public static final String INBOUND = "whatsapp-inbound";
 
     private final InboxRepository inbox;
     private final IncomingMessageHandler handler;
@@ -59,6 +60,12 @@ public class MessageConsumers {
     @Incoming(REQUESTS)
     public Uni<Void> onRequest(Message<byte[]> message) {
         return consume(REQUESTS, Exchanges.NOTIFICATION_REQUESTS, message);
+    }
+
+    /** What users write: only when, for the 24-hour window. */
+    @Incoming(INBOUND)
+    public Uni<Void> onInbound(Message<byte[]> message) {
+        return consume(INBOUND, Exchanges.WHATSAPP_INBOUND, message);
     }
 
     private Uni<Void> consume(String channel, String exchange, Message<byte[]> message) {

@@ -1,16 +1,70 @@
 package com.flashapp.whatsapp.notification.service;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.delivery.DeliveryStatus;
+import com.flashapp.whatsapp.contracts.events.AccountLinked;
+import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
+import com.flashapp.whatsapp.contracts.events.PaymentReceived;
+import com.flashapp.whatsapp.contracts.events.PaymentSent;
+import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
+import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
+import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.notification.repository.AccountRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Handles each message notification-service consumes, once; sending and notifications plug in here. */
+/** Handles each message notification-service consumes, once, by handing it to the service that owns it. */
 @ApplicationScoped
 public class IncomingMessageHandler {
 
+    private final OutboundService outbound;
+    private final DeliveryTracker delivery;
+    private final PaymentNotifier payments;
+    private final PreferencesService preferences;
+    private final AccountRepository accounts;
+
+    public IncomingMessageHandler(OutboundService outbound, DeliveryTracker delivery, PaymentNotifier payments,
+                                  PreferencesService preferences, AccountRepository accounts) {
+        this.outbound = outbound;
+        this.delivery = delivery;
+        this.payments = payments;
+        this.preferences = preferences;
+        this.accounts = accounts;
+    }
+
     public Uni<Void> handle(ContractMessage message) {
-        Log.debugf("Handled %s for %s", message.routingKey(), message.envelope().userRef());
+        if (message instanceof OutboundMessage m) {
+            return outbound.accept(m);
+        } else if (message instanceof DeliveryStatus s) {
+            return delivery.handle(s);
+        } else if (message instanceof InboundMessage i) {
+            return recordInbound(i);
+        } else if (message instanceof PaymentReceived p) {
+            return payments.received(p);
+        } else if (message instanceof PaymentSent p) {
+            return payments.sent(p);
+        } else if (message instanceof AccountLinked l) {
+            return payments.linked(l);
+        } else if (message instanceof AccountUnlinked u) {
+            return payments.unlinked(u);
+        } else if (message instanceof PreferencesUpdate u) {
+            return preferences.update(u);
+        } else if (message instanceof PreferencesGet g) {
+            return preferences.get(g);
+        }
+        Log.debugf("Nothing to do for %s", message.routingKey());
         return Uni.createFrom().voidItem();
+    }
+
+    /** The 24-hour window: when the user last wrote. */
+    private Uni<Void> recordInbound(InboundMessage inbound) {
+        var userRef = inbound.envelope().userRef();
+        if (userRef == null) {
+            return Uni.createFrom().voidItem();
+        }
+        var at = inbound.receivedAt() != null ? inbound.receivedAt() : inbound.envelope().occurredAt();
+        return accounts.recordInbound(userRef, at);
     }
 }

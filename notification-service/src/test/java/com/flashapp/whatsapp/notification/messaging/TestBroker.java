@@ -15,12 +15,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** A plain AMQP client for tests: publishes as another service would and reads queues as an operator would. */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
 
     private final Connection connection;
     private final Channel channel;
 
-    TestBroker() throws Exception {
+    public TestBroker() throws Exception {
         var config = ConfigProvider.getConfig();
         var factory = new ConnectionFactory();
         factory.setHost(config.getValue("rabbitmq-host", String.class));
@@ -32,26 +32,26 @@ final class TestBroker implements AutoCloseable {
         channel.confirmSelect();
     }
 
-    void publish(String exchange, ContractMessage message) throws Exception {
+    public void publish(String exchange, ContractMessage message) throws Exception {
         publish(exchange, message.routingKey(), MessageCodec.encode(message));
     }
 
-    void publish(String exchange, String routingKey, byte[] body) throws Exception {
+    public void publish(String exchange, String routingKey, byte[] body) throws Exception {
         var props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
         channel.basicPublish(exchange, routingKey, props, body);
         channel.waitForConfirmsOrDie(5_000);
     }
 
-    void purge(String queue) throws Exception {
+    public void purge(String queue) throws Exception {
         channel.queuePurge(queue);
     }
 
-    GetResponse get(String queue) throws Exception {
+    public GetResponse get(String queue) throws Exception {
         return channel.basicGet(queue, true);
     }
 
     /** Ready plus unacknowledged messages of a queue, from the management API; -1 before its first figures. */
-    static int depth(String queue) {
+    public static int depth(String queue) {
         JsonPath json = RestAssured.given().urlEncodingEnabled(false).auth().preemptive().basic("guest", "guest")
                 .get("http://localhost:15672/api/queues/%2F/" + URLEncoder.encode(queue, StandardCharsets.UTF_8))
                 .then().statusCode(200).extract().jsonPath();

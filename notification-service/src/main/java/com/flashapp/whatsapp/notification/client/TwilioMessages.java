@@ -1,0 +1,81 @@
+package com.flashapp.whatsapp.notification.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.flashapp.whatsapp.notification.config.NotificationConfig;
+import com.twilio.exception.ApiConnectionException;
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.type.PhoneNumber;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * twilio-java's {@code Message.creator(...).create()}, pointed at the configured base URL, behind a circuit
+ * breaker: when Twilio keeps answering 5xx or cannot be reached, sends stop for a while instead of piling up
+ * retries. Twilio's 4xx answers (a bad number, 63016, 429) are outcomes, not outages: they pass through without
+ * counting. No retry here: the relay retries, with backoff, and counts. Blocking.
+ */
+@ApplicationScoped
+public class TwilioMessages {
+
+    /** The breaker's name, for {@code CircuitBreakerMaintenance}. */
+    public static final String BREAKER = "twilio-send";
+
+    private final NotificationConfig.Twilio config;
+    private final TwilioRestClient client;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public TwilioMessages(NotificationConfig config) {
+        this.config = config.twilio();
+        var http = new RedirectingTwilioHttpClient(this.config.baseUrl(), this.config.connectTimeout(),
+                this.config.requestTimeout());
+        this.client = new TwilioRestClient.Builder(this.config.accountSid(), this.config.authToken())
+                .httpClient(http)
+                .build();
+    }
+
+    /** Twilio is down or unreachable (5xx, connection error): counts against the breaker. */
+    public static class TwilioUnavailableException extends RuntimeException {
+        TwilioUnavailableException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Creates the message; returns Twilio's MessageSid. */
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
+            successThreshold = 2, failOn = TwilioUnavailableException.class)
+    @CircuitBreakerName(BREAKER)
+    public String create(TwilioSender.Send send) {
+        try {
+            var to = new PhoneNumber(send.to());
+            var from = new PhoneNumber(config.from());
+            var creator = send.contentSid() != null
+                    ? Message.creator(to, from, (String) null).setContentSid(send.contentSid())
+                            .setContentVariables(json.writeValueAsString(send.contentVariables()))
+                    : Message.creator(to, from, send.body());
+            if (send.contentSid() == null && send.mediaUrls() != null && !send.mediaUrls().isEmpty()) {
+                creator.setMediaUrl(send.mediaUrls().stream().map(URI::create).toList());
+            }
+            return creator.setStatusCallback(URI.create(config.statusCallback())).create(client).getSid();
+        } catch (ApiException e) {
+            var status = e.getStatusCode();
+            if (status != null && status >= 500) {
+                throw new TwilioUnavailableException(e);
+            }
+            throw e;
+        } catch (ApiConnectionException | UncheckedIOException e) {
+            // the request may or may not have reached Twilio; Twilio has no idempotency key, so the relay's
+            // retry can (rarely) duplicate a message: accepted over losing it
+            throw new TwilioUnavailableException(e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("template variables cannot be written as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package com.flashapp.whatsapp.notification.client;
+
+import com.twilio.exception.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One send attempt through {@link TwilioMessages} (twilio-java behind a circuit breaker), classified into an
+ * outcome the relay acts on. Blocking: callers run it on a worker thread, never on the event loop.
+ */
+@ApplicationScoped
+public class TwilioSender {
+
+    /** Twilio's "outside the 24-hour window" error. */
+    public static final int OUTSIDE_WINDOW = 63016;
+    /** Twilio's REST "Too Many Requests". */
+    public static final int TOO_MANY_REQUESTS = 20429;
+    /** WhatsApp channel rate limit; queue and back off like a 429. */
+    public static final int CHANNEL_RATE_LIMIT = 63018;
+
+    private final TwilioMessages messages;
+
+    public TwilioSender(TwilioMessages messages) {
+        this.messages = messages;
+    }
+
+    /** What to send: free-form text (with media) or an approved template. */
+    public record Send(String to, String body, List<String> mediaUrls, String contentSid,
+                       Map<String, String> contentVariables) {
+    }
+
+    /** What happened: accepted (with Twilio's sid), retryable, outside the window, or another permanent error. */
+    public record Outcome(Kind kind, String sid, String errorCode, String errorMessage) {
+        public enum Kind { ACCEPTED, RETRYABLE, OUTSIDE_WINDOW, PERMANENT }
+
+        static Outcome accepted(String sid) {
+            return new Outcome(Kind.ACCEPTED, sid, null, null);
+        }
+
+        static Outcome of(Kind kind, Object code, String message) {
+            return new Outcome(kind, null, code == null ? null : code.toString(), message);
+        }
+    }
+
+    /** Sends once. Blocking. */
+    public Outcome send(Send send) {
+        try {
+            return Outcome.accepted(messages.create(send));
+        } catch (CircuitBreakerOpenException e) {
+            // Twilio has been failing: do not call it; the relay backs off like for a 5xx
+            return Outcome.of(Outcome.Kind.RETRYABLE, "circuit_open", "Twilio circuit breaker open");
+        } catch (TwilioMessages.TwilioUnavailableException e) {
+            return e.getCause() instanceof ApiException api ? classify(api)
+                    : Outcome.of(Outcome.Kind.RETRYABLE, null, "connection: " + e.getCause().getClass().getSimpleName());
+        } catch (ApiException e) {
+            return classify(e);
+        } catch (RuntimeException e) {
+            // a request we cannot build (e.g. a malformed media URL) fails the same way every time
+            return Outcome.of(Outcome.Kind.PERMANENT, "invalid_request", e.getClass().getSimpleName()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    static Outcome classify(ApiException e) {
+        Integer code = e.getCode();
+        Integer status = e.getStatusCode();
+        if (code != null && code == OUTSIDE_WINDOW) {
+            return Outcome.of(Outcome.Kind.OUTSIDE_WINDOW, code, e.getMessage());
+        }
+        boolean retryable = (status != null && (status == 429 || status >= 500))
+                || (code != null && (code == TOO_MANY_REQUESTS || code == CHANNEL_RATE_LIMIT));
+        return Outcome.of(retryable ? Outcome.Kind.RETRYABLE : Outcome.Kind.PERMANENT,
+                code != null ? code : status, e.getMessage());
+    }
+}

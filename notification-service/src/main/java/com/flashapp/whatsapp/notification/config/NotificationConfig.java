@@ -1,0 +1,161 @@
+package com.flashapp.whatsapp.notification.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** Everything notification-service can be tuned with ({@code app.*} in application.properties). */
+@ConfigMapping(prefix = "app")
+public interface NotificationConfig {
+
+    Messaging messaging();
+
+    Twilio twilio();
+
+    Relay relay();
+
+    Window window();
+
+    Templates templates();
+
+    Notifications notifications();
+
+    Retention retention();
+
+    /** Broker consumers (the channels in application.properties use these). */
+    interface Messaging {
+        /** Deliveries of one message before its quorum queue dead-letters it. */
+        @WithDefault("5")
+        int maxDeliveries();
+
+        /** Unacknowledged messages a consumer holds at once. */
+        @WithDefault("32")
+        int prefetch();
+    }
+
+    /** The Twilio Messages API (the sandbox's simulator in dev and test). */
+    interface Twilio {
+        /** Replaces {@code https://api.twilio.com} in every request twilio-java builds. */
+        @WithDefault("http://localhost:8089")
+        String baseUrl();
+
+        @WithDefault("AC00000000000000000000000000000000")
+        String accountSid();
+
+        @WithDefault("0123456789abcdef0123456789abcdef")
+        String authToken();
+
+        /** Our WhatsApp sender, {@code whatsapp:+E164}. */
+        @WithDefault("whatsapp:+14155238886")
+        String from();
+
+        /** Where Twilio posts delivery status: the gateway's status webhook. */
+        @WithDefault("http://localhost:8080/webhooks/twilio/status")
+        String statusCallback();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("15s")
+        Duration requestTimeout();
+    }
+
+    /** The outbox relay: how fast and how hard it sends (the throughput knobs). */
+    interface Relay {
+        /** Off only to hold messages (tests, maintenance); stored messages wait and go out when it is on again. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Messages claimed per round. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Twilio requests in flight at once. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** Messages per second per WhatsApp sender; keep under the sender's throughput limit. */
+        @WithDefault("70")
+        double ratePerSecond();
+
+        /** Send attempts (first one included) before a retryable error marks a message failed. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithDefault("500ms")
+        Duration backoffInitial();
+
+        @WithDefault("30s")
+        Duration backoffMax();
+
+        /** Random spread of each backoff, as a fraction (0.2 = plus or minus 20%). */
+        @WithDefault("0.2")
+        double backoffJitter();
+
+        /** How often the relay looks for due messages besides being woken by each store. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How often expired sending leases are checked. */
+        @WithDefault("30s")
+        Duration leaseCheckInterval();
+
+        /** How often the backlog gauges are refreshed. */
+        @WithDefault("5s")
+        Duration metricsInterval();
+
+        /** A message left in {@code sending} longer than this (the relay died mid-send) is queued again. */
+        @WithDefault("2m")
+        Duration sendingLease();
+    }
+
+    /** The WhatsApp customer-service window. */
+    interface Window {
+        @WithDefault("24h")
+        Duration duration();
+    }
+
+    /** Approved WhatsApp templates: template key (e.g. payment_received) to Twilio ContentSid (HX...). */
+    interface Templates {
+        Map<String, String> contentSids();
+    }
+
+    /** Payment notifications and preferences. */
+    interface Notifications {
+        /** Formatting locale for amounts (BCP 47). */
+        @WithDefault("en-JM")
+        String locale();
+
+        /** Time zone for quiet hours and digests until the user sets one. */
+        @WithDefault("America/Jamaica")
+        String defaultTimeZone();
+
+        /** How often held notifications (quiet hours over, digest due) are released. */
+        @WithDefault("30s")
+        Duration flushInterval();
+
+        /** Local time (user's zone) the daily digest goes out, HH:mm. */
+        @WithDefault("18:00")
+        String dailyDigestAt();
+
+        /** Most payments listed one by one in a digest; the rest are counted. */
+        @WithDefault("10")
+        int digestMaxLines();
+    }
+
+    /** How long data is kept. */
+    interface Retention {
+        /** Inbox entries (message ids seen); longer than any redelivery. */
+        @WithDefault("7d")
+        Duration inbox();
+
+        /** Text and number of a finished message; state and history stay. */
+        @WithDefault("30d")
+        Duration messageContent();
+
+        @WithDefault("1h")
+        Duration interval();
+    }
+}

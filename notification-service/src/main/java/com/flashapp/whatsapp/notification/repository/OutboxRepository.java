@@ -1,0 +1,331 @@
+package com.flashapp.whatsapp.notification.repository;
+
+import com.flashapp.whatsapp.contracts.QuickReply;
+import com.flashapp.whatsapp.notification.OutboundRecord;
+import com.flashapp.whatsapp.notification.OutboundState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** The outbound queue in PostgreSQL: store, claim, record each outcome, apply status callbacks, history. */
+@ApplicationScoped
+public class OutboxRepository {
+
+    /** The rank of the stored state, so an update can say "only forward". */
+    static final String RANK = "(case state " + Arrays.stream(OutboundState.values())
+            .map(s -> "when '" + s.dbValue() + "' then " + s.rank())
+            .collect(Collectors.joining(" ")) + " end)";
+
+    private static final String RETURNING = " returning m.id, m.seq, m.correlation_id, m.user_ref, m.kind, "
+            + "m.to_address, m.body, m.media_urls, m.quick_replies, m.template_key, m.template_variables, "
+            + "greatest(m.last_inbound_at, (select w.last_inbound_at from inbound_window w "
+            + "where w.user_ref = m.user_ref)) as window_opened_at, m.use_template, m.attempts, m.created_at";
+
+    private final Pool pool;
+
+    public OutboxRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** A new message to store, already split to Twilio's size. */
+    public record NewMessage(UUID id, String correlationId, String userRef, String kind, String to, String body,
+                             List<String> mediaUrls, List<QuickReply> quickReplies, String templateKey,
+                             Map<String, String> templateVariables, Instant lastInboundAt) {
+    }
+
+    /** Stores a message as queued; a message id already stored is left alone (redelivery). True if stored. */
+    public Uni<Boolean> insert(SqlClient client, NewMessage m, Instant now) {
+        var replies = new JsonArray();
+        for (var q : m.quickReplies() == null ? List.<QuickReply>of() : m.quickReplies()) {
+            replies.add(new JsonObject().put("payload", q.payload()).put("title", q.title()));
+        }
+        var variables = new JsonObject();
+        if (m.templateVariables() != null) {
+            m.templateVariables().forEach(variables::put);
+        }
+        var media = new JsonArray(new ArrayList<>(m.mediaUrls() == null ? List.of() : m.mediaUrls()));
+        var values = new ArrayList<Object>(Arrays.asList(m.id(), m.correlationId(), m.userRef(), m.kind(),
+                m.to(), m.body(), media, replies, m.templateKey(), variables, odt(m.lastInboundAt()), odt(now)));
+        return client.preparedQuery("insert into outbound_message (id, correlation_id, user_ref, kind, to_address, "
+                        + "body, media_urls, quick_replies, template_key, template_variables, last_inbound_at, "
+                        + "state, next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, "
+                        + "$9, $10, $11, 'queued', $12, $12, $12) on conflict (id) do nothing")
+                .execute(Tuple.from(values))
+                .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : event(client, m.id(), null, "queued", true, m.kind(), now).replaceWith(true));
+    }
+
+    /** Puts back to queued every message a dead relay left in sending (its lease ran out). */
+    public Uni<Integer> requeueStale(Instant now, Instant leaseCutoff) {
+        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'queued', "
+                        + "next_attempt_at = $1, updated_at = $1 where state = 'sending' and claimed_at < $2 "
+                        + "returning id")
+                .execute(Tuple.of(odt(now), odt(leaseCutoff)))
+                .flatMap(rows -> {
+                    var ids = new ArrayList<UUID>();
+                    rows.forEach(r -> ids.add(r.getUUID("id")));
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return c.preparedQuery("insert into outbound_event (message_id, state, applied, detail, "
+                                    + "occurred_at) values ($1, 'queued', true, 'sending lease expired', $2)")
+                            .executeBatch(ids.stream().map(id -> Tuple.of(id, odt(now))).toList())
+                            .replaceWith(ids.size());
+                }));
+    }
+
+    /**
+     * Claims due messages (queued → sending), at most one per recipient and only when nothing earlier to that
+     * recipient is still unsent, so replies to one user go out in the order they were stored. Skip-locked:
+     * several relays (replicas) never claim the same message.
+     */
+    public Uni<List<OutboundRecord>> claim(Instant now, int batchSize) {
+        return pool.withTransaction(c -> c.preparedQuery("update outbound_message m set state = 'sending', "
+                        + "attempts = m.attempts + 1, claimed_at = $1, updated_at = $1 where m.id in ("
+                        + "select c.id from outbound_message c where c.state = 'queued' and c.next_attempt_at <= $1 "
+                        + "and not exists (select 1 from outbound_message e where e.to_address = c.to_address "
+                        + "and e.seq < c.seq and e.state in ('queued', 'sending')) "
+                        + "order by c.seq limit $2 for update skip locked)" + RETURNING)
+                .execute(Tuple.of(odt(now), batchSize))
+                .map(rows -> {
+                    var claimed = new ArrayList<OutboundRecord>();
+                    rows.forEach(r -> claimed.add(record(r)));
+                    claimed.sort(Comparator.comparingLong(OutboundRecord::seq));
+                    return claimed;
+                }));
+    }
+
+    /** Twilio accepted the message: sending → sent, then any status callback that beat us here is applied. */
+    public Uni<Boolean> markAccepted(UUID id, String sid, boolean template, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'sent', "
+                                + "twilio_sid = $2, sent_at = $3, updated_at = $3, use_template = $4, "
+                                + "error_code = null, error_message = null where id = $1 and state = 'sending'")
+                        .execute(Tuple.of(id, sid, odt(now), template))
+                        .flatMap(rows -> event(c, id, sid, "sent", rows.rowCount() == 1,
+                                template ? "accepted by Twilio (template)" : "accepted by Twilio", now)
+                                .replaceWith(rows.rowCount() == 1)))
+                .flatMap(accepted -> applyEarlyStatuses(id, sid).replaceWith(accepted));
+    }
+
+    private Uni<Void> applyEarlyStatuses(UUID id, String sid) {
+        return pool.preparedQuery("select state, detail from outbound_event where twilio_sid = $1 "
+                        + "and message_id is null")
+                .execute(Tuple.of(sid))
+                .flatMap(rows -> {
+                    OutboundState best = null;
+                    for (var r : rows) {
+                        var s = OutboundState.fromTwilio(r.getString("state"));
+                        if (s != null && (best == null || s.rank() > best.rank())) {
+                            best = s;
+                        }
+                    }
+                    if (best == null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    var target = best;
+                    return pool.preparedQuery("update outbound_message set state = $2, updated_at = now() "
+                                    + "where id = $1 and " + RANK + " < $3")
+                            .execute(Tuple.of(id, target.dbValue(), target.rank()))
+                            .flatMap(ignored -> pool.preparedQuery("update outbound_event set message_id = $1 "
+                                    + "where twilio_sid = $2 and message_id is null").execute(Tuple.of(id, sid)))
+                            .replaceWithVoid();
+                });
+    }
+
+    /** A retryable error: back to queued, due again at {@code nextAttemptAt}. */
+    public Uni<Void> markRetry(UUID id, Instant nextAttemptAt, String code, String reason, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'queued', "
+                                + "next_attempt_at = $2, error_code = $3, error_message = $4, updated_at = $5 "
+                                + "where id = $1 and state = 'sending'")
+                        .execute(Tuple.of(id, odt(nextAttemptAt), code, truncate(reason), odt(now)))
+                        .flatMap(ignored -> event(c, id, null, "retry", true,
+                                "error " + code + ", next attempt at " + nextAttemptAt, now)));
+    }
+
+    /** Outside the 24-hour window: queued again at once, this time as the approved template. */
+    public Uni<Void> markTemplateFallback(UUID id, String code, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'queued', "
+                                + "use_template = true, next_attempt_at = $2, error_code = $3, updated_at = $2 "
+                                + "where id = $1 and state = 'sending'")
+                        .execute(Tuple.of(id, odt(now), code))
+                        .flatMap(ignored -> event(c, id, null, "template_fallback", true,
+                                "error " + code + ": resending as the approved template", now)));
+    }
+
+    /** A permanent error: failed with the reason, never retried. */
+    public Uni<Void> markFailed(UUID id, String code, String reason, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'failed', "
+                                + "error_code = $2, error_message = $3, updated_at = $4 where id = $1 "
+                                + "and state in ('queued', 'sending')")
+                        .execute(Tuple.of(id, code, truncate(reason), odt(now)))
+                        .flatMap(ignored -> event(c, id, null, "failed", true, code + ": " + reason, now)));
+    }
+
+    /** What a status callback changed. */
+    public record StatusApplied(UUID messageId, boolean applied, Instant sentAt, boolean usedTemplate) {
+    }
+
+    /**
+     * Applies a Twilio status to the message with that sid, only if it moves the message forward; records the
+     * callback in the history either way (with no message yet when the callback beat the send's response).
+     */
+    public Uni<StatusApplied> applyStatus(String sid, String twilioStatus, OutboundState state, String errorCode,
+                                          String errorMessage, Instant reportedAt, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("select id, " + RANK + " as rank, sent_at, use_template "
+                        + "from outbound_message where twilio_sid = $1 for update")
+                .execute(Tuple.of(sid))
+                .flatMap(rows -> {
+                    var detail = errorCode == null ? "reported " + reportedAt
+                            : "error " + errorCode + " " + (errorMessage == null ? "" : errorMessage);
+                    if (rows.size() == 0) {
+                        return event(c, null, sid, twilioStatus, false, detail, now)
+                                .replaceWith(new StatusApplied(null, false, null, false));
+                    }
+                    var row = rows.iterator().next();
+                    var id = row.getUUID("id");
+                    var sentAt = instant(row.getOffsetDateTime("sent_at"));
+                    var usedTemplate = row.getBoolean("use_template");
+                    boolean forward = state != null && state.rank() > row.getInteger("rank");
+                    Uni<Void> update = forward
+                            ? c.preparedQuery("update outbound_message set state = $2, error_code = "
+                                    + "coalesce($3, error_code), error_message = coalesce($4, error_message), "
+                                    + "updated_at = $5 where id = $1")
+                            .execute(Tuple.of(id, state.dbValue(), errorCode, truncate(errorMessage), odt(now)))
+                            .replaceWithVoid()
+                            : Uni.createFrom().voidItem();
+                    return update.flatMap(ignored -> event(c, id, sid, twilioStatus, forward, detail, now))
+                            .replaceWith(new StatusApplied(id, forward, sentAt, usedTemplate));
+                }));
+    }
+
+    /** The stored message, for a template resend after an asynchronous 63016. */
+    public Uni<Optional<OutboundRecord>> find(UUID id) {
+        return pool.preparedQuery("select m.*, greatest(m.last_inbound_at, (select w.last_inbound_at from "
+                        + "inbound_window w where w.user_ref = m.user_ref)) as window_opened_at "
+                        + "from outbound_message m where id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(record(rows.iterator().next())));
+    }
+
+    /** A message and its history, for the admin endpoint. */
+    public record History(UUID id, String correlationId, String userRef, String kind, String state,
+                          String twilioSid, int attempts, boolean template, String errorCode,
+                          String errorMessage, Instant createdAt, Instant sentAt, Instant updatedAt,
+                          List<Step> steps) {
+    }
+
+    public record Step(String state, boolean applied, String detail, Instant at) {
+    }
+
+    public Uni<List<History>> history(UUID id, String correlationId) {
+        var where = id != null ? "m.id = $1" : "m.correlation_id = $1";
+        Object key = id != null ? id : correlationId;
+        return pool.preparedQuery("select m.*, e.state as e_state, e.applied, e.detail, e.occurred_at "
+                        + "from outbound_message m left join outbound_event e on e.message_id = m.id where " + where
+                        + " order by m.seq, e.id")
+                .execute(Tuple.of(key))
+                .map(rows -> {
+                    var byId = new LinkedHashMap<UUID, History>();
+                    for (var r : rows) {
+                        var h = byId.computeIfAbsent(r.getUUID("id"), k -> new History(k,
+                                r.getString("correlation_id"), r.getString("user_ref"), r.getString("kind"),
+                                r.getString("state"), r.getString("twilio_sid"), r.getInteger("attempts"),
+                                r.getBoolean("use_template"), r.getString("error_code"),
+                                r.getString("error_message"), instant(r.getOffsetDateTime("created_at")),
+                                instant(r.getOffsetDateTime("sent_at")), instant(r.getOffsetDateTime("updated_at")),
+                                new ArrayList<>()));
+                        if (r.getString("e_state") != null) {
+                            h.steps().add(new Step(r.getString("e_state"), r.getBoolean("applied"),
+                                    r.getString("detail"), instant(r.getOffsetDateTime("occurred_at"))));
+                        }
+                    }
+                    return List.copyOf(byId.values());
+                });
+    }
+
+    /** Unsent messages and the age of the oldest, for the gauges. */
+    public record Backlog(long depth, Instant oldest) {
+    }
+
+    public Uni<Backlog> backlog() {
+        return pool.query("select count(*) as depth, min(created_at) as oldest from outbound_message "
+                        + "where state in ('queued', 'sending')")
+                .execute()
+                .map(rows -> {
+                    var r = rows.iterator().next();
+                    return new Backlog(r.getLong("depth"), instant(r.getOffsetDateTime("oldest")));
+                });
+    }
+
+    /** Cancels queued notifications of a user who unlinked (replies still go out). */
+    public Uni<Integer> cancelNotifications(SqlClient client, String userRef, Instant now) {
+        return client.preparedQuery("update outbound_message set state = 'failed', error_message = 'unlinked', "
+                        + "updated_at = $2 where user_ref = $1 and kind = 'notification' and state = 'queued'")
+                .execute(Tuple.of(userRef, odt(now)))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Void> event(SqlClient client, UUID id, String sid, String state, boolean applied, String detail,
+                    Instant now) {
+        return client.preparedQuery("insert into outbound_event (message_id, twilio_sid, state, applied, detail, "
+                        + "occurred_at) values ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.from(Arrays.asList(id, sid, state, applied, truncate(detail), odt(now))))
+                .replaceWithVoid();
+    }
+
+    private static OutboundRecord record(Row r) {
+        var replies = new ArrayList<QuickReply>();
+        var rawReplies = r.getJsonArray("quick_replies");
+        if (rawReplies != null) {
+            for (int i = 0; i < rawReplies.size(); i++) {
+                var q = rawReplies.getJsonObject(i);
+                replies.add(new QuickReply(q.getString("payload"), q.getString("title")));
+            }
+        }
+        var media = new ArrayList<String>();
+        var rawMedia = r.getJsonArray("media_urls");
+        if (rawMedia != null) {
+            rawMedia.forEach(u -> media.add(String.valueOf(u)));
+        }
+        var variables = new LinkedHashMap<String, String>();
+        var rawVariables = r.getJsonObject("template_variables");
+        if (rawVariables != null) {
+            rawVariables.forEach(e -> variables.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        return new OutboundRecord(r.getUUID("id"), r.getLong("seq"), r.getString("correlation_id"),
+                r.getString("user_ref"), r.getString("kind"), r.getString("to_address"), r.getString("body"),
+                media, replies, r.getString("template_key"), variables,
+                instant(r.getOffsetDateTime("window_opened_at")), r.getBoolean("use_template"),
+                r.getInteger("attempts"), instant(r.getOffsetDateTime("created_at")));
+    }
+
+    static String truncate(String s) {
+        return s == null || s.length() <= 500 ? s : s.substring(0, 500);
+    }
+
+    public static OffsetDateTime odt(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    public static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

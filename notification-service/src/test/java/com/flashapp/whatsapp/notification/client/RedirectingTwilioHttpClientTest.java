@@ -1,0 +1,111 @@
+package com.flashapp.whatsapp.notification.client;
+
+import com.sun.net.httpserver.HttpServer;
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.type.PhoneNumber;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** twilio-java pointed at another base URL, with its silent 5xx retry turned off. */
+class RedirectingTwilioHttpClientTest {
+
+    HttpServer server;
+    AtomicInteger requests = new AtomicInteger();
+    AtomicReference<String> lastPath = new AtomicReference<>();
+    AtomicReference<String> lastAuth = new AtomicReference<>();
+    volatile int status = 500;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            lastPath.set(exchange.getRequestURI().getPath());
+            lastAuth.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.getRequestBody().readAllBytes();
+            var body = status == 201
+                    ? "{\"sid\": \"SM0123456789abcdef0123456789abcdef\", \"status\": \"queued\"}"
+                    : "{\"code\": 20500, \"message\": \"Internal Server Error\", \"status\": 500}";
+            var bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private TwilioRestClient client() {
+        var http = new RedirectingTwilioHttpClient("http://127.0.0.1:" + server.getAddress().getPort() + "/",
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return new TwilioRestClient.Builder("AC00000000000000000000000000000000", "0123456789abcdef0123456789abcdef")
+                .httpClient(http).build();
+    }
+
+    @Test
+    void sendsToTheConfiguredBaseUrlWithBasicAuth() {
+        status = 201;
+        var message = Message.creator(new PhoneNumber("whatsapp:+18765550101"),
+                new PhoneNumber("whatsapp:+14155238886"), "hi").create(client());
+
+        assertEquals("SM0123456789abcdef0123456789abcdef", message.getSid());
+        assertEquals("/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages.json", lastPath.get());
+        assertTrue(lastAuth.get().startsWith("Basic "));
+    }
+
+    @Test
+    void aServerErrorIsNotRetriedByTwilioJava() {
+        status = 500;
+        var creator = Message.creator(new PhoneNumber("whatsapp:+18765550101"),
+                new PhoneNumber("whatsapp:+14155238886"), "hi");
+
+        var error = assertThrows(ApiException.class, () -> creator.create(client()));
+
+        assertEquals(500, error.getStatusCode());
+        // twilio-java's default HttpClient would have tried three times
+        assertEquals(1, requests.get());
+    }
+
+    @Test
+    void onlyTwilioApiUrlsAreRewritten() {
+        var http = new RedirectingTwilioHttpClient("http://localhost:8089", Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        assertEquals("http://localhost:8089/2010-04-01/Accounts/AC1/Messages.json",
+                http.rewrite("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"));
+        assertEquals("https://content.twilio.com/v1/Content", http.rewrite("https://content.twilio.com/v1/Content"));
+    }
+
+    private static ApiException error(String message, int code, int status) {
+        return new ApiException(message, code, null, status, status, null, null, null);
+    }
+
+    @Test
+    void errorsAreClassifiedForTheRelay() {
+        assertEquals(TwilioSender.Outcome.Kind.RETRYABLE,
+                TwilioSender.classify(error("busy", 20429, 429)).kind());
+        assertEquals(TwilioSender.Outcome.Kind.RETRYABLE,
+                TwilioSender.classify(error("down", 20500, 503)).kind());
+        assertEquals(TwilioSender.Outcome.Kind.OUTSIDE_WINDOW,
+                TwilioSender.classify(error("window", 63016, 400)).kind());
+        assertEquals(TwilioSender.Outcome.Kind.PERMANENT,
+                TwilioSender.classify(error("bad number", 21211, 400)).kind());
+    }
+}
