@@ -7,7 +7,7 @@ set -euo pipefail
 
 DB_USER=${DB_USERNAME:-flash}
 DB_PASSWORD=${DB_PASSWORD:-flash}
-DATABASES=(command balance notification ai_support)
+DATABASES=(command balance notification ai_support command_test balance_test notification_test ai_support_test)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 

@@ -4,3 +4,7 @@ create database command owner flash;
 create database balance owner flash;
 create database notification owner flash;
 create database ai_support owner flash;
+create database command_test owner flash;
+create database balance_test owner flash;
+create database notification_test owner flash;
+create database ai_support_test owner flash;

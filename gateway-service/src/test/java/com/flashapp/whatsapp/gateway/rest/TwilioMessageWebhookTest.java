@@ -271,7 +271,10 @@ class TwilioMessageWebhookTest {
             assertTrue(accepted >= 10 && accepted <= 10 + (int) Math.ceil(seconds / 2) + 1,
                     "accepted " + accepted + " for one sender in " + seconds + "s");
             var notices = outbound.messages(OutboundMessage.class, m -> userRef.equals(m.envelope().userRef()));
-            assertEquals(1, notices.size());
+            // one notice per notice window (1 minute): on a loaded machine the burst itself may span two windows
+            var windows = 1 + (int) (seconds / 60);
+            assertTrue(notices.size() >= 1 && notices.size() <= windows,
+                    notices.size() + " notices in " + seconds + "s for one sender");
             assertEquals("whatsapp:" + phone, notices.get(0).to());
             assertEquals(RoutingKeys.Outbound.REPLY, notices.get(0).envelope().type());
             assertNull(notices.get(0).templateKey());
