@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 APPS=(sandbox:8089 gateway-service:8080 command-service:8081 balance-service:8082 notification-service:8083 ai-support-service:8084)
 RUN_DIR=.run
-JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
+JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
 
 ready() { curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
@@ -39,8 +39,20 @@ status() {
     done
 }
 
+# Keys that production takes from Kubernetes secrets: made once per machine, kept in .run/ (never committed).
+local_secrets() {
+    mkdir -p "$RUN_DIR"
+    if [ ! -f "$RUN_DIR/balance-token-key" ]; then
+        head -c 32 /dev/urandom | base64 >"$RUN_DIR/balance-token-key"
+        chmod 600 "$RUN_DIR/balance-token-key"
+    fi
+    export BALANCE_CRYPTO_ACTIVE_KEY_ID=${BALANCE_CRYPTO_ACTIVE_KEY_ID:-local}
+    export BALANCE_CRYPTO_KEYS_LOCAL=${BALANCE_CRYPTO_KEYS_LOCAL:-$(cat "$RUN_DIR/balance-token-key")}
+}
+
 start() {
     deploy/local/infra.sh
+    local_secrets
     echo "building (./mvnw -B -q package -DskipTests)"
     ./mvnw -B -q package -DskipTests
     mkdir -p "$RUN_DIR/logs"
