@@ -1,5 +1,7 @@
 package com.flashapp.whatsapp.balance.health;
 
+import com.flashapp.whatsapp.balance.support.FlashWireMock;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 
 /** Readiness reflects the real dependencies; liveness calls nothing downstream. */
 @QuarkusTest
+@WithTestResource(FlashWireMock.class)
 class HealthTest {
 
     @Test

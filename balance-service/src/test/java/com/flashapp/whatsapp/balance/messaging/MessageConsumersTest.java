@@ -1,12 +1,14 @@
 package com.flashapp.whatsapp.balance.messaging;
 
 import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
+import com.flashapp.whatsapp.balance.support.FlashWireMock;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.Queues;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** The wiring end to end: real broker, real PostgreSQL, the service's own queues and dead-letter queues. */
 @QuarkusTest
+@WithTestResource(FlashWireMock.class)
 class MessageConsumersTest {
 
     @InjectMock

@@ -1,0 +1,488 @@
+package com.flashapp.whatsapp.balance.payment;
+
+import com.flashapp.whatsapp.balance.Link;
+import com.flashapp.whatsapp.balance.bridge.EmittedTransactions;
+import com.flashapp.whatsapp.balance.client.FlashClient;
+import com.flashapp.whatsapp.balance.client.FlashModels.Me;
+import com.flashapp.whatsapp.balance.client.FlashModels.Wallet;
+import com.flashapp.whatsapp.balance.client.FlashUnauthenticatedException;
+import com.flashapp.whatsapp.balance.client.FlashWalletClient;
+import com.flashapp.whatsapp.balance.client.WalletModels.PaymentOutcome;
+import com.flashapp.whatsapp.balance.config.WalletConfig;
+import com.flashapp.whatsapp.balance.directory.ContactDirectory;
+import com.flashapp.whatsapp.balance.format.MoneyFormatter;
+import com.flashapp.whatsapp.balance.payment.PaymentIntent.Kind;
+import com.flashapp.whatsapp.balance.payment.PaymentIntent.Status;
+import com.flashapp.whatsapp.balance.repository.CacheRepository;
+import com.flashapp.whatsapp.balance.service.Conversation;
+import com.flashapp.whatsapp.balance.service.Phones;
+import com.flashapp.whatsapp.balance.wallet.Money;
+import com.flashapp.whatsapp.balance.wallet.WalletSupport;
+import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.events.PaymentSent;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code payment.send} ("send 5 to @bob", "send 1000 sats to +1876…", "pay lnbc…", "send 5 to bob@flashapp.me"):
+ * resolve the recipient, apply the {@link RiskRules} (a fresh code first when they say so), show a confirmation
+ * card and wait for YES ({@code confirmation} expectation, context {@code send:<intent id>}), then send once with
+ * the intent id as Flash's {@code idempotencyKey}. Every outcome is audited; a sent payment publishes
+ * {@code payment.sent} through the outbox, once per Flash transaction.
+ */
+@ApplicationScoped
+public class SendService {
+
+    /** Context prefix of the confirmation expectation. */
+    public static final String CONTEXT_PREFIX = "send:";
+
+    private static final Set<String> YES = Set.of("YES", "Y", "OK", "OKAY", "CONFIRM", "SEND", "PAY", "SURE", "YEP",
+            "YEAH");
+
+    /** Where the money goes, as resolved. */
+    record Target(Kind kind, String recipientKind, String label, String key, String counterparty, long invoiceSats) {
+    }
+
+    /** A recipient that cannot be paid: {@code getMessage()} is the answer for the user. */
+    static final class Refusal extends RuntimeException {
+        Refusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final WalletSupport support;
+    private final FlashClient account;
+    private final FlashWalletClient flash;
+    private final ContactDirectory directory;
+    private final Money money;
+    private final RiskRules risk;
+    private final PaymentRepository payments;
+    private final EmittedTransactions emitted;
+    private final CacheRepository cache;
+    private final WalletConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public SendService(WalletSupport support, FlashClient account, FlashWalletClient flash, ContactDirectory directory,
+                       Money money, RiskRules risk, PaymentRepository payments, EmittedTransactions emitted,
+                       CacheRepository cache, WalletConfig config) {
+        this.support = support;
+        this.account = account;
+        this.flash = flash;
+        this.directory = directory;
+        this.money = money;
+        this.risk = risk;
+        this.payments = payments;
+        this.emitted = emitted;
+        this.cache = cache;
+        this.config = config;
+    }
+
+    // ------------------------------------------------------------------ the request
+
+    public Uni<Void> send(PaymentSendRequest request) {
+        var envelope = request.envelope();
+        var whatsapp = request.whatsapp();
+        return support.activeLink(envelope, whatsapp).flatMap(link -> {
+            if (link == null) {
+                return Uni.createFrom().voidItem();
+            }
+            if (request.to() == null || request.to().value() == null || request.to().value().isBlank()) {
+                return support.reply(envelope, whatsapp, "Who should I pay? For example: SEND 5 TO @username, "
+                        + "or PAY followed by a Lightning invoice.");
+            }
+            var locale = support.locale(link);
+            var token = support.token(link);
+            return account.me(token)
+                    .flatMap(me -> resolve(request, link, me).flatMap(target -> prepare(request, link, me, target,
+                            locale)))
+                    .onFailure(Refusal.class).recoverWithUni(e -> support.reply(envelope, whatsapp, e.getMessage()))
+                    .onFailure().recoverWithUni(e -> support.failed(envelope, whatsapp, link, e, "Send"));
+        });
+    }
+
+    private Uni<Target> resolve(PaymentSendRequest request, Link link, Me me) {
+        var to = request.to();
+        var value = to.value().strip();
+        var currency = request.amount() != null && isSats(request.amount().unit()) ? "BTC" : "USD";
+        var kind = "BTC".equals(currency) ? Kind.INTRA_SATS : Kind.INTRA_USD;
+        return switch (to.kind()) {
+            case LIGHTNING_INVOICE -> invoice(value);
+            case USERNAME -> username(value.startsWith("@") ? value.substring(1) : value, me, currency, kind);
+            case LIGHTNING_ADDRESS -> {
+                var at = value.indexOf('@');
+                var domain = at < 0 ? "" : value.substring(at + 1).toLowerCase(Locale.ROOT);
+                var domains = List.of(config.receive().lightningDomain().toLowerCase(Locale.ROOT));
+                if (at <= 0 || !domains.contains(domain)) {
+                    yield Uni.createFrom().failure(new Refusal("I can only pay Flash Lightning addresses (name@"
+                            + config.receive().lightningDomain() + ") for now. For another wallet, ask them for an "
+                            + "invoice and reply PAY <invoice>."));
+                }
+                yield username(value.substring(0, at), me, currency, kind);
+            }
+            case PHONE -> directory.byPhone(value.startsWith("+") ? value : "+" + value).flatMap(contact -> {
+                if (contact == null) {
+                    return Uni.createFrom().failure(new Refusal("I don't know a Flash user with the number "
+                            + Phones.mask(value) + " here. Ask them for their Flash username and SEND TO @username."));
+                }
+                if (contact.userRef().equals(link.userRef())) {
+                    return Uni.createFrom().failure(new Refusal("You can't send money to yourself."));
+                }
+                if (contact.username() != null) {
+                    return username(contact.username(), me, currency, kind);
+                }
+                if (contact.defaultWalletId() == null) {
+                    return Uni.createFrom().failure(new Refusal("I can't find a wallet for " + Phones.mask(value)
+                            + ". Ask them for their Flash username."));
+                }
+                return Uni.createFrom().item(new Target(kind, "PHONE", Phones.mask(value), contact.defaultWalletId(),
+                        null, 0));
+            });
+            case WALLET_ID -> ownWallet(me, value) ? Uni.createFrom().failure(new Refusal("You can't send money to "
+                    + "yourself.")) : Uni.createFrom().item(new Target(kind, "WALLET_ID", "wallet " + shortId(value),
+                    value, null, 0));
+        };
+    }
+
+    private Uni<Target> invoice(String value) {
+        var invoice = Bolt11Amount.normalise(value);
+        if (invoice == null) {
+            return Uni.createFrom().failure(new Refusal("That doesn't look like a Lightning invoice. It should start "
+                    + "with lnbc."));
+        }
+        var sats = Bolt11Amount.sats(invoice);
+        if (sats.isEmpty() || sats.getAsLong() <= 0) {
+            return Uni.createFrom().failure(new Refusal("That invoice has no amount, which I can't pay yet. Ask for "
+                    + "an invoice with an amount."));
+        }
+        return Uni.createFrom().item(new Target(Kind.INVOICE, "LIGHTNING_INVOICE", "invoice "
+                + Bolt11Amount.shortForm(invoice), invoice, null, sats.getAsLong()));
+    }
+
+    private Uni<Target> username(String name, Me me, String currency, Kind kind) {
+        var username = name.strip().toLowerCase(Locale.ROOT);
+        if (!username.matches("[\\p{L}0-9_]{3,50}")) {
+            return Uni.createFrom().failure(new Refusal("\"" + name + "\" isn't a Flash username. Usernames have 3 to "
+                    + "50 letters, digits or _."));
+        }
+        if (me.username() != null && me.username().equalsIgnoreCase(username)) {
+            return Uni.createFrom().failure(new Refusal("You can't send money to yourself."));
+        }
+        return flash.walletOf(username, currency).flatMap(wallet -> {
+            if (wallet == null) {
+                return Uni.createFrom().failure(new Refusal("I couldn't find a Flash user @" + username
+                        + ". Please check the username."));
+            }
+            if (ownWallet(me, wallet.id())) {
+                return Uni.createFrom().failure(new Refusal("You can't send money to yourself."));
+            }
+            return Uni.createFrom().item(new Target(kind, "USERNAME", "@" + username, wallet.id(), username, 0));
+        });
+    }
+
+    private Uni<Void> prepare(PaymentSendRequest request, Link link, Me me, Target target, Locale locale) {
+        var envelope = request.envelope();
+        var whatsapp = request.whatsapp();
+        Uni<Money.Quote> quote;
+        if (target.kind() == Kind.INVOICE) {
+            quote = money.satsToUsdCents(target.invoiceSats()).map(cents -> new Money.Quote(Money.Kind.SATS,
+                    target.invoiceSats(), cents, MoneyFormatter.sats(target.invoiceSats(), locale)));
+        } else if (request.amount() == null) {
+            return support.reply(envelope, whatsapp, "How much? For example: SEND 5 TO " + target.label() + ".");
+        } else {
+            quote = money.quote(request.amount(), locale);
+        }
+        return quote.flatMap(q -> {
+            var wallet = target.kind() == Kind.INTRA_SATS ? wallet(me, "BTC") : wallet(me, "USD");
+            if (wallet == null && target.kind() == Kind.INVOICE) {
+                wallet = wallet(me, "BTC");
+            }
+            if (wallet == null) {
+                return support.reply(envelope, whatsapp, target.kind() == Kind.INTRA_SATS
+                        ? "Your Flash account has no Bitcoin wallet to send sats from. Send dollars instead, e.g. "
+                        + "SEND 5 TO " + target.label() + "."
+                        : "Your Flash account has no Cash wallet to send from.");
+            }
+            var now = clock.instant();
+            var from = wallet;
+            return risk.evaluate(link, target.key(), q.usdCents(), envelope.occurredAt(), now).flatMap(verdict ->
+                    switch (verdict.outcome()) {
+                        case REFUSE -> refuse(request, link, target, q, verdict.reason(), locale, now);
+                        case STEP_UP -> support.linking().stepUp(request, whatsapp, link, verdict.decision());
+                        case ALLOW -> card(request, link, target, q, from, locale, now);
+                    });
+        });
+    }
+
+    private Uni<Void> refuse(PaymentSendRequest request, Link link, Target target, Money.Quote q, String reason,
+                             Locale locale, Instant now) {
+        var send = config.send();
+        var text = "over_payment_limit".equals(reason)
+                ? "That's above the limit of " + Money.usd(send.maxPerPaymentCents(), locale) + " per payment on "
+                + "WhatsApp. Use the Flash app for larger amounts."
+                : "That would take you over the daily limit of " + Money.usd(send.maxPerDayCents(), locale)
+                + " on WhatsApp. Try a smaller amount, or use the Flash app.";
+        return payments.pool().withTransaction(tx -> payments.audit(tx, link.userRef(), null, "SEND", target.label(),
+                        q.minor(), q.kind().name(), q.usdCents(), "REFUSED", reason, null, now))
+                .flatMap(x -> support.reply(request.envelope(), request.whatsapp(), text));
+    }
+
+    private Uni<Void> card(PaymentSendRequest request, Link link, Target target, Money.Quote q, Wallet from,
+                           Locale locale, Instant now) {
+        var envelope = request.envelope();
+        var ttl = config.send().confirmationTtl();
+        var intent = new PaymentIntent(UUID.randomUUID(), link.userRef(), Status.PENDING, target.kind(), from.id(),
+                from.currency(), target.recipientKind(), target.label(), target.key(), q.minor(), q.usdCents(),
+                memo(request.memo()), null, now, now.plus(ttl));
+        return money.usdCentsToSats(q.usdCents()).flatMap(sats -> {
+            var amount = new StringBuilder(q.asSaid());
+            if (q.kind() == Money.Kind.SATS) {
+                amount.append(" (≈ ").append(Money.usd(q.usdCents(), locale)).append(')');
+            } else {
+                if (!q.asSaid().equals(Money.usd(q.usdCents(), locale))) {
+                    amount.append(" = ").append(Money.usd(q.usdCents(), locale));
+                }
+                amount.append(" (≈ ").append(MoneyFormatter.sats(sats, locale)).append(')');
+            }
+            var text = "💸 *Please confirm this payment*\n\nTo: " + target.label() + "\nAmount: " + amount
+                    + "\nFee: " + (target.kind() == Kind.INVOICE ? "a small Lightning network fee may apply"
+                    : "none (Flash to Flash)")
+                    + "\nFrom: your " + ("BTC".equals(from.currency()) ? "Bitcoin" : "Cash (USD)") + " wallet"
+                    + (intent.memo() == null ? "" : "\nNote: " + intent.memo())
+                    + "\n\nReply YES within " + minutes(ttl) + " to send it, or NO to cancel.";
+            return payments.create(intent)
+                    .flatMap(x -> payments.pool().withTransaction(tx -> payments.audit(tx, link.userRef(), intent.id(),
+                            "SEND", target.label(), q.minor(), q.kind().name(), q.usdCents(), "CONFIRMATION_ASKED",
+                            null, null, now)))
+                    .flatMap(x -> support.conversation().expect(envelope, RoutingKeys.Expect.CONFIRMATION,
+                            intent.id().toString(), CONTEXT_PREFIX + intent.id(), List.of("YES", "NO"),
+                            intent.expiresAt()))
+                    .flatMap(x -> support.reply(envelope, request.whatsapp(), text, Conversation.quick("YES", "Yes, send"),
+                            Conversation.quick("NO", "No, cancel")));
+        });
+    }
+
+    // ------------------------------------------------------------------ the answer
+
+    /** The answer to a confirmation card (context {@code send:<intent id>}). */
+    public Uni<Void> confirm(ConfirmationAnswer answer) {
+        var envelope = answer.envelope();
+        var whatsapp = answer.whatsapp();
+        UUID id;
+        try {
+            id = UUID.fromString(answer.context().substring(CONTEXT_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            Log.infof("Ignoring a send confirmation with a malformed context for %s", envelope.userRef());
+            return Uni.createFrom().voidItem();
+        }
+        var now = clock.instant();
+        var userRef = envelope.userRef();
+        var yes = answer.answer() != null && YES.contains(answer.answer().strip().toUpperCase(Locale.ROOT));
+        if (!yes) {
+            return payments.close(id, userRef, Status.DECLINED, now).flatMap(changed -> !changed
+                    ? notSendable(envelope, whatsapp, id, now)
+                    : payments.find(id, userRef).flatMap(intent -> payments.pool().withTransaction(tx ->
+                            payments.audit(tx, userRef, id, "SEND", intent.recipientLabel(), intent.amountMinor(),
+                                    intent.walletCurrency(), intent.usdCents(), "DECLINED", "user_said_no", null, now)))
+                    .flatMap(x -> support.reply(envelope, whatsapp, "OK, cancelled. Nothing was sent.")));
+        }
+        return support.activeLink(envelope, whatsapp).flatMap(link -> {
+            if (link == null) {
+                return payments.close(id, userRef, Status.DECLINED, now).replaceWithVoid();
+            }
+            return payments.claim(id, userRef, now).flatMap(intent -> intent == null
+                    ? notSendable(envelope, whatsapp, id, now)
+                    : execute(envelope, whatsapp, link, intent));
+        });
+    }
+
+    private Uni<Void> notSendable(Envelope envelope, String whatsapp, UUID id, Instant now) {
+        var userRef = envelope.userRef();
+        return payments.find(id, userRef).flatMap(intent -> {
+            if (intent == null) {
+                return support.reply(envelope, whatsapp, "I don't have that payment any more. Nothing was sent.");
+            }
+            return switch (intent.status()) {
+                case PENDING, EXPIRED -> payments.close(id, userRef, Status.EXPIRED, now)
+                        .flatMap(changed -> !changed ? Uni.createFrom().voidItem()
+                                : payments.pool().withTransaction(tx -> payments.audit(tx, userRef, id, "SEND",
+                                intent.recipientLabel(), intent.amountMinor(), intent.walletCurrency(),
+                                intent.usdCents(), "EXPIRED", "no_yes_within_" + minutes(config.send()
+                                        .confirmationTtl()), null, now)))
+                        .flatMap(x -> support.reply(envelope, whatsapp, "⌛ That confirmation expired, so nothing was "
+                                + "sent. Send the command again if you still want to pay."));
+                case SENT -> support.reply(envelope, whatsapp, "That payment was already sent.");
+                case DECLINED -> support.reply(envelope, whatsapp, "That payment was cancelled. Nothing was sent.");
+                case FAILED -> support.reply(envelope, whatsapp, "That payment failed earlier and wasn't sent. "
+                        + "Send the command again to retry.");
+                case SENDING -> Uni.createFrom().voidItem();
+            };
+        });
+    }
+
+    private Uni<Void> execute(Envelope envelope, String whatsapp, Link link, PaymentIntent intent) {
+        var token = support.token(link);
+        var key = intent.id().toString();
+        Uni<PaymentOutcome> call = switch (intent.kind()) {
+            case INTRA_USD -> flash.sendUsd(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
+                    intent.memo(), key);
+            case INTRA_SATS -> flash.sendSats(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
+                    intent.memo(), key);
+            case INVOICE -> flash.payInvoice(token, intent.walletId(), intent.recipientKey(), intent.memo(), key);
+        };
+        var locale = support.locale(link);
+        return call.onItemOrFailure().transformToUni((outcome, failure) -> {
+            if (failure instanceof FlashUnauthenticatedException) {
+                return finishFailed(intent, "UNAUTHENTICATED", null)
+                        .flatMap(x -> support.linking().stale(envelope, whatsapp, link));
+            }
+            if (failure != null) {
+                // the outcome is unknown: keep SENDING; YES again re-sends with the same idempotency key
+                Log.warnf("Payment %s of %s: outcome unknown (%s)", intent.id(), link.userRef(), failure.toString());
+                var expiresAt = clock.instant().plus(config.send().confirmationTtl());
+                return support.conversation().expect(envelope, RoutingKeys.Expect.CONFIRMATION, intent.id().toString(),
+                                CONTEXT_PREFIX + intent.id(), List.of("YES", "NO"), expiresAt)
+                        .flatMap(x -> support.reply(envelope, whatsapp, "Flash didn't answer, so I can't tell yet "
+                                + "whether the payment went through. Reply YES to try again (you can't pay twice: "
+                                + "Flash recognises the same payment), or check HISTORY in a minute.",
+                                Conversation.quick("YES", "Try again"), Conversation.quick("history", "History")));
+            }
+            if (!outcome.succeeded()) {
+                return finishFailed(intent, outcome.errorCode(), outcome.status())
+                        .flatMap(x -> support.reply(envelope, whatsapp, failureText(outcome, intent, locale)));
+            }
+            return transactionId(token, intent).flatMap(txId -> sent(envelope, link, intent, outcome, txId))
+                    .flatMap(x -> cache.evictBalance(link.userRef()))
+                    .flatMap(x -> support.reply(envelope, whatsapp, "✅ Sent " + amountText(intent, locale) + " to "
+                                    + intent.recipientLabel() + ("PENDING".equals(outcome.status())
+                                    ? ". Flash is still settling it; I'll tell you if anything changes." : "."),
+                            Conversation.quick("balance", "Balance"), Conversation.quick("history", "History")));
+        });
+    }
+
+    /** Flash's transaction id of the payment just made: the newest matching send not yet reported, if found. */
+    private Uni<String> transactionId(String token, PaymentIntent intent) {
+        var since = intent.createdAt().minus(Duration.ofMinutes(1));
+        return flash.transactions(token, 5, null)
+                .map(page -> page.items().stream()
+                        .filter(tx -> !tx.received() && tx.createdAt() != null && !tx.createdAt().isBefore(since))
+                        .filter(tx -> intent.kind() == Kind.INVOICE || Math.abs(tx.amountMinor()) == intent.amountMinor()
+                                || !intent.walletCurrency().equals(tx.currency()))
+                        .map(tx -> tx.id())
+                        .findFirst().orElse(null))
+                .onFailure().recoverWithItem(e -> {
+                    Log.infof("No Flash transaction id for payment %s yet: %s", intent.id(), e.toString());
+                    return null;
+                });
+    }
+
+    private Uni<Void> sent(Envelope envelope, Link link, PaymentIntent intent, PaymentOutcome outcome, String txId) {
+        var now = clock.instant();
+        var eventId = txId != null ? txId : "intent:" + intent.id();
+        var amountMinor = intent.kind() == Kind.INVOICE && !"BTC".equals(intent.walletCurrency())
+                ? intent.usdCents() : intent.amountMinor();
+        var event = new PaymentSent(Envelope.create(RoutingKeys.FlashEvents.PAYMENT_SENT, envelope.correlationId(),
+                link.userRef()), eventId, link.flashAccountId(), intent.walletId(), intent.walletCurrency(),
+                amountMinor, BigDecimal.valueOf(intent.usdCents(), 2), "USD",
+                intent.recipientKind().equals("USERNAME") ? intent.recipientLabel().substring(1) : null,
+                intent.memo(), "send", now);
+        return payments.pool().withTransaction(tx -> payments.finish(tx, intent.id(), Status.SENT, outcome.status(),
+                        null, txId)
+                .flatMap(x -> payments.audit(tx, link.userRef(), intent.id(), "SEND", intent.recipientLabel(),
+                        intent.amountMinor(), intent.walletCurrency(), intent.usdCents(), "SENT", outcome.status(),
+                        txId, now))
+                .flatMap(x -> emitted.emitOnce(tx, eventId, link.userRef(), "SEND", "send", event)))
+                .invoke(() -> Log.infof("Payment %s of %s sent (Flash %s, tx %s)", intent.id(), link.userRef(),
+                        outcome.status(), txId))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> finishFailed(PaymentIntent intent, String code, String flashStatus) {
+        var now = clock.instant();
+        return payments.pool().withTransaction(tx -> payments.finish(tx, intent.id(), Status.FAILED, flashStatus, code,
+                        null)
+                .flatMap(x -> payments.audit(tx, intent.userRef(), intent.id(), "SEND", intent.recipientLabel(),
+                        intent.amountMinor(), intent.walletCurrency(), intent.usdCents(), "FAILED", code, null, now)));
+    }
+
+    private String failureText(PaymentOutcome outcome, PaymentIntent intent, Locale locale) {
+        var code = outcome.errorCode() == null ? "" : outcome.errorCode().toUpperCase(Locale.ROOT);
+        var message = outcome.errorMessage() == null ? "" : outcome.errorMessage().toLowerCase(Locale.ROOT);
+        if (code.equals("INSUFFICIENT_BALANCE") || message.contains("balance is too low")
+                || message.contains("exceeds balance")) {
+            return "❌ Not enough money in your " + ("BTC".equals(intent.walletCurrency()) ? "Bitcoin" : "Cash")
+                    + " wallet for " + amountText(intent, locale) + ". Nothing was sent. Reply BALANCE to check it.";
+        }
+        if (code.equals("CANT_PAY_SELF")) {
+            return "You can't send money to yourself. Nothing was sent.";
+        }
+        if (message.contains("expired")) {
+            return "⌛ That invoice has expired. Ask for a new one. Nothing was sent.";
+        }
+        if (code.equals("INVOICE_DECODE_ERROR") || code.equals("INVALID_LNURL")) {
+            return "That invoice isn't valid. Please check it and try again. Nothing was sent.";
+        }
+        if (code.equals("NOT_FOUND")) {
+            return "Flash couldn't find that recipient's wallet. Please check and try again. Nothing was sent.";
+        }
+        if (code.contains("LIMIT") || code.equals("TRANSACTION_RESTRICTED")
+                || code.equals("NEW_ACCOUNT_WITHDRAWAL_RESTRICTED") || message.contains("limit")) {
+            return "Flash refused this payment because of your account's limits. Check your limits in the Flash app. "
+                    + "Nothing was sent.";
+        }
+        if (code.equals("ROUTE_FINDING_ERROR") || code.equals("LIGHTNING_PAYMENT_ERROR")) {
+            return "The Lightning payment couldn't find a route. Please try again later. Nothing was sent.";
+        }
+        return "Flash couldn't send this payment. Nothing was sent. Please try again later.";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String amountText(PaymentIntent intent, Locale locale) {
+        return switch (intent.kind()) {
+            case INTRA_SATS -> MoneyFormatter.sats(intent.amountMinor(), locale);
+            case INTRA_USD -> Money.usd(intent.amountMinor(), locale);
+            case INVOICE -> MoneyFormatter.sats(intent.amountMinor(), locale);
+        };
+    }
+
+    private static boolean isSats(String unit) {
+        return unit != null && (unit.equalsIgnoreCase("SATS") || unit.equalsIgnoreCase("BTC")
+                || unit.equalsIgnoreCase("SAT"));
+    }
+
+    private static Wallet wallet(Me me, String currency) {
+        return me.wallets().stream()
+                .filter(w -> currency.equals(w.currency()) || ("USD".equals(currency) && "USDT".equals(w.currency())))
+                .findFirst().orElse(null);
+    }
+
+    private static boolean ownWallet(Me me, String walletId) {
+        return me.wallets().stream().anyMatch(w -> w.id().equals(walletId));
+    }
+
+    private static String memo(String memo) {
+        return memo == null || memo.isBlank() ? null : memo.strip();
+    }
+
+    private static String shortId(String id) {
+        return id.length() <= 8 ? id : id.substring(0, 8) + "…";
+    }
+
+    private static String minutes(Duration ttl) {
+        var minutes = ttl.toMinutes();
+        return minutes >= 1 ? minutes + (minutes == 1 ? " minute" : " minutes") : ttl.toSeconds() + " seconds";
+    }
+}

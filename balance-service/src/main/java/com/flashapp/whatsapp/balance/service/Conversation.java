@@ -1,0 +1,50 @@
+package com.flashapp.whatsapp.balance.service;
+
+import com.flashapp.whatsapp.balance.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.QuickReply;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Talking to the user through the broker: replies on {@code whatsapp.outbound} and expectations on
+ * {@code conversation.expect} (so command-service routes the next reply back to {@code wallet.requests}).
+ */
+@ApplicationScoped
+public class Conversation {
+
+    private final BrokerPublisher publisher;
+
+    public Conversation(BrokerPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /** A reply in the request's flow (same correlation id and userRef). */
+    public Uni<Void> reply(Envelope request, String whatsapp, String body, QuickReply... quickReplies) {
+        var message = new OutboundMessage(request.follow(RoutingKeys.Outbound.REPLY), whatsapp, body, List.of(),
+                List.of(quickReplies), null, null, request.occurredAt());
+        return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, message);
+    }
+
+    /**
+     * Tells command-service what the user's next message answers: {@code kind} is {@code code},
+     * {@code confirmation} or {@code choice}; the answer comes back as a ConfirmationAnswer with {@code context}.
+     */
+    public Uni<Void> expect(Envelope request, String kind, String expectationId, String context, List<String> options,
+                            Instant expiresAt) {
+        var expectation = new ConversationExpectation(request.follow(kind), expectationId, Exchanges.WALLET_REQUESTS,
+                context, options, expiresAt);
+        return publisher.publish(Exchanges.CONVERSATION_EXPECT, expectation);
+    }
+
+    public static QuickReply quick(String command, String title) {
+        return new QuickReply(command, title);
+    }
+}

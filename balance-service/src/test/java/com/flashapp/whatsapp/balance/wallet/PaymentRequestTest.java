@@ -1,0 +1,134 @@
+package com.flashapp.whatsapp.balance.wallet;
+
+import com.flashapp.whatsapp.balance.crypto.TokenVault;
+import com.flashapp.whatsapp.balance.repository.LinkRepository;
+import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
+import com.flashapp.whatsapp.balance.support.FlashWireMock;
+import com.flashapp.whatsapp.contracts.Amount;
+import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.Recipient;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
+import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand.Action;
+import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** payment.request: to a linked user (they get a message with a Pay button), to an unknown one, list, cancel. */
+@QuarkusTest
+@WithTestResource(FlashWireMock.class)
+@WithTestResource(BridgeSocketStub.class)
+class PaymentRequestTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    IncomingMessageHandler handler;
+    @Inject
+    Pool pool;
+    @Inject
+    LinkRepository links;
+    @Inject
+    TokenVault vault;
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    WalletProbe probe;
+    WalletFixture alice;
+    WalletFixture bob;
+    String invoice;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        breakers.resetAll();
+        probe = new WalletProbe();
+        alice = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
+        bob = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
+        invoice = "lnbc100u1p" + "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(6);
+        alice.stub("LnUsdInvoiceCreate", "{\"lnUsdInvoiceCreate\":{\"errors\":[],\"invoice\":{\"paymentRequest\":\""
+                + invoice + "\",\"paymentHash\":\"" + "ab".repeat(32) + "\",\"satoshis\":10000}}}");
+        // bob writes to the bot once (any request), so his address is in the directory
+        handle(new PriceRequest(bob.envelope(RoutingKeys.Wallet.PRICE_GET), bob.whatsapp, "XXXXX"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        probe.close();
+    }
+
+    @Test
+    void aRequestToALinkedUserReachesThemWithAPayButton() {
+        handle(create(new Recipient(Recipient.Kind.USERNAME, "@" + bob.username), "pizza"));
+        var toBob = probe.await(OutboundMessage.class, bob.userRef, m -> m.body().contains("is asking you for"));
+        assertEquals(bob.whatsapp, toBob.to());
+        assertEquals(RoutingKeys.Outbound.NOTIFICATION, toBob.routingKey());
+        assertTrue(toBob.body().contains("@" + alice.username) && toBob.body().contains("$10.00")
+                && toBob.body().contains("pizza"), toBob.body());
+        assertEquals("pay " + invoice, toBob.quickReplies().get(0).payload());
+        assertTrue(toBob.quickReplies().get(0).title().length() <= 20);
+        probe.await(OutboundMessage.class, bob.userRef, m -> invoice.equals(m.body()));
+        probe.reply(alice.userRef, "I've asked @" + bob.username);
+
+        var input = new JsonObject(alice.calls("LnUsdInvoiceCreate").get(0).getBodyAsString())
+                .getJsonObject("variables").getJsonObject("input");
+        assertEquals(1000, input.getInteger("amount"));
+        assertEquals(24 * 60, input.getInteger("expiresIn"), "the invoice lives as long as the request");
+
+        // the same through the phone number
+        handle(create(new Recipient(Recipient.Kind.PHONE, bob.flash.phone), null));
+        probe.replies(bob.userRef, 4);
+    }
+
+    @Test
+    void aRequestToSomeoneNotLinkedGivesTheRequesterTheInvoiceToForward() {
+        handle(create(new Recipient(Recipient.Kind.USERNAME, "stranger_" + alice.accountId.substring(4, 10)), null));
+        probe.reply(alice.userRef, "forward them the invoice");
+        probe.await(OutboundMessage.class, alice.userRef, m -> invoice.equals(m.body()));
+    }
+
+    @Test
+    void openRequestsAreListedAndCanBeCancelled() {
+        handle(create(new Recipient(Recipient.Kind.USERNAME, "first_person"), "one"));
+        handle(create(new Recipient(Recipient.Kind.USERNAME, "second_person"), "two"));
+        handle(new PaymentRequestCommand(alice.envelope(RoutingKeys.Wallet.PAYMENT_REQUEST), alice.whatsapp,
+                Action.LIST, null, null, null, null));
+        var list = probe.reply(alice.userRef, "open payment requests");
+        assertTrue(list.body().contains("1. $10.00 from @first_person"), list.body());
+        assertTrue(list.body().contains("2. $10.00 from @second_person"), list.body());
+
+        handle(new PaymentRequestCommand(alice.envelope(RoutingKeys.Wallet.PAYMENT_REQUEST), alice.whatsapp,
+                Action.CANCEL, null, null, null, 1));
+        probe.reply(alice.userRef, "Cancelled your request for $10.00 from @first_person");
+        probe.clear();
+        handle(new PaymentRequestCommand(alice.envelope(RoutingKeys.Wallet.PAYMENT_REQUEST), alice.whatsapp,
+                Action.LIST, null, null, null, null));
+        var after = probe.reply(alice.userRef, "open payment requests");
+        assertFalse(after.body().contains("first_person"), after.body());
+        assertTrue(after.body().contains("1. $10.00 from @second_person"), after.body());
+    }
+
+    private PaymentRequestCommand create(Recipient from, String memo) {
+        return new PaymentRequestCommand(alice.envelope(RoutingKeys.Wallet.PAYMENT_REQUEST), alice.whatsapp,
+                Action.CREATE, new Amount(new BigDecimal("10"), "USD"), from, memo, null);
+    }
+
+    private void handle(ContractMessage message) {
+        handler.handle(message).await().atMost(WAIT);
+    }
+}

@@ -1,0 +1,253 @@
+package com.flashapp.whatsapp.balance.wallet;
+
+import com.flashapp.whatsapp.balance.crypto.TokenVault;
+import com.flashapp.whatsapp.balance.repository.LinkRepository;
+import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
+import com.flashapp.whatsapp.balance.support.FlashStubs;
+import com.flashapp.whatsapp.balance.support.FlashWireMock;
+import com.flashapp.whatsapp.contracts.Amount;
+import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.Recipient;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.events.PaymentSent;
+import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** payment.send with its confirmation card, risk rules, idempotency key, audit and payment.sent event. */
+@QuarkusTest
+@WithTestResource(FlashWireMock.class)
+@WithTestResource(BridgeSocketStub.class)
+class SendFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    IncomingMessageHandler handler;
+    @Inject
+    Pool pool;
+    @Inject
+    LinkRepository links;
+    @Inject
+    TokenVault vault;
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    WalletProbe probe;
+    WalletFixture user;
+    String bob;
+    String bobWallet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        breakers.resetAll();
+        FlashStubs.price("USD");
+        probe = new WalletProbe();
+        user = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
+        bob = "bob_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
+        bobWallet = "wallet-" + bob;
+        FlashWireMock.server().stubFor(post(urlEqualTo("/graphql"))
+                .withRequestBody(matchingJsonPath("$.operationName", equalTo("AccountDefaultWallet")))
+                .withRequestBody(matchingJsonPath("$.variables.username", equalTo(bob)))
+                .willReturn(okJson("{\"data\":{\"accountDefaultWallet\":{\"id\":\"" + bobWallet
+                        + "\",\"walletCurrency\":\"USD\"}}}")));
+        FlashWireMock.server().stubFor(post(urlEqualTo("/graphql")).atPriority(9)
+                .withRequestBody(matchingJsonPath("$.operationName", equalTo("AccountDefaultWallet")))
+                .willReturn(okJson("{\"errors\":[{\"message\":\"Account does not exist for username\","
+                        + "\"extensions\":{\"code\":\"NOT_FOUND\"}}],\"data\":null}")));
+        user.stub("IntraLedgerUsdPaymentSend", "{\"intraLedgerUsdPaymentSend\":{\"status\":\"SUCCESS\",\"errors\":[]}}");
+        user.transactions(List.of(WalletFixture.tx("flash-tx-" + bob, Instant.now().getEpochSecond(), "SEND", -500,
+                "USD", null, bob)), false);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        probe.close();
+    }
+
+    @Test
+    void aKnownRecipientWithinLimitsGetsACardAndYesSendsOnceWithAnAuditRowAndAnEvent() {
+        paidBefore(bobWallet);
+        var intentId = sendAndExpectCard(new Amount(new BigDecimal("5"), "USD"));
+        var card = probe.reply(user.userRef, "Please confirm");
+        assertTrue(card.body().contains("@" + bob) && card.body().contains("$5.00"), card.body());
+        assertTrue(card.body().contains("Reply YES within 2 minutes"), card.body());
+
+        answer(intentId, "YES");
+        probe.reply(user.userRef, "✅ Sent $5.00 to @" + bob);
+        var calls = user.calls("IntraLedgerUsdPaymentSend");
+        assertEquals(1, calls.size());
+        var input = new JsonObject(calls.get(0).getBodyAsString()).getJsonObject("variables").getJsonObject("input");
+        assertEquals(500, input.getInteger("amount"));
+        assertEquals(bobWallet, input.getString("recipientWalletId"));
+        assertEquals(user.usdWallet, input.getString("walletId"));
+        assertEquals(intentId, input.getString("idempotencyKey"));
+
+        var event = probe.await(PaymentSent.class, user.userRef, e -> true);
+        assertEquals("flash-tx-" + bob, event.transactionId());
+        assertEquals(500, event.amountMinor());
+        assertEquals(bob, event.counterparty());
+        assertEquals(1, count("select count(*) from payment_audit where intent_id = $1 and decision = 'SENT' "
+                + "and flash_transaction_id = $2", UUID.fromString(intentId), "flash-tx-" + bob));
+
+        // YES again (a redelivery, or the user tapping twice): nothing is paid again
+        answer(intentId, "YES");
+        probe.reply(user.userRef, "already sent");
+        assertEquals(1, user.calls("IntraLedgerUsdPaymentSend").size());
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> probe.all(PaymentSent.class, user.userRef).size() == 1);
+    }
+
+    @Test
+    void anUnknownOutcomeIsRetriedWithTheSameIdempotencyKeyAndPaysOnce() {
+        paidBefore(bobWallet);
+        var failing = FlashWireMock.server().stubFor(user.operation("IntraLedgerUsdPaymentSend").atPriority(1)
+                .willReturn(WireMock.aResponse().withStatus(502).withBody("bad gateway")));
+        var intentId = sendAndExpectCard(new Amount(new BigDecimal("5"), "USD"));
+        answer(intentId, "YES");
+        probe.reply(user.userRef, "can't tell yet");
+        FlashWireMock.server().removeStub(failing);
+
+        answer(intentId, "YES");
+        probe.reply(user.userRef, "✅ Sent");
+        answer(intentId, "YES");
+        probe.reply(user.userRef, "already sent");
+        var keys = user.calls("IntraLedgerUsdPaymentSend").stream()
+                .map(r -> new JsonObject(r.getBodyAsString()).getJsonObject("variables").getJsonObject("input")
+                        .getString("idempotencyKey")).distinct().toList();
+        assertEquals(List.of(intentId), keys, "every attempt carries the same idempotency key");
+        assertEquals(1, count("select count(*) from payment_intent where id = $1 and status = 'SENT'",
+                UUID.fromString(intentId), null));
+    }
+
+    @Test
+    void aNewRecipientOrAnAmountAboveTheThresholdAsksForAFreshCodeFirst() {
+        handle(send(new Amount(new BigDecimal("5"), "USD"), new Recipient(Recipient.Kind.USERNAME, "@" + bob)));
+        var code = probe.await(ConversationExpectation.class, user.userRef, e -> true);
+        assertEquals(RoutingKeys.Expect.CODE, code.routingKey());
+        assertTrue(code.context().startsWith("mfa:"));
+        assertEquals("SEND_MONEY:STEP_UP:new_recipient", lastAudit());
+
+        paidBefore(bobWallet);
+        probe.clear();
+        handle(send(new Amount(new BigDecimal("60"), "USD"), new Recipient(Recipient.Kind.USERNAME, bob)));
+        probe.await(ConversationExpectation.class, user.userRef, e -> e.context().startsWith("mfa:"));
+        assertTrue(lastAudit().startsWith("SEND_MONEY:STEP_UP:amount_at_or_over_"), lastAudit());
+        assertTrue(user.calls("IntraLedgerUsdPaymentSend").isEmpty());
+    }
+
+    @Test
+    void noDeclinesAndALateYesFindsTheConfirmationExpired() {
+        paidBefore(bobWallet);
+        var declined = sendAndExpectCard(new Amount(new BigDecimal("3"), "USD"));
+        answer(declined, "NO");
+        probe.reply(user.userRef, "cancelled. Nothing was sent");
+
+        var late = sendAndExpectCard(new Amount(new BigDecimal("4"), "USD"));
+        pool.preparedQuery("update payment_intent set expires_at = now() - interval '1 second' where id = $1")
+                .execute(Tuple.of(UUID.fromString(late))).await().atMost(WAIT);
+        answer(late, "YES");
+        probe.reply(user.userRef, "confirmation expired");
+        assertTrue(user.calls("IntraLedgerUsdPaymentSend").isEmpty());
+        assertEquals(1, count("select count(*) from payment_audit where intent_id = $1 and decision = 'DECLINED'",
+                UUID.fromString(declined), null));
+        assertEquals(1, count("select count(*) from payment_audit where intent_id = $1 and decision = 'EXPIRED'",
+                UUID.fromString(late), null));
+    }
+
+    @Test
+    void clearAnswersForInsufficientBalanceUnknownUsernameSelfPaymentAndLimits() {
+        paidBefore(bobWallet);
+        user.stub("IntraLedgerUsdPaymentSend", "{\"intraLedgerUsdPaymentSend\":{\"status\":\"FAILURE\",\"errors\":"
+                + "[{\"message\":\"Payment amount '500' exceeds balance '20'\",\"code\":\"INSUFFICIENT_BALANCE\"}]}}");
+        var poor = sendAndExpectCard(new Amount(new BigDecimal("5"), "USD"));
+        answer(poor, "YES");
+        probe.reply(user.userRef, "Not enough money");
+        assertEquals(1, count("select count(*) from payment_intent where id = $1 and status = 'FAILED'",
+                UUID.fromString(poor), null));
+
+        handle(send(new Amount(new BigDecimal("5"), "USD"), new Recipient(Recipient.Kind.USERNAME, "nobody_here_x1")));
+        probe.reply(user.userRef, "couldn't find a Flash user @nobody_here_x1");
+        handle(send(new Amount(new BigDecimal("5"), "USD"), new Recipient(Recipient.Kind.USERNAME, user.username)));
+        probe.reply(user.userRef, "can't send money to yourself");
+        handle(send(new Amount(new BigDecimal("600"), "USD"), new Recipient(Recipient.Kind.USERNAME, bob)));
+        probe.reply(user.userRef, "above the limit");
+        handle(send(new Amount(new BigDecimal("5"), "USD"), new Recipient(Recipient.Kind.PHONE, "+18765550000")));
+        probe.reply(user.userRef, "don't know a Flash user with the number");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String sendAndExpectCard(Amount amount) {
+        var before = probe.all(ConversationExpectation.class, user.userRef).size();
+        handle(send(amount, new Recipient(Recipient.Kind.USERNAME, "@" + bob)));
+        await().atMost(WAIT).until(() -> probe.all(ConversationExpectation.class, user.userRef).size() > before);
+        var expectation = probe.all(ConversationExpectation.class, user.userRef).get(before);
+        assertEquals(RoutingKeys.Expect.CONFIRMATION, expectation.routingKey(), expectation.context());
+        assertTrue(expectation.context().startsWith("send:"));
+        return expectation.context().substring("send:".length());
+    }
+
+    private PaymentSendRequest send(Amount amount, Recipient to) {
+        return new PaymentSendRequest(user.envelope(RoutingKeys.Wallet.PAYMENT_SEND), user.whatsapp, amount, to, null);
+    }
+
+    private void answer(String intentId, String text) {
+        handle(new ConfirmationAnswer(user.envelope(RoutingKeys.Wallet.CONFIRMATION_ANSWER), user.whatsapp, intentId,
+                RoutingKeys.Expect.CONFIRMATION, text, "send:" + intentId));
+    }
+
+    /** The user has paid this wallet before (so it is not a new recipient). */
+    private void paidBefore(String walletId) {
+        pool.preparedQuery("insert into payment_intent (id, user_ref, status, kind, wallet_id, wallet_currency, "
+                        + "recipient_kind, recipient_label, recipient_key, amount_minor, usd_cents, created_at, expires_at) "
+                        + "values ($1, $2, 'SENT', 'INTRA_USD', $3, 'USD', 'USERNAME', '@old', $4, 1, 1, "
+                        + "now() - interval '2 days', now() - interval '2 days')")
+                .execute(Tuple.of(UUID.randomUUID(), user.userRef, user.usdWallet, walletId)).await().atMost(WAIT);
+    }
+
+    private String lastAudit() {
+        return pool.preparedQuery("select operation, decision, reason from mfa_audit where user_ref = $1 "
+                        + "order by id desc limit 1").execute(Tuple.of(user.userRef))
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return row.getString("operation") + ":" + row.getString("decision") + ":" + row.getString("reason");
+                }).await().atMost(WAIT);
+    }
+
+    private long count(String sql, UUID id, String second) {
+        var tuple = second == null ? Tuple.of(id) : Tuple.of(id, second);
+        return pool.preparedQuery(sql).execute(tuple).map(rows -> rows.iterator().next().getLong(0))
+                .await().atMost(WAIT);
+    }
+
+    private void handle(ContractMessage message) {
+        handler.handle(message).await().atMost(WAIT);
+    }
+}
