@@ -29,6 +29,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Publisher;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,7 +93,12 @@ public class FlashGraphQL {
         if (!result.getErrors().isEmpty()) {
             spec.put("errors", result.getErrors().stream().map(FlashGraphQL::error).toList());
         }
-        if (result.isDataPresent()) {
+        if (result.isDataPresent() && result.getData() instanceof Publisher<?>) {
+            // a valid subscription sent over HTTP: like Flash's API, refuse it and point to the WebSocket
+            spec.put("errors", List.of(Map.of(
+                    "message", "Subscriptions are served over WebSocket (graphql-transport-ws) only",
+                    "extensions", Map.of("code", "BAD_REQUEST"))));
+        } else if (result.isDataPresent()) {
             spec.put("data", result.getData());
         }
         return spec;
