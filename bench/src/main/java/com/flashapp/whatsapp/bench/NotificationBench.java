@@ -1,0 +1,154 @@
+package com.flashapp.whatsapp.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * Sustained sends through notification-service: publishes {@code whatsapp.outbound} replies (through the
+ * RabbitMQ management API, to the bench exchange the script binds the bench instance to), then reads what the
+ * sandbox's Twilio simulator received and reports sends per second and the delay from publish to Twilio request.
+ * Loopback only; bounded by --messages and --timeout.
+ */
+public final class NotificationBench {
+
+    private static final Pattern ENTRY = Pattern.compile(
+            "\"body\"\\s*:\\s*\"bench (\\d+)\".*?\"dateCreated\"\\s*:\\s*\"([^\"]+)\"");
+
+    private NotificationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var options = new java.util.HashMap<String, String>();
+        for (var arg : args) {
+            var kv = arg.replaceFirst("^--", "").split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        int messages = Math.min(Integer.parseInt(options.getOrDefault("messages", "5000")), 50_000);
+        int recipients = Integer.parseInt(options.getOrDefault("recipients", "100"));
+        int publishers = Integer.parseInt(options.getOrDefault("publishers", "16"));
+        var exchange = options.getOrDefault("exchange", "bench.whatsapp.outbound");
+        var management = options.getOrDefault("management", "http://127.0.0.1:15672");
+        var sandbox = options.getOrDefault("sandbox", "http://127.0.0.1:18089");
+        var timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout", "120")));
+        for (var url : List.of(management, sandbox)) {
+            var host = URI.create(url).getHost();
+            if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+                throw new IllegalArgumentException("loopback only: " + url);
+            }
+        }
+
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        var auth = "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+        var publishUrl = URI.create(management + "/api/exchanges/%2F/" + exchange + "/publish");
+        var runId = Long.toString(System.currentTimeMillis() % 10_000_000L);
+        var publishedAt = new ConcurrentHashMap<Integer, Long>();
+        var next = new AtomicInteger();
+        var failures = new AtomicInteger();
+        var started = System.currentTimeMillis();
+        var pool = Executors.newFixedThreadPool(publishers);
+        try {
+            for (int p = 0; p < publishers; p++) {
+                pool.submit(() -> {
+                    for (int seq = next.getAndIncrement(); seq < messages; seq = next.getAndIncrement()) {
+                        var to = recipient(runId, seq % recipients);
+                        var payload = outbound(seq, to);
+                        var body = "{\"properties\":{\"delivery_mode\":2,\"content_type\":\"application/json\"},"
+                                + "\"routing_key\":\"reply\",\"payload\":" + quote(payload)
+                                + ",\"payload_encoding\":\"string\"}";
+                        var request = HttpRequest.newBuilder(publishUrl).header("Authorization", auth)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                        try {
+                            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() == 200 && response.body().contains("true")) {
+                                publishedAt.put(seq, System.currentTimeMillis());
+                            } else {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+        var publishSeconds = (System.currentTimeMillis() - started) / 1000.0;
+        System.out.printf("published %d of %d in %.1f s (%d failures)%n", publishedAt.size(), messages,
+                publishSeconds, failures.get());
+
+        var sentAt = new ConcurrentHashMap<Integer, Long>();
+        var deadline = Instant.now().plus(timeout);
+        while (sentAt.size() < publishedAt.size() && Instant.now().isBefore(deadline)) {
+            for (int r = 0; r < recipients; r++) {
+                var to = recipient(runId, r);
+                var url = URI.create(sandbox + "/sandbox/twilio/messages?to="
+                        + java.net.URLEncoder.encode(to, StandardCharsets.UTF_8));
+                var list = http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+                for (var item : list.body().split("\\},\\s*\\{")) {
+                    var m = ENTRY.matcher(item);
+                    if (m.find()) {
+                        sentAt.putIfAbsent(Integer.parseInt(m.group(1)), Instant.parse(m.group(2)).toEpochMilli());
+                    }
+                }
+            }
+            if (sentAt.size() < publishedAt.size()) {
+                Thread.sleep(500); // polling interval of a benchmark, not a test wait
+            }
+        }
+        var delays = new ArrayList<Long>();
+        long lastSent = 0;
+        for (var e : sentAt.entrySet()) {
+            var published = publishedAt.get(e.getKey());
+            if (published != null) {
+                delays.add(e.getValue() - published);
+                lastSent = Math.max(lastSent, e.getValue());
+            }
+        }
+        Collections.sort(delays);
+        var seconds = (lastSent - started) / 1000.0;
+        System.out.printf("sent to Twilio        %d of %d%n", delays.size(), publishedAt.size());
+        System.out.printf("sustained sends/s     %.0f (first publish to last Twilio request: %.1f s)%n",
+                delays.size() / seconds, seconds);
+        System.out.printf("publish→Twilio ms     p50 %d  p95 %d  p99 %d  max %d%n", pct(delays, 50), pct(delays, 95),
+                pct(delays, 99), delays.isEmpty() ? 0 : delays.get(delays.size() - 1));
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static String recipient(String runId, int index) {
+        return String.format("whatsapp:+1876%s%03d", runId.substring(Math.max(0, runId.length() - 4)), index);
+    }
+
+    private static String outbound(int seq, String to) {
+        var now = Instant.now().toString();
+        return "{\"envelope\":{\"messageId\":\"" + UUID.randomUUID() + "\",\"correlationId\":\"bench-" + seq
+                + "\",\"occurredAt\":\"" + now + "\",\"userRef\":\"u_bench" + Math.abs(to.hashCode())
+                + "\",\"type\":\"reply\"},\"to\":\"" + to + "\",\"body\":\"bench " + seq
+                + "\",\"mediaUrls\":[],\"quickReplies\":[],\"lastInboundAt\":\"" + now + "\"}";
+    }
+
+    private static String quote(String json) {
+        return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+}
