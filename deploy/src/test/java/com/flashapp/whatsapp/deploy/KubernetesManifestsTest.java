@@ -109,9 +109,10 @@ class KubernetesManifestsTest {
             var triggers = (List<Map<String, Object>>) path(scaled, "spec", "triggers");
             var queues = triggers.stream().map(t -> (String) path(t, "metadata", "queueName"))
                     .collect(Collectors.toCollection(TreeSet::new));
-            var declared = properties(service).stringPropertyNames().stream()
+            var config = properties(service);
+            var declared = config.stringPropertyNames().stream()
                     .filter(k -> k.startsWith("mp.messaging.incoming.") && k.endsWith(".queue.name"))
-                    .map(k -> properties(service).getProperty(k))
+                    .map(config::getProperty)
                     .collect(Collectors.toCollection(TreeSet::new));
             assertFalse(declared.isEmpty(), service);
             assertEquals(declared, queues, service + ": KEDA triggers vs declared queues");
