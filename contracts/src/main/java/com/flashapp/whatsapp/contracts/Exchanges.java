@@ -9,7 +9,7 @@ public final class Exchanges {
     public static final String WALLET_REQUESTS = "wallet.requests";
     /** command → ai-support: questions and feedback. */
     public static final String SUPPORT_REQUESTS = "support.requests";
-    /** command → notification: notification preferences. */
+    /** command → notification: notification preferences (and admin reports). */
     public static final String NOTIFICATION_REQUESTS = "notification.requests";
     /** every service → notification, the only sender. */
     public static final String WHATSAPP_OUTBOUND = "whatsapp.outbound";
@@ -19,6 +19,8 @@ public final class Exchanges {
     public static final String FLASH_EVENTS = "flash.events";
     /** balance, ai-support → command: what the user's next reply answers. */
     public static final String CONVERSATION_EXPECT = "conversation.expect";
+    /** balance → gateway: images (invoice QR codes) the gateway serves at signed URLs for Twilio to fetch. */
+    public static final String GATEWAY_MEDIA = "gateway.media";
     /** Direct exchange every queue dead-letters to; the routing key is the queue's name. */
     public static final String DEAD_LETTERS = "dead-letters";
 

@@ -1,5 +1,7 @@
 package com.flashapp.whatsapp.contracts;
 
+import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
+import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
 import com.flashapp.whatsapp.contracts.delivery.DeliveryStatus;
 import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
@@ -7,6 +9,7 @@ import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
+import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
@@ -51,6 +54,10 @@ public final class MessageTypes {
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.CONFIRMATION_ANSWER, ConfirmationAnswer.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.PREFERENCES_UPDATE, PreferencesUpdate.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.PREFERENCES_GET, PreferencesGet.class);
+        put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_STATS, AdminStatsRequest.class);
+        put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_USER, AdminUserRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.ADMIN_STATS, AdminStatsRequest.class);
+        put(Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE, MediaStoreRequest.class);
         for (var key : new String[] {RoutingKeys.Outbound.REPLY, RoutingKeys.Outbound.NOTIFICATION,
                 RoutingKeys.Outbound.TEMPLATE}) {
             put(Exchanges.WHATSAPP_OUTBOUND, key, OutboundMessage.class);

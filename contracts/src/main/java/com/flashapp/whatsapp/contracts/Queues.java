@@ -6,6 +6,8 @@ package com.flashapp.whatsapp.contracts;
  */
 public final class Queues {
 
+    public static final String GATEWAY_MEDIA_STORE = "gateway.media-store";
+
     public static final String COMMAND_INBOUND = "command.whatsapp-inbound";
     public static final String COMMAND_EXPECT = "command.conversation-expect";
     public static final String COMMAND_FLASH_EVENTS = "command.flash-events";

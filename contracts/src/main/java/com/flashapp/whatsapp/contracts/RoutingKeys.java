@@ -38,6 +38,8 @@ public final class RoutingKeys {
         public static final String FEEDBACK = "feedback";
         /** The user's answer to an expectation ai-support published (e.g. a numbered choice). */
         public static final String CONFIRMATION_ANSWER = "confirmation.answer";
+        /** A verified admin's {@code admin stats}: ai-support answers with its part (AI fallback rate). */
+        public static final String ADMIN_STATS = "admin.stats";
 
         private Support() {
         }
@@ -47,6 +49,10 @@ public final class RoutingKeys {
     public static final class Notification {
         public static final String PREFERENCES_UPDATE = "preferences.update";
         public static final String PREFERENCES_GET = "preferences.get";
+        /** A verified admin's {@code admin stats}: notification answers with its part (delivery rate). */
+        public static final String ADMIN_STATS = "admin.stats";
+        /** A verified admin's {@code admin user}: notification answers with the user's preferences, masked. */
+        public static final String ADMIN_USER = "admin.user";
 
         private Notification() {
         }
@@ -90,6 +96,14 @@ public final class RoutingKeys {
         public static final String ALL_ACCOUNTS = "account.*";
 
         private FlashEvents() {
+        }
+    }
+
+    /** On {@link Exchanges#GATEWAY_MEDIA}. */
+    public static final class Media {
+        public static final String STORE = "media.store";
+
+        private Media() {
         }
     }
 

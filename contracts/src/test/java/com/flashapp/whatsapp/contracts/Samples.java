@@ -1,5 +1,7 @@
 package com.flashapp.whatsapp.contracts;
 
+import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
+import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
 import com.flashapp.whatsapp.contracts.delivery.DeliveryStatus;
 import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
@@ -7,6 +9,7 @@ import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
+import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
@@ -106,6 +109,17 @@ final class Samples {
                 new Amount(new BigDecimal("100"), "JMD"), "22:00-07:00", "daily", "America/Jamaica"));
         m.put(nr + RoutingKeys.Notification.PREFERENCES_GET,
                 new PreferencesGet(envelope(RoutingKeys.Notification.PREFERENCES_GET), WA));
+        m.put(nr + RoutingKeys.Notification.ADMIN_STATS,
+                new AdminStatsRequest(envelope(RoutingKeys.Notification.ADMIN_STATS), WA, "week"));
+        m.put(nr + RoutingKeys.Notification.ADMIN_USER, new AdminUserRequest(
+                envelope(RoutingKeys.Notification.ADMIN_USER), WA, "u_1b4f0e9851971998e732078544c96b36",
+                "+1876•••0102"));
+        m.put(sr + RoutingKeys.Support.ADMIN_STATS,
+                new AdminStatsRequest(envelope(RoutingKeys.Support.ADMIN_STATS), WA, "day"));
+        m.put(Exchanges.GATEWAY_MEDIA + " " + RoutingKeys.Media.STORE, new MediaStoreRequest(
+                envelope(RoutingKeys.Media.STORE), "qr_4Jk9sV2mXb7QpL1nR8tY3w", "image/png",
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+                AT.plusSeconds(3600)));
 
         var ob = Exchanges.WHATSAPP_OUTBOUND + " ";
         m.put(ob + RoutingKeys.Outbound.REPLY, new OutboundMessage(envelope(RoutingKeys.Outbound.REPLY), WA,
