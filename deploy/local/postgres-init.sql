@@ -8,3 +8,7 @@ create database command_test owner flash;
 create database balance_test owner flash;
 create database notification_test owner flash;
 create database ai_support_test owner flash;
+create database command_e2e owner flash;
+create database balance_e2e owner flash;
+create database notification_e2e owner flash;
+create database ai_support_e2e owner flash;

@@ -8,6 +8,7 @@ import com.flashapp.whatsapp.balance.client.FlashUnavailableException;
 import com.flashapp.whatsapp.balance.config.BalanceConfig;
 import com.flashapp.whatsapp.balance.crypto.TokenVault;
 import com.flashapp.whatsapp.balance.format.ReplyFormatter;
+import com.flashapp.whatsapp.balance.messaging.OutboxRelay;
 import com.flashapp.whatsapp.balance.mfa.MfaPolicy;
 import com.flashapp.whatsapp.balance.repository.CacheRepository;
 import com.flashapp.whatsapp.balance.repository.ChallengeRepository;
@@ -61,6 +62,7 @@ public class LinkService {
     private final ChallengeRepository challenges;
     private final PendingRequestRepository pending;
     private final OutboxRepository outbox;
+    private final OutboxRelay relay;
     private final CacheRepository cache;
     private final TokenVault vault;
     private final MfaGuard guard;
@@ -71,14 +73,15 @@ public class LinkService {
     private final Clock clock = Clock.systemUTC();
 
     public LinkService(FlashClient flash, LinkRepository links, ChallengeRepository challenges,
-                       PendingRequestRepository pending, OutboxRepository outbox, CacheRepository cache,
-                       TokenVault vault, MfaGuard guard, Conversation conversation, ReplyFormatter formatter,
-                       BalanceConfig config, Pool pool) {
+                       PendingRequestRepository pending, OutboxRepository outbox, OutboxRelay relay,
+                       CacheRepository cache, TokenVault vault, MfaGuard guard, Conversation conversation,
+                       ReplyFormatter formatter, BalanceConfig config, Pool pool) {
         this.flash = flash;
         this.links = links;
         this.challenges = challenges;
         this.pending = pending;
         this.outbox = outbox;
+        this.relay = relay;
         this.cache = cache;
         this.vault = vault;
         this.guard = guard;
@@ -240,6 +243,10 @@ public class LinkService {
                             .flatMap(x -> outbox.add(tx, Exchanges.FLASH_EVENTS, event)))
                     .flatMap(x -> cache.evictBalance(userRef))
                     .invoke(() -> Log.infof("Linked %s to Flash account %s", userRef, me.accountId()))
+                    // account.linked on the broker before the greeting: command-service learns the link from it,
+                    // and a user who answers the greeting at once must not be told to link first. A failed run
+                    // is left to the scheduled relay.
+                    .flatMap(x -> relay.relayOnce().onFailure().recoverWithItem(0))
                     .flatMap(x -> conversation.reply(request, whatsapp, greeting(me),
                             Conversation.quick("balance", "Balance"), Conversation.quick("price", "BTC price"),
                             Conversation.quick("help", "Help")));

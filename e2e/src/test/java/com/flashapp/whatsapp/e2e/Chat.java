@@ -1,0 +1,142 @@
+package com.flashapp.whatsapp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * One WhatsApp user talking to the bot through the sandbox: what they type goes out as a signed Twilio webhook to
+ * the gateway; what the bot answers is read back from the sandbox's Twilio simulator, i.e. after it went through
+ * command-service, the owning service, notification-service and a Twilio API call.
+ */
+final class Chat {
+
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(45);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A message the bot sent, as the Twilio simulator recorded it. */
+    record Sent(String body, List<String> mediaUrls, String contentSid, String status) {
+        String text() {
+            return body == null ? "" : body;
+        }
+    }
+
+    private final String phone;
+    private int seen;
+
+    Chat(String phone) {
+        this.phone = phone;
+    }
+
+    String phone() {
+        return phone;
+    }
+
+    /** Types {@code text}; the gateway must accept the webhook (200). */
+    void say(String text) throws Exception {
+        var body = JSON.createObjectNode().put("from", phone).put("body", text);
+        var answer = post("/sandbox/whatsapp/messages", body.toString());
+        var gateway = answer.path("gatewayStatus").asText();
+        if (!gateway.equals("200")) {
+            throw new AssertionError("gateway answered " + gateway + " to \"" + text + "\"");
+        }
+    }
+
+    /** Waits for the next bot message (after those already read) that matches; earlier non-matching ones are skipped. */
+    Sent expect(String what, Predicate<Sent> matches) throws Exception {
+        var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+        var skipped = new ArrayList<String>();
+        while (System.nanoTime() < deadline) {
+            var all = sentToUser();
+            while (seen < all.size()) {
+                var message = all.get(seen++);
+                if (matches.test(message)) {
+                    return message;
+                }
+                skipped.add(message.text());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(phone + ": no message " + what + " within " + ANSWER_TIMEOUT.toSeconds()
+                + " s; the bot sent meanwhile: " + skipped);
+    }
+
+    /** Waits for the next bot message containing all of {@code words} (case-insensitive). */
+    Sent expectContaining(String... words) throws Exception {
+        return expect("containing " + List.of(words), m -> {
+            var text = m.text().toLowerCase();
+            for (var word : words) {
+                if (!text.contains(word.toLowerCase())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Everything the bot sent this user so far, oldest first. */
+    List<Sent> sentToUser() throws Exception {
+        var to = URLEncoder.encode("whatsapp:" + phone, StandardCharsets.UTF_8);
+        var list = get("/sandbox/twilio/messages?to=" + to);
+        var out = new ArrayList<Sent>();
+        for (var m : list) {
+            var media = new ArrayList<String>();
+            m.path("mediaUrl").forEach(u -> media.add(u.asText()));
+            out.add(new Sent(m.path("body").isNull() ? null : m.path("body").asText(), media,
+                    m.path("contentSid").isNull() ? null : m.path("contentSid").asText(), m.path("status").asText()));
+        }
+        return out;
+    }
+
+    /** Marks every message the bot has sent so far as read, so {@link #expect} only sees newer ones. */
+    void skipAll() throws Exception {
+        seen = sentToUser().size();
+    }
+
+    /** Both directions of the conversation, as the sandbox's chat page shows them, for reading after a failure. */
+    void writeTranscript(java.nio.file.Path dir) throws Exception {
+        var conversation = get("/sandbox/whatsapp/conversation?phone=" + URLEncoder.encode(phone,
+                StandardCharsets.UTF_8));
+        java.nio.file.Files.writeString(dir.resolve("conversation-" + phone.replace("+", "") + ".json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(conversation));
+    }
+
+    static JsonNode post(String path, String json) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError("POST " + path + " → " + response.statusCode() + " " + response.body());
+        }
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    static JsonNode get(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + path))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " → " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    static HttpResponse<byte[]> fetch(String url) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
