@@ -1,5 +1,6 @@
 package com.flashapp.whatsapp.aisupport.repository;
 
+import com.flashapp.whatsapp.aisupport.service.AdminStats;
 import com.flashapp.whatsapp.aisupport.service.SupportReport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -80,6 +81,32 @@ public class ReportRepository {
                 });
         return Uni.combine().all().unis(totals, days, unanswered, top).asTuple()
                 .map(t -> build(from, to, t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4()));
+    }
+
+    /**
+     * The figures of an admin's {@code admin stats}: questions created in [from, to) by source, and the 👍/👎
+     * received in [from, to) (on any answer, or as general feedback).
+     */
+    public Uni<AdminStats> adminStats(Instant from, Instant to) {
+        var period = Tuple.of(InteractionRepository.utc(from), InteractionRepository.utc(to));
+        var answers = pool.preparedQuery("""
+                        select count(*) as questions,
+                               count(*) filter (where source = 'ai') as maple,
+                               count(*) filter (where source = 'kb_fallback') as faq_only,
+                               count(*) filter (where source = 'unavailable') as degraded,
+                               count(*) filter (where source = 'throttled') as throttled
+                        from support_interaction where created_at >= $1 and created_at < $2""")
+                .execute(period).map(rows -> rows.iterator().next());
+        var feedback = pool.preparedQuery("""
+                        select count(*) filter (where helpful) as up, count(*) filter (where not helpful) as down
+                        from support_feedback where received_at >= $1 and received_at < $2""")
+                .execute(period).map(rows -> rows.iterator().next());
+        return Uni.combine().all().unis(answers, feedback).asTuple().map(t -> {
+            var a = t.getItem1();
+            var f = t.getItem2();
+            return new AdminStats(from, to, a.getLong("questions"), a.getLong("maple"), a.getLong("faq_only"),
+                    a.getLong("degraded"), a.getLong("throttled"), f.getLong("up"), f.getLong("down"));
+        });
     }
 
     private static SupportReport build(Instant from, Instant to, Row r, List<SupportReport.Day> days,

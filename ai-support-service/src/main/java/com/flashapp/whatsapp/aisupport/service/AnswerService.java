@@ -41,6 +41,14 @@ public class AnswerService {
     public static final String FEEDBACK_CONTEXT = "feedback:";
     static final String HELPFUL_PROMPT = "\n\nWas this helpful? Reply 👍 or 👎";
     static final String AUTOMATIC_MARK = "🤖 Automatic answer (our AI assistant is busy right now):\n\n";
+    /** Feedback as a tap: the payloads are options of the feedback choice, so command-service routes them back. */
+    static final QuickReply HELPFUL = new QuickReply("👍", "👍 Helpful");
+    static final QuickReply NOT_HELPFUL = new QuickReply("👎", "👎 Not helpful");
+    /** A question the FAQ's contact entry answers (how to reach Flash support), asked through command-service. */
+    static final QuickReply HUMAN = new QuickReply("support talk to a human", "Talk to a human");
+    static final QuickReply HELP = new QuickReply("help", "Show commands");
+    /** WhatsApp shows at most three quick-reply buttons. */
+    static final int MAX_QUICK_REPLIES = 3;
 
     /** What was answered and how. */
     record Answer(Interaction.Source source, String text, int promptTokens, int completionTokens) {
@@ -112,7 +120,7 @@ public class AnswerService {
         var userRef = question.envelope().userRef();
         var askFeedback = answer.source() != Interaction.Source.UNAVAILABLE;
         var body = answer.text() + (askFeedback ? HELPFUL_PROMPT : "");
-        var reply = reply(question, body, suggestions(passages));
+        var reply = reply(question, body, quickReplies(answer.source(), passages));
         var remember = memory.append(userRef, List.of(new Turn("user", redacted),
                 new Turn("assistant", redactor.redact(answer.text()))));
         var latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -150,7 +158,23 @@ public class AnswerService {
                 0, 0, null, List.of(), List.of(), null);
         return interactions.record(interaction)
                 .flatMap(ignored -> publisher.publish(Exchanges.WHATSAPP_OUTBOUND,
-                        reply(question, body, List.of(new QuickReply("help", "Show commands")))));
+                        reply(question, body, List.of(HELP))));
+    }
+
+    /**
+     * The buttons under an answer: the natural next step from the best FAQ passage (or, for an answer no FAQ entry
+     * grounded, a way to reach a human), then 👍/👎 so feedback is one tap. A non-answer asks no feedback and its
+     * text already names support: the passages' next steps and the command menu.
+     */
+    static List<QuickReply> quickReplies(Interaction.Source source, List<FaqMatch> passages) {
+        var next = suggestions(passages);
+        if (source == Interaction.Source.UNAVAILABLE) {
+            var buttons = new ArrayList<>(next.stream().filter(q -> !HELP.payload().equals(q.payload()))
+                    .limit(MAX_QUICK_REPLIES - 1).toList());
+            buttons.add(HELP);
+            return buttons;
+        }
+        return List.of(next.isEmpty() ? HUMAN : next.get(0), HELPFUL, NOT_HELPFUL);
     }
 
     /** Up to three distinct suggestions from the passages used, best passage first. */
@@ -161,7 +185,7 @@ public class AnswerService {
                 byPayload.putIfAbsent(s.payload().toLowerCase(Locale.ROOT), s);
             }
         }
-        return new ArrayList<>(byPayload.values()).subList(0, Math.min(3, byPayload.size()));
+        return new ArrayList<>(byPayload.values()).subList(0, Math.min(MAX_QUICK_REPLIES, byPayload.size()));
     }
 
     /** The model's text cut to the configured WhatsApp length, at a sentence end where possible. */

@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.aisupport.service;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
@@ -8,16 +9,21 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?". */
+/**
+ * Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?", an admin's
+ * {@code admin stats}.
+ */
 @ApplicationScoped
 public class IncomingMessageHandler {
 
     private final AnswerService answers;
     private final FeedbackService feedback;
+    private final AdminStatsService adminStats;
 
-    public IncomingMessageHandler(AnswerService answers, FeedbackService feedback) {
+    public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats) {
         this.answers = answers;
         this.feedback = feedback;
+        this.adminStats = adminStats;
     }
 
     public Uni<Void> handle(ContractMessage message) {
@@ -29,6 +35,9 @@ public class IncomingMessageHandler {
         }
         if (message instanceof ConfirmationAnswer answer) {
             return feedback.onAnswer(answer);
+        }
+        if (message instanceof AdminStatsRequest stats) {
+            return adminStats.answer(stats);
         }
         Log.warnf("Ignoring %s: not a support message", message.routingKey());
         return Uni.createFrom().voidItem();

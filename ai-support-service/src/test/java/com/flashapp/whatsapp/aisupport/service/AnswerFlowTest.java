@@ -91,8 +91,9 @@ class AnswerFlowTest {
         assertEquals(question.envelope().userRef(), reply.envelope().userRef());
         assertTrue(reply.body().startsWith(MapleStub.CANNED), reply.body());
         assertTrue(reply.body().contains("Was this helpful?"));
-        assertTrue(reply.quickReplies().size() >= 1 && reply.quickReplies().size() <= 3, "" + reply.quickReplies());
-        assertTrue(reply.quickReplies().stream().map(QuickReply::payload).toList().contains("send"));
+        // the FAQ entry's next step, then feedback as a tap (the payloads are options of the feedback choice)
+        assertEquals(List.of("send", "👍", "👎"), reply.quickReplies().stream().map(QuickReply::payload).toList());
+        assertTrue(AnswerService.FEEDBACK_OPTIONS.containsAll(List.of("👍", "👎")));
         reply.quickReplies().forEach(q -> assertTrue(q.title().length() <= 20));
 
         var expectation = broker.await(expectations, ConversationExpectation.class,
@@ -189,6 +190,9 @@ class AnswerFlowTest {
         var reply = reply(question);
         assertTrue(reply.body().contains("can't answer that right now"), reply.body());
         assertTrue(reply.body().contains("support@flashapp.me"));
+        assertEquals("help", reply.quickReplies().get(reply.quickReplies().size() - 1).payload(),
+                "" + reply.quickReplies());
+        assertTrue(reply.quickReplies().stream().noneMatch(q -> q.payload().equals("👍")), "no feedback on a non-answer");
         assertFalse(broker.arrives(expectations, ConversationExpectation.class,
                 e -> question.envelope().correlationId().equals(e.envelope().correlationId()), Duration.ofSeconds(2)),
                 "no 'helpful?' after a non-answer");
@@ -248,6 +252,17 @@ class AnswerFlowTest {
         assertTrue(fitted.length() <= 700, "length " + fitted.length());
         assertTrue(fitted.endsWith("wallet."), fitted);
         assertEquals("short answer", answers.fit("short answer"));
+    }
+
+    @Test
+    void anAnswerNoFaqEntryGroundedOffersAHumanAndFeedback() {
+        var buttons = AnswerService.quickReplies(com.flashapp.whatsapp.aisupport.repository.Interaction.Source.AI,
+                List.of());
+        assertEquals(List.of("support talk to a human", "👍", "👎"), buttons.stream().map(QuickReply::payload).toList());
+        buttons.forEach(q -> assertTrue(q.title().length() <= 20, q.title()));
+        var nonAnswer = AnswerService.quickReplies(
+                com.flashapp.whatsapp.aisupport.repository.Interaction.Source.UNAVAILABLE, List.of());
+        assertEquals(List.of("help"), nonAnswer.stream().map(QuickReply::payload).toList());
     }
 
     private OutboundMessage reply(SupportQuestion question) {

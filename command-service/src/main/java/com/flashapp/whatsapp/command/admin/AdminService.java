@@ -3,6 +3,7 @@ package com.flashapp.whatsapp.command.admin;
 import com.flashapp.whatsapp.command.ConversationUser;
 import com.flashapp.whatsapp.command.client.ServiceStatusClient;
 import com.flashapp.whatsapp.command.config.CommandConfig;
+import com.flashapp.whatsapp.command.messaging.BrokerPublisher;
 import com.flashapp.whatsapp.command.parser.Args;
 import com.flashapp.whatsapp.command.parser.CommandParser;
 import com.flashapp.whatsapp.command.parser.ParseResult;
@@ -14,7 +15,11 @@ import com.flashapp.whatsapp.command.service.Replies;
 import com.flashapp.whatsapp.command.service.Turn;
 import com.flashapp.whatsapp.command.service.UserService;
 import com.flashapp.whatsapp.command.telemetry.Outcome;
+import com.flashapp.whatsapp.contracts.Exchanges;
+import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
+import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,13 +40,18 @@ import java.util.Set;
 /**
  * Admin commands, for configured numbers only and only inside a verified session: the admin proves the session
  * with a TOTP code from an authenticator app (a second factor beyond owning the WhatsApp number), kept for
- * {@code command.admin.session-ttl}.
+ * {@code command.admin.session-ttl}. {@code admin stats} and {@code admin user} answer command-service's own part
+ * and then ask notification-service (delivery, preferences) and ai-support-service (AI answers) to answer the admin
+ * with theirs: no service reads another's store, and nothing waits for a reply over the broker.
  */
 @ApplicationScoped
 public class AdminService {
 
     /** Context prefix of the local "send your admin code" expectation; the rest is the admin command to run. */
     public static final String CONTEXT = "admin:";
+
+    static final String STATS_FOLLOW = "Notification delivery and AI answer figures follow in separate messages.";
+    static final String USER_FOLLOW = "Notification preferences follow in a separate message.";
 
     private final CommandConfig.Admin config;
     private final Map<String, String> services;
@@ -53,10 +63,11 @@ public class AdminService {
     private final ServiceStatusClient status;
     private final CommandParser parser;
     private final CommandRegistry registry;
+    private final BrokerPublisher publisher;
 
     public AdminService(CommandConfig config, AdminSessionRepository sessions, Replies replies, UserService users,
                         CommandEventRepository events, ServiceStatusClient status, CommandParser parser,
-                        CommandRegistry registry) {
+                        CommandRegistry registry, BrokerPublisher publisher) {
         this.config = config.admin();
         this.services = config.status().services();
         this.adminNumbers = Set.copyOf(config.admin().numbers().orElse(List.of()));
@@ -67,6 +78,7 @@ public class AdminService {
         this.status = status;
         this.parser = parser;
         this.registry = registry;
+        this.publisher = publisher;
     }
 
     public boolean isAdminNumber(String phone) {
@@ -123,16 +135,42 @@ public class AdminService {
     }
 
     private Uni<Handled> run(Turn turn, Args args) {
-        Uni<String> answer = switch (args.option()) {
-            case "status" -> statusReport();
-            case "stats" -> statsReport(args.value());
-            case "user" -> userReport(args.value());
-            case "block" -> block(args.value(), true);
-            case "unblock" -> block(args.value(), false);
-            default -> Uni.createFrom().item(registry.byName(CommandRegistry.ADMIN).orElseThrow().help());
+        var handled = Handled.ok("admin." + args.option());
+        var next = nextSteps(args.option());
+        return switch (args.option()) {
+            case "stats" -> statsReport(args.value())
+                    .flatMap(text -> replies.send(turn.inbound(), text + "\n\n" + STATS_FOLLOW, next))
+                    .flatMap(ignored -> askForStats(turn, args.value()))
+                    .replaceWith(handled);
+            case "user" -> userReport(turn, args.value(), next).replaceWith(handled);
+            default -> {
+                Uni<String> answer = switch (args.option()) {
+                    case "status" -> statusReport();
+                    case "block" -> block(args.value(), true);
+                    case "unblock" -> block(args.value(), false);
+                    default -> Uni.createFrom().item(registry.byName(CommandRegistry.ADMIN).orElseThrow().help());
+                };
+                yield answer.flatMap(text -> replies.send(turn.inbound(), text, next)).replaceWith(handled);
+            }
         };
-        return answer.flatMap(text -> replies.send(turn.inbound(), text))
-                .replaceWith(Handled.ok("admin." + args.option()));
+    }
+
+    /** The registry's next steps for admin, without the command just run. */
+    private List<QuickReply> nextSteps(String option) {
+        return registry.byName(CommandRegistry.ADMIN).orElseThrow().nextSteps().stream()
+                .filter(q -> !q.payload().equals("admin " + option)).toList();
+    }
+
+    /**
+     * notification-service (delivery rate) and ai-support-service (AI answers, fallback rate) each answer the admin
+     * with their own part; published after our reply so ours usually arrives first.
+     */
+    private Uni<Void> askForStats(Turn turn, String period) {
+        var toNotification = new AdminStatsRequest(turn.follow(RoutingKeys.Notification.ADMIN_STATS),
+                turn.whatsapp(), period);
+        var toSupport = new AdminStatsRequest(turn.follow(RoutingKeys.Support.ADMIN_STATS), turn.whatsapp(), period);
+        return publisher.publish(Exchanges.NOTIFICATION_REQUESTS, toNotification)
+                .flatMap(ignored -> publisher.publish(Exchanges.SUPPORT_REQUESTS, toSupport));
     }
 
     private Uni<String> statusReport() {
@@ -172,13 +210,14 @@ public class AdminService {
             var text = new StringBuilder("*Usage, last ").append("week".equals(period) ? "7 days" : "24 hours")
                     .append("*\nMessages: ").append(usage.messages())
                     .append("\nActive users: ").append(usage.activeUsers());
-            text.append("\nAI fallback rate: ").append(percent(usage.byOutcome().get(Outcome.ROUTED_TO_AI.label()),
-                    usage.messages()));
+            // here "AI fallback" is a message no command matched, handed to AI support; how AI support then
+            // answered (Maple or its own fallbacks) is ai-support-service's part of the report
+            text.append("\nAI fallback rate (no command matched): ")
+                    .append(percent(usage.byOutcome().get(Outcome.ROUTED_TO_AI.label()), usage.messages()));
             text.append("\nParse errors: ").append(percent(usage.byOutcome().get(Outcome.PARSE_ERROR.label()),
                     usage.messages()));
             text.append("\nNeeds link: ").append(percent(usage.byOutcome().get(Outcome.NEEDS_LINK.label()),
                     usage.messages()));
-            text.append("\nNotification delivery rate: see notification-service (it owns delivery tracking)");
             text.append("\n*Top commands*");
             usage.byCommand().forEach((command, count) -> text.append("\n• ").append(command).append(": ")
                     .append(count));
@@ -186,19 +225,28 @@ public class AdminService {
         });
     }
 
-    private Uni<String> userReport(String target) {
-        return find(target).map(user -> {
+    /**
+     * Our part (link state, activity, block), then notification-service is asked for the user's preferences under
+     * the userRef we store for them (the gateway's keyed hash, as it arrived on their messages). A user we have
+     * never seen has no userRef here, so nothing is asked.
+     */
+    private Uni<Void> userReport(Turn turn, String target, List<QuickReply> next) {
+        return find(target).flatMap(user -> {
             if (user == null) {
-                return "No user found for " + maskTarget(target) + ".";
+                return replies.send(turn.inbound(), "No user found for " + maskTarget(target) + ".", next);
             }
-            return "*User " + user.userRef.substring(0, Math.min(10, user.userRef.length())) + "…*"
+            var text = "*User " + user.userRef.substring(0, Math.min(10, user.userRef.length())) + "…*"
                     + "\nLinked: " + (user.linked ? "yes" + (user.username == null ? "" : " as @" + mask(user.username))
                     : "no")
                     + "\nFirst seen: " + day(user.firstSeenAt)
                     + "\nLast active: " + day(user.lastSeenAt)
                     + "\nMessages: " + user.messageCount
                     + "\nBlocked: " + (user.blocked ? "yes" : "no")
-                    + "\nPreferences: kept by notification-service";
+                    + "\n\n" + USER_FOLLOW;
+            var request = new AdminUserRequest(turn.follow(RoutingKeys.Notification.ADMIN_USER), turn.whatsapp(),
+                    user.userRef, maskTarget(target));
+            return replies.send(turn.inbound(), text, next)
+                    .flatMap(ignored -> publisher.publish(Exchanges.NOTIFICATION_REQUESTS, request));
         });
     }
 

@@ -153,7 +153,8 @@ public class CommandRegistry {
                 Category.SUPPORT, "support [question]", "ask us anything",
                 "Ask anything about Flash in your own words; you get an answer here.",
                 List.of("support how do I buy bitcoin?", "What is a Lightning address?"), false, false, true,
-                List.of(), grammars.freeText()));
+                List.of(new QuickReply("what is flash", "What is Flash?"), new QuickReply("help", "Show commands")),
+                grammars.freeText()));
         add(new CommandSpec(ABOUT,
                 List.of("what is flash", "que es flash", "qué es flash", "flash", "about flash", "whats flash",
                         "what's flash", "acerca"),
@@ -167,7 +168,8 @@ public class CommandRegistry {
                 List.of("stop", "cancelar", "annuler", "nevermind", "never mind", "abort", "quit", "exit"),
                 Category.SUPPORT, "cancel", "stop what we were doing",
                 "Cancels the question we are waiting for you to answer, whatever it was.",
-                List.of("cancel"), false, false, false, List.of(), Grammar.NONE));
+                List.of("cancel"), false, false, false, List.of(new QuickReply("help", "Show commands")),
+                Grammar.NONE));
         add(new CommandSpec(ADMIN,
                 List.of(),
                 Category.ADMIN, "admin status|user|block|unblock|stats", "operator commands",

@@ -80,7 +80,8 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.ABOUT, this::about),
                 Map.entry(CommandRegistry.HELP, this::help),
                 Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t.inbound(),
-                                "There's nothing to cancel right now. Send *help* to see what you can do.")
+                                "There's nothing to cancel right now. Send *help* to see what you can do.",
+                                nextSteps(CommandRegistry.CANCEL))
                         .replaceWith(Handled.ok(CommandRegistry.CANCEL))));
     }
 
@@ -143,8 +144,13 @@ public class CommandHandlers {
             return askSupport(turn, args.value()).replaceWith(Handled.ok(CommandRegistry.SUPPORT));
         }
         return replies.send(turn.inbound(), "Ask me anything about Flash in your own words, like "
-                        + "_How do I buy bitcoin?_ – I'll answer right here.")
+                        + "_How do I buy bitcoin?_ – I'll answer right here.", nextSteps(CommandRegistry.SUPPORT))
                 .replaceWith(Handled.ok(CommandRegistry.SUPPORT));
+    }
+
+    /** The registry's natural next steps after a command, offered as quick replies. */
+    private List<QuickReply> nextSteps(String command) {
+        return registry.byName(command).orElseThrow().nextSteps();
     }
 
     private Uni<Handled> about(Turn turn, Args args) {

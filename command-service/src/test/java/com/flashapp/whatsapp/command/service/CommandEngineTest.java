@@ -7,6 +7,8 @@ import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
+import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
 import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
@@ -44,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,7 +186,8 @@ class CommandEngineTest {
         assertEquals(code.messageSid(), answer.envelope().correlationId());
         assertTrue(broker.all(Exchanges.WALLET_REQUESTS, code.messageSid()).stream()
                 .noneMatch(s -> s.message() instanceof AccountVerifyRequest), "the code is not a new link code");
-        assertNull(expectations.find(userRef).await().indefinitely(), "answered expectations are deleted");
+        // deleted once the owner has the answer (after the publish confirm our probe may already have seen)
+        await().atMost(Duration.ofSeconds(10)).until(() -> expectations.find(userRef).await().indefinitely() == null);
     }
 
     @Test
@@ -296,6 +300,58 @@ class CommandEngineTest {
     }
 
     @Test
+    void adminStatsIsAnUnknownMessageForEveryoneElseAndAsksNoServiceForItsPart() throws Exception {
+        var inbound = broker.send(userRef, phone, "admin stats");
+
+        var question = (SupportQuestion) broker.await(Exchanges.SUPPORT_REQUESTS, inbound,
+                s -> s.message() instanceof SupportQuestion).message();
+        assertEquals("admin stats", question.text());
+        // the question is the one thing this message causes: once it is out, nothing else is coming
+        await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("routed_to_ai") == 1);
+        assertNoAdminRequests(inbound);
+        assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, inbound.messageSid()).stream()
+                .map(s -> ((OutboundMessage) s.message()).body().toLowerCase())
+                .noneMatch(body -> body.contains("admin") || body.contains("delivery")), "no hint that admin exists");
+    }
+
+    @Test
+    void adminStatsAsksNotificationAndAiSupportForTheirPartsOnlyAfterTheCode() throws Exception {
+        phone = "+18765550999";
+        var asked = broker.send(userRef, phone, "admin stats week");
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, asked,
+                s -> ((OutboundMessage) s.message()).body().contains("6-digit code"));
+        awaitLocalExpectation("admin:admin stats week");
+        assertNoAdminRequests(asked);
+
+        var code = broker.send(userRef, phone, Totp.code(totpSecret, Instant.now()));
+
+        var report = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, code,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*Usage, last 7 days*")).message();
+        assertTrue(report.body().contains("follow in separate messages"), report.body());
+        // the natural next step: the other admin report
+        assertEquals(List.of("admin status"), payloads(report));
+        var toNotification = broker.await(Exchanges.NOTIFICATION_REQUESTS, code,
+                s -> s.message() instanceof AdminStatsRequest);
+        var toSupport = broker.await(Exchanges.SUPPORT_REQUESTS, code, s -> s.message() instanceof AdminStatsRequest);
+        for (var seen : List.of(toNotification, toSupport)) {
+            assertEquals("admin.stats", seen.routingKey());
+            var request = (AdminStatsRequest) seen.message();
+            assertEquals("admin.stats", request.envelope().type());
+            assertEquals(userRef, request.envelope().userRef());
+            assertEquals(code.messageSid(), request.envelope().correlationId());
+            assertEquals("whatsapp:" + phone, request.whatsapp());
+            assertEquals("week", request.period());
+        }
+        assertNotEquals(toNotification.message().envelope().messageId(), toSupport.message().envelope().messageId());
+
+        // inside the open session the default period is a day
+        var daily = broker.send(userRef, phone, "admin stats");
+        var dayRequest = (AdminStatsRequest) broker.await(Exchanges.SUPPORT_REQUESTS, daily,
+                s -> s.message() instanceof AdminStatsRequest).message();
+        assertEquals("day", dayRequest.period());
+    }
+
+    @Test
     void anAdminRunsAdminStatusAfterTheirCode() throws Exception {
         phone = "+18765550999";
         var inbound = broker.send(userRef, phone, "admin status");
@@ -354,6 +410,23 @@ class CommandEngineTest {
         var report = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, lookup,
                 s -> ((OutboundMessage) s.message()).body().startsWith("*User")).message();
         assertTrue(report.body().contains("Blocked: yes"), report.body());
+        assertTrue(report.body().contains("preferences follow in a separate message"), report.body());
+        // notification-service answers with the preferences it keeps under the user's userRef
+        var seen = broker.await(Exchanges.NOTIFICATION_REQUESTS, lookup, s -> s.message() instanceof AdminUserRequest);
+        assertEquals(RoutingKeys.Notification.ADMIN_USER, seen.routingKey());
+        var userRequest = (AdminUserRequest) seen.message();
+        assertEquals(userUserRef, userRequest.subjectUserRef());
+        assertEquals("whatsapp:" + phone, userRequest.whatsapp());
+        assertEquals(userRef, userRequest.envelope().userRef());
+        assertFalse(userRequest.subjectLabel().contains(userPhone.substring(1)), userRequest.subjectLabel());
+        assertTrue(userRequest.subjectLabel().endsWith(userPhone.substring(userPhone.length() - 4)),
+                userRequest.subjectLabel());
+        // nobody to ask about a number we have never seen
+        var stranger = userPhone.endsWith("1111") ? "+18764442222" : "+18764441111";
+        var unknown = broker.send(userRef, phone, "admin user " + stranger);
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, unknown,
+                s -> ((OutboundMessage) s.message()).body().startsWith("No user found"));
+        assertTrue(broker.all(Exchanges.NOTIFICATION_REQUESTS, unknown.messageSid()).isEmpty());
         var byName = broker.send(userRef, phone, "admin user @" + username);
         var named = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, byName,
                 s -> ((OutboundMessage) s.message()).body().startsWith("*User")).message();
@@ -364,6 +437,23 @@ class CommandEngineTest {
         var ignored = broker.send(userUserRef, userPhone, "balance");
         await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("blocked") == 1);
         assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, ignored.messageSid()).isEmpty());
+    }
+
+    @Test
+    void repliesAnsweredHereOfferTheRegistrysNextSteps() throws Exception {
+        var cancel = broker.send(userRef, phone, "cancel");
+        var nothing = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, cancel,
+                s -> ((OutboundMessage) s.message()).body().startsWith("There's nothing to cancel")).message();
+        assertEquals(List.of("help"), payloads(nothing));
+
+        var support = broker.send(userRef, phone, "support");
+        var ask = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, support,
+                s -> ((OutboundMessage) s.message()).body().startsWith("Ask me anything")).message();
+        assertEquals(List.of("what is flash", "help"), payloads(ask));
+
+        var topic = broker.send(userRef, phone, "help send");
+        var sendHelp = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, topic, s -> true).message();
+        assertEquals(List.of("balance", "history"), payloads(sendHelp));
     }
 
     @Test
@@ -421,6 +511,20 @@ class CommandEngineTest {
             return stored != null && id.equals(stored.expectationId());
         });
         return id;
+    }
+
+    /** Nothing caused by this message asked another service for its part of an admin report. */
+    private void assertNoAdminRequests(com.flashapp.whatsapp.contracts.inbound.InboundMessage inbound)
+            throws Exception {
+        for (var exchange : List.of(Exchanges.NOTIFICATION_REQUESTS, Exchanges.SUPPORT_REQUESTS)) {
+            assertTrue(broker.all(exchange, inbound.messageSid()).stream()
+                    .noneMatch(s -> s.message() instanceof AdminStatsRequest || s.message() instanceof AdminUserRequest
+                            || s.routingKey().startsWith("admin.")), exchange);
+        }
+    }
+
+    private static List<String> payloads(OutboundMessage message) {
+        return message.quickReplies().stream().map(com.flashapp.whatsapp.contracts.QuickReply::payload).toList();
     }
 
     private void awaitLocalExpectation(String context) {
