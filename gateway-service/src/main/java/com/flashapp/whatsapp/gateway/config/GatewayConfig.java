@@ -37,6 +37,25 @@ public interface GatewayConfig {
 
     Redis redis();
 
+    Publisher publisher();
+
+    /** The webhook publisher's own broker connection (host and credentials: the {@code rabbitmq-*} keys). */
+    interface Publisher {
+        /** Messages waiting to be handed to the broker at most; beyond, a webhook is answered 503 at once. */
+        @WithDefault("4096")
+        int maxPending();
+
+        /** How long opening a connection to the broker may take. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /**
+         * Prepended to every exchange the gateway publishes to (and declares). Unset in every environment; the
+         * benchmark sets it so its traffic reaches no other service's queue.
+         */
+        Optional<String> exchangePrefix();
+    }
+
     /** Twilio account settings. */
     interface Twilio {
         /** The account's primary auth token; it signs {@code X-Twilio-Signature}. */
@@ -102,18 +121,29 @@ public interface GatewayConfig {
         Duration dedupTtl();
     }
 
-    /** Signed media URLs. */
+    /** Images other services hand over ({@code gateway.media}) and the signed URLs they are served at. */
     interface Media {
-        /** HMAC key signing {@code /media/{id}?exp=…&sig=…}. Prod: from a secret. */
+        /** HMAC key signing {@code /media/{id}?exp=…&sig=…}; producers sign with the same key. Prod: from a secret. */
         String signingKey();
 
-        /** How long a stored image (and its URL) lives by default. */
-        @WithDefault("1h")
-        Duration ttl();
-
-        /** Largest image the store accepts. */
+        /** Largest image (decoded bytes) the store accepts; larger requests go to the dead-letter queue. */
         @WithDefault("1048576")
         int maxBytes();
+
+        /** Latest expiry a store request may ask for, from now; later ones are refused (nothing lives for ever). */
+        @WithDefault("24h")
+        Duration maxTtl();
+
+        /**
+         * How long {@code GET /media/{id}} with a valid, unexpired signature waits for an image that is not stored
+         * yet (Twilio may fetch the URL just before the store message is consumed) before answering 404.
+         */
+        @WithDefault("3s")
+        Duration awaitMissing();
+
+        /** How often Redis is asked again while waiting for a missing image. */
+        @WithDefault("100ms")
+        Duration awaitPollInterval();
     }
 
     /** Redis keys. */

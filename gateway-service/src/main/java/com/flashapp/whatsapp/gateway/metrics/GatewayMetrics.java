@@ -5,20 +5,31 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's meters: webhooks received, rejected (by reason), published, deduplicated, rate-limited, and the
  * ack latency (from request to answer), each tagged with the endpoint ({@code messages}, {@code status},
- * {@code flash}).
+ * {@code flash}); and the media intake: store requests stored, rejected (by reason), requeued, and image fetches
+ * waiting for an image not stored yet.
  */
 @ApplicationScoped
 public class GatewayMetrics {
 
     private final MeterRegistry registry;
 
+    private final AtomicInteger mediaAwaiting = new AtomicInteger();
+    // meters are looked up once per name and tags, not built and registered again on every webhook (that lookup was
+    // a visible part of a webhook's CPU)
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        registry.gauge("gateway.media.awaiting", mediaAwaiting);
     }
 
     public void received(String endpoint) {
@@ -26,8 +37,9 @@ public class GatewayMetrics {
     }
 
     public void rejected(String endpoint, String reason) {
-        Counter.builder("gateway.webhooks.rejected").tag("endpoint", endpoint).tag("reason", reason)
-                .register(registry).increment();
+        counters.computeIfAbsent("gateway.webhooks.rejected|" + endpoint + "|" + reason,
+                k -> Counter.builder("gateway.webhooks.rejected").tag("endpoint", endpoint).tag("reason", reason)
+                        .register(registry)).increment();
     }
 
     public void published(String endpoint) {
@@ -43,14 +55,32 @@ public class GatewayMetrics {
     }
 
     public void ack(String endpoint, int status, long nanos) {
-        Timer.builder("gateway.webhooks.ack")
+        timers.computeIfAbsent(endpoint + "|" + status, k -> Timer.builder("gateway.webhooks.ack")
                 .description("time from receiving a webhook to answering it")
                 .tag("endpoint", endpoint).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void mediaStored() {
+        registry.counter("gateway.media.stored").increment();
+    }
+
+    public void mediaRejected(String reason) {
+        registry.counter("gateway.media.rejected", "reason", reason).increment();
+    }
+
+    public void mediaRequeued() {
+        registry.counter("gateway.media.requeued").increment();
+    }
+
+    /** The number of image fetches currently waiting for their image to be stored (a test waits on it too). */
+    public AtomicInteger mediaAwaiting() {
+        return mediaAwaiting;
     }
 
     private Counter counter(String name, String endpoint) {
-        return Counter.builder(name).tag("endpoint", endpoint).register(registry);
+        return counters.computeIfAbsent(name + "|" + endpoint,
+                k -> Counter.builder(name).tag("endpoint", endpoint).register(registry));
     }
 }

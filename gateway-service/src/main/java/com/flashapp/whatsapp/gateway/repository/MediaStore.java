@@ -1,63 +1,75 @@
 package com.flashapp.whatsapp.gateway.repository;
 
 import com.flashapp.whatsapp.gateway.config.GatewayConfig;
-import com.flashapp.whatsapp.gateway.security.MediaUrlSigner;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
 
 /**
- * Short-lived images (invoice QR codes) in the gateway's Redis, served by {@code GET /media/{id}} to whoever
- * holds a signed URL (Twilio fetching a {@code MediaUrl}). Only the gateway reads or writes these keys.
+ * Short-lived images (invoice QR codes) in the gateway's Redis ({@code gateway:media:<id>}), stored from
+ * {@code MediaStoreRequest}s and served by {@code GET /media/{id}} to whoever holds a signed URL (Twilio fetching a
+ * {@code MediaUrl}). Only the gateway reads or writes these keys.
  */
 @ApplicationScoped
 public class MediaStore {
 
-    /** A stored image's id and its signed public URL. */
-    public record StoredMedia(String id, String url, long expiresAtEpochSecond) {
+    public static final String PNG = "image/png";
+    public static final String JPEG = "image/jpeg";
+    /** The content types the gateway stores and serves (what Twilio accepts as WhatsApp images). */
+    public static final Set<String> CONTENT_TYPES = Set.of(PNG, JPEG);
+
+    /** A stored image and the type it is served as. */
+    public record Image(String contentType, byte[] data) {
     }
 
-    private final ReactiveValueCommands<String, byte[]> values;
-    private final MediaUrlSigner signer;
-    private final GatewayConfig config;
-    private final String prefix;
-    private final Clock clock = Clock.systemUTC();
+    // value = content type, '\n', the image bytes: one key, so the type and the bytes are written (and expire)
+    // together in one SET
+    private static final byte SEPARATOR = '\n';
+    private static final int MAX_TYPE_LENGTH = 32;
 
-    public MediaStore(ReactiveRedisDataSource redis, MediaUrlSigner signer, GatewayConfig config) {
+    private final ReactiveValueCommands<String, byte[]> values;
+    private final String prefix;
+
+    public MediaStore(ReactiveRedisDataSource redis, GatewayConfig config) {
         this.values = redis.value(byte[].class);
-        this.signer = signer;
-        this.config = config;
         this.prefix = config.redis().keyPrefix() + "media:";
     }
 
-    /** Stores a PNG for {@code ttl} and returns its signed URL (valid exactly as long as the image lives). */
-    public Uni<StoredMedia> storePng(byte[] png, Duration ttl) {
-        if (png == null || png.length == 0 || png.length > config.media().maxBytes()) {
-            return Uni.createFrom().failure(new IllegalArgumentException("image empty or larger than gateway.media.max-bytes"));
-        }
-        if (png.length < 8 || (png[0] & 0xff) != 0x89 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') {
-            return Uni.createFrom().failure(new IllegalArgumentException("not a PNG"));
-        }
-        var id = UUID.randomUUID().toString().replace("-", "");
-        var exp = clock.instant().plus(ttl).getEpochSecond();
-        var base = config.publicBaseUrl().endsWith("/")
-                ? config.publicBaseUrl().substring(0, config.publicBaseUrl().length() - 1) : config.publicBaseUrl();
-        var url = base + "/media/" + id + "?exp=" + exp + "&sig=" + signer.signature(id, exp);
-        return values.setex(prefix + id, Math.max(1, ttl.toSeconds()), png).replaceWith(new StoredMedia(id, url, exp));
+    /**
+     * Stores an image under the producer's id until {@code expiresAt}. Idempotent: storing the same request again
+     * writes the same value and expiry.
+     */
+    public Uni<Void> put(String id, Image image, Instant expiresAt) {
+        var type = image.contentType().getBytes(StandardCharsets.US_ASCII);
+        var value = new byte[type.length + 1 + image.data().length];
+        System.arraycopy(type, 0, value, 0, type.length);
+        value[type.length] = SEPARATOR;
+        System.arraycopy(image.data(), 0, value, type.length + 1, image.data().length);
+        return values.set(prefix + id, value, new SetArgs().pxAt(expiresAt));
     }
 
-    /** Stores a PNG for the configured default TTL. */
-    public Uni<StoredMedia> storePng(byte[] png) {
-        return storePng(png, config.media().ttl());
+    /** The image, or null when it expired, never existed, or is not one this version stored. */
+    public Uni<Image> find(String id) {
+        return values.get(prefix + id).map(MediaStore::decode);
     }
 
-    /** The image, or null when it expired or never existed. */
-    public Uni<byte[]> find(String id) {
-        return values.get(prefix + id);
+    static Image decode(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < Math.min(value.length, MAX_TYPE_LENGTH + 1); i++) {
+            if (value[i] == SEPARATOR) {
+                var type = new String(value, 0, i, StandardCharsets.US_ASCII);
+                return CONTENT_TYPES.contains(type) ? new Image(type, Arrays.copyOfRange(value, i + 1, value.length)) : null;
+            }
+        }
+        return null;
     }
 }

@@ -16,7 +16,8 @@ class HealthTest {
     void readinessChecksEachRealDependency() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", is("UP"))
-                .body("checks.name", hasItems("Redis connection health check", "SmallRye Reactive Messaging - readiness check"));
+                .body("checks.name", hasItems("Redis connection health check", "SmallRye Reactive Messaging - readiness check",
+                        "RabbitMQ publisher"));
     }
 
     @Test

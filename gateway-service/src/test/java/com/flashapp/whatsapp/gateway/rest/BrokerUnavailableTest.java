@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +55,9 @@ class BrokerUnavailableTest {
         // the retry is not mistaken for a duplicate (which would be answered 200 and lost)
         var retry = Webhooks.postSigned(base, Webhooks.MESSAGES, params);
         assertEquals(503, retry.statusCode(), retry.body());
+
+        // and the instance says it is not ready, so a load balancer sends Twilio to another one
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'RabbitMQ publisher' }.status", is("DOWN"));
     }
 }

@@ -119,6 +119,12 @@ public final class Webhooks {
         }
     }
 
+    /** A GET sent now whose answer arrives later (a fetch that waits for its image). */
+    public static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> getAsync(URI base, String pathAndQuery) {
+        return CLIENT.sendAsync(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     public static HttpResponse<byte[]> get(URI base, String pathAndQuery) {
         try {
             return CLIENT.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET().build(),
