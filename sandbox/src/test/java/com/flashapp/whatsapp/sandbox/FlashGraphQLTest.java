@@ -8,6 +8,7 @@ import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -323,6 +324,92 @@ class FlashGraphQLTest {
                   lnInvoicePaymentStatus(input: $input) { status errors { message } }
                 }""", Map.of("input", Map.of("paymentRequest", request)));
         assertEquals("PAID", status.getString("data.lnInvoicePaymentStatus.status"));
+    }
+
+    @Test
+    void noAmountInvoicesArePaidWithTheAmountGivenFromEitherWallet() {
+        var payeePhone = randomPhone();
+        var payee = user(payeePhone, randomUsername(), 0, 0);
+        var payerPhone = randomPhone();
+        var payer = user(payerPhone, randomUsername(), 50_000, 5_000);
+        var createNoAmount = """
+                mutation lnNoAmountInvoiceCreate($input: LnNoAmountInvoiceCreateInput!) {
+                  lnNoAmountInvoiceCreate(input: $input) { errors { message code } invoice { paymentRequest } }
+                }""";
+        var payeeToken = login(payeePhone);
+        var forBtc = graphql(payeeToken, createNoAmount, Map.of("input", Map.of("walletId",
+                payee.getString("btcWalletId")))).getString("data.lnNoAmountInvoiceCreate.invoice.paymentRequest");
+        var forUsd = graphql(payeeToken, createNoAmount, Map.of("input", Map.of("walletId",
+                payee.getString("usdWalletId")))).getString("data.lnNoAmountInvoiceCreate.invoice.paymentRequest");
+
+        var payerToken = login(payerPhone);
+        var btcPay = """
+                mutation lnNoAmountInvoicePaymentSend($input: LnNoAmountInvoicePaymentInput!) {
+                  lnNoAmountInvoicePaymentSend(input: $input) { status errors { message code } }
+                }""";
+        var key = UUID.randomUUID().toString();
+        for (int i = 0; i < 2; i++) {
+            var paid = graphql(payerToken, btcPay, Map.of("input", Map.of("walletId", payer.getString("btcWalletId"),
+                    "paymentRequest", forBtc, "amount", 2_000, "idempotencyKey", key)));
+            assertEquals("SUCCESS", paid.getString("data.lnNoAmountInvoicePaymentSend.status"), "same key: once");
+        }
+        given().queryParam("phone", payerPhone).get("/sandbox/flash/users").then().body("[0].btcSats", is(48_000));
+        given().queryParam("phone", payeePhone).get("/sandbox/flash/users").then().body("[0].btcSats", is(2_000));
+
+        var usdPay = """
+                mutation lnNoAmountUsdInvoicePaymentSend($input: LnNoAmountUsdInvoicePaymentInput!) {
+                  lnNoAmountUsdInvoicePaymentSend(input: $input) { status errors { message code } }
+                }""";
+        var usd = graphql(payerToken, usdPay, Map.of("input", Map.of("walletId", payer.getString("usdWalletId"),
+                "paymentRequest", forUsd, "amount", 150)));
+        assertEquals("SUCCESS", usd.getString("data.lnNoAmountUsdInvoicePaymentSend.status"));
+        given().queryParam("phone", payerPhone).get("/sandbox/flash/users").then().body("[0].usdCents", is(4_850));
+        given().queryParam("phone", payeePhone).get("/sandbox/flash/users").then().body("[0].usdCents", is(150));
+        var again = graphql(payerToken, usdPay, Map.of("input", Map.of("walletId", payer.getString("usdWalletId"),
+                "paymentRequest", forUsd, "amount", 150)));
+        assertEquals("ALREADY_PAID", again.getString("data.lnNoAmountUsdInvoicePaymentSend.status"));
+
+        var wrongWallet = graphql(payerToken, usdPay, Map.of("input", Map.of("walletId",
+                payer.getString("btcWalletId"), "paymentRequest", forBtc, "amount", 10)));
+        assertEquals("INVALID_INPUT", wrongWallet.getString("data.lnNoAmountUsdInvoicePaymentSend.errors[0].code"));
+        var tooMuch = graphql(payerToken, btcPay, Map.of("input", Map.of("walletId", payer.getString("btcWalletId"),
+                "paymentRequest", forBtc, "amount", 1_000_000)));
+        assertEquals("INSUFFICIENT_BALANCE", tooMuch.getString("data.lnNoAmountInvoicePaymentSend.errors[0].code"));
+        var noKeyField = graphql(payerToken, """
+                mutation lnNoAmountUsdInvoicePaymentSend($input: LnNoAmountUsdInvoicePaymentInput!) {
+                  lnNoAmountUsdInvoicePaymentSend(input: $input) { status }
+                }""", Map.of("input", Map.of("walletId", payer.getString("usdWalletId"), "paymentRequest", forUsd,
+                "amount", 1, "idempotencyKey", key)));
+        assertEquals("BAD_USER_INPUT", noKeyField.getString("errors[0].extensions.code"),
+                "the real USD input has no idempotencyKey");
+    }
+
+    @Test
+    void lnurlPayOfTheOutsideWalletGivesAnExternalInvoiceForTheAmountAsked() {
+        var pay = given().get("/sandbox/lnurl/.well-known/lnurlp/dave").then().statusCode(200).extract().jsonPath();
+        assertEquals("payRequest", pay.getString("tag"));
+        assertEquals(1_000L, pay.getLong("minSendable"));
+        assertEquals(100_000_000L, pay.getLong("maxSendable"));
+        var callback = pay.getString("callback");
+        assertTrue(callback.endsWith("/sandbox/lnurl/callback/dave"), callback);
+        var pr = given().queryParam("amount", 21_000).get(URI.create(callback).getPath()).then().statusCode(200)
+                .extract().jsonPath().getString("pr");
+        assertTrue(pr.startsWith("lnbc210n1"), "21 sats: " + pr);
+        var tooBig = given().queryParam("amount", 100_001_000L).get(URI.create(callback).getPath()).then()
+                .extract().jsonPath();
+        assertEquals("ERROR", tooBig.getString("status"));
+        assertTrue(given().queryParam("amount", 21_000).get("/sandbox/lnurl/callback/mismatch").then().extract()
+                .jsonPath().getString("pr").startsWith("lnbc220n1"), "the mismatch user asks for 1 sat more");
+
+        // paying it is an outside Lightning payment: the payer is debited, nobody in the sandbox is credited
+        var phone = randomPhone();
+        var payer = user(phone, randomUsername(), 1_000, 0);
+        var paid = graphql(login(phone), """
+                mutation lnInvoicePaymentSend($input: LnInvoicePaymentInput!) {
+                  lnInvoicePaymentSend(input: $input) { status errors { message code } }
+                }""", Map.of("input", Map.of("walletId", payer.getString("btcWalletId"), "paymentRequest", pr)));
+        assertEquals("SUCCESS", paid.getString("data.lnInvoicePaymentSend.status"));
+        given().queryParam("phone", phone).get("/sandbox/flash/users").then().body("[0].btcSats", is(979));
     }
 
     @Test

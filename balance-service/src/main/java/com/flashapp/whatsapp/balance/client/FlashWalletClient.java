@@ -36,7 +36,8 @@ public class FlashWalletClient {
     /** Operations sent over HTTP (the subscription document {@code MyUpdates} goes over graphql-ws). */
     public static final List<String> OPERATIONS = List.of("Transactions", "WalletTransactions", "TransactionDetails",
             "LnInvoiceCreate", "LnUsdInvoiceCreate", "LnNoAmountInvoiceCreate", "AccountDefaultWallet",
-            "IntraLedgerUsdPaymentSend", "IntraLedgerPaymentSend", "LnInvoicePaymentSend", "MyUpdates");
+            "IntraLedgerUsdPaymentSend", "IntraLedgerPaymentSend", "LnInvoicePaymentSend", "LnNoAmountInvoicePaymentSend",
+            "LnNoAmountUsdInvoicePaymentSend", "MyUpdates");
 
     private final FlashGraphQLApi api;
 
@@ -191,6 +192,34 @@ public class FlashWalletClient {
         var input = paymentInput(walletId, memo, idempotencyKey);
         input.put("paymentRequest", paymentRequest);
         return payment("LnInvoicePaymentSend", "lnInvoicePaymentSend", input, token);
+    }
+
+    /** Pays a Lightning invoice without an amount with {@code sats} from the BTC wallet (idempotency key). */
+    @Timeout(30000)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 30000,
+            skipOn = {FlashRejectedException.class, FlashUnauthenticatedException.class})
+    public Uni<PaymentOutcome> payNoAmountInvoiceSats(String token, String walletId, String paymentRequest, long sats,
+                                                      String memo, String idempotencyKey) {
+        var input = paymentInput(walletId, memo, idempotencyKey);
+        input.put("paymentRequest", paymentRequest);
+        input.put("amount", sats);
+        return payment("LnNoAmountInvoicePaymentSend", "lnNoAmountInvoicePaymentSend", input, token);
+    }
+
+    /**
+     * Pays a Lightning invoice without an amount with {@code cents} from the USD wallet. Flash's input has NO
+     * idempotency key here: the caller must make sure this is called at most once per payment.
+     */
+    @Timeout(30000)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 30000,
+            skipOn = {FlashRejectedException.class, FlashUnauthenticatedException.class})
+    public Uni<PaymentOutcome> payNoAmountInvoiceUsd(String token, String walletId, String paymentRequest, long cents,
+                                                     String memo) {
+        var input = paymentInput(walletId, memo, null);
+        input.remove("idempotencyKey");
+        input.put("paymentRequest", paymentRequest);
+        input.put("amount", cents);
+        return payment("LnNoAmountUsdInvoicePaymentSend", "lnNoAmountUsdInvoicePaymentSend", input, token);
     }
 
     // ------------------------------------------------------------------ helpers

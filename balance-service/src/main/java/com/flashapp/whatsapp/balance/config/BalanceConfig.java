@@ -27,6 +27,10 @@ public interface BalanceConfig {
 
     Housekeeping housekeeping();
 
+    Media media();
+
+    Lnurl lnurl();
+
     /** The Flash GraphQL API. */
     interface Flash {
         /** HTTP endpoint of Flash's GraphQL API. */
@@ -143,5 +147,43 @@ public interface BalanceConfig {
         /** How often (a scheduler duration). */
         @WithDefault("10m")
         String interval();
+    }
+
+    /**
+     * Images handed to the gateway ({@code gateway.media}) and the signed URLs that point at them. The signing key
+     * is the one secret balance-service shares with the gateway (its {@code gateway.media.signing-key}).
+     */
+    interface Media {
+        /** The gateway's public base URL: media URLs are {@code <base>/media/<id>?exp=…&sig=…}. */
+        @WithDefault("http://localhost:8080")
+        String publicBaseUrl();
+
+        /** HMAC-SHA256 key of the media URLs, the same value as the gateway's {@code gateway.media.signing-key}. */
+        String signingKey();
+
+        /** Longest life of an image at the gateway (never longer than the invoice it shows). */
+        @WithDefault("PT1H")
+        Duration ttl();
+
+        /** Width and height of a QR code PNG, in pixels. */
+        @WithDefault("512")
+        int qrSize();
+    }
+
+    /** Paying Lightning addresses of other wallets (LUD-16 → LNURL-pay, LUD-06). */
+    interface Lnurl {
+        /**
+         * Dev/test only: base URLs by domain instead of {@code https://<domain>} (e.g. a sandbox endpoint); the
+         * base gets {@code /.well-known/lnurlp/<user>} appended. Empty in prod: always https.
+         */
+        Map<String, String> baseUrlOverride();
+
+        /** Connect + read timeout of each LNURL HTTP call. */
+        @WithDefault("PT5S")
+        Duration timeout();
+
+        /** Largest LNURL-pay answer read, in bytes. */
+        @WithDefault("65536")
+        int maxResponseBytes();
     }
 }

@@ -94,7 +94,9 @@ public class HistoryService {
             if (fresh.isEmpty()) {
                 var text = before.isEmpty() ? "You have no transactions yet. Reply RECEIVE to get paid."
                         : "That's all: there are no older transactions.";
-                return support.reply(request.envelope(), request.whatsapp(), text);
+                return support.reply(request.envelope(), request.whatsapp(), text, before.isEmpty()
+                        ? Conversation.quick("receive", "Receive money") : Conversation.quick("balance",
+                        "Check balance"));
             }
             var shown = new ArrayList<>(before);
             shown.addAll(fresh);
@@ -108,10 +110,11 @@ public class HistoryService {
             var quick = new ArrayList<com.flashapp.whatsapp.contracts.QuickReply>();
             if (hasMore) {
                 text.append(", or HISTORY MORE for older ones");
-                quick.add(Conversation.quick("history more", "More"));
+                quick.add(Conversation.quick("history more", "Older payments"));
             }
             text.append('.');
             quick.add(Conversation.quick("history 1", "Details of 1"));
+            quick.add(Conversation.quick("balance", "Check balance"));
             return state.save(link.userRef(), new HistoryState.Shown(List.copyOf(shown), pageSize, hasMore))
                     .flatMap(x -> support.reply(request.envelope(), request.whatsapp(), text.toString(),
                             quick.toArray(com.flashapp.whatsapp.contracts.QuickReply[]::new)));

@@ -26,16 +26,19 @@ public class BrokerPublisher {
     public static final String OUTBOUND = "whatsapp-outbound";
     public static final String FLASH_EVENTS_OUT = "flash-events-out";
     public static final String EXPECT = "conversation-expect";
+    public static final String GATEWAY_MEDIA_OUT = "gateway-media-out";
 
     private final Map<String, MutinyEmitter<byte[]>> emitters;
 
     public BrokerPublisher(@Channel(OUTBOUND) MutinyEmitter<byte[]> outbound,
                            @Channel(FLASH_EVENTS_OUT) MutinyEmitter<byte[]> flashEvents,
-                           @Channel(EXPECT) MutinyEmitter<byte[]> expect) {
+                           @Channel(EXPECT) MutinyEmitter<byte[]> expect,
+                           @Channel(GATEWAY_MEDIA_OUT) MutinyEmitter<byte[]> media) {
         this.emitters = Map.of(
                 Exchanges.WHATSAPP_OUTBOUND, outbound,
                 Exchanges.FLASH_EVENTS, flashEvents,
-                Exchanges.CONVERSATION_EXPECT, expect);
+                Exchanges.CONVERSATION_EXPECT, expect,
+                Exchanges.GATEWAY_MEDIA, media);
     }
 
     /** Publishes persistently with the message's routing key; completes on the broker's confirm. */

@@ -16,5 +16,11 @@ public record PaymentIntent(UUID id, String userRef, Status status, Kind kind, S
     public enum Status { PENDING, SENDING, SENT, FAILED, DECLINED, EXPIRED }
 
     /** Which Flash mutation sends it. */
-    public enum Kind { INTRA_USD, INTRA_SATS, INVOICE }
+    public enum Kind {
+        INTRA_USD, INTRA_SATS, INVOICE,
+        /** An invoice without an amount, paid with the user's amount in sats from the BTC wallet. */
+        NOAMOUNT_SATS,
+        /** An invoice without an amount, paid in cents from the USD wallet: Flash takes no idempotency key. */
+        NOAMOUNT_USD
+    }
 }

@@ -33,6 +33,17 @@ public class PaymentRepository {
         return pool;
     }
 
+    /**
+     * Records that this intent is being handed to Flash by a mutation without an idempotency key; false when it
+     * already was (then it must not be called again).
+     */
+    public Uni<Boolean> firstAttempt(UUID id, String userRef, Instant now) {
+        return pool.preparedQuery("insert into payment_attempt (intent_id, user_ref, attempted_at) values ($1, $2, $3) "
+                        + "on conflict (intent_id) do nothing")
+                .execute(Tuple.of(id, userRef, ts(now)))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
     public Uni<Void> create(PaymentIntent intent) {
         return pool.preparedQuery("insert into payment_intent (" + COLUMNS + ") values "
                         + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")

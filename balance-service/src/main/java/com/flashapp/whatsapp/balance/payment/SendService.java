@@ -11,6 +11,7 @@ import com.flashapp.whatsapp.balance.client.WalletModels.PaymentOutcome;
 import com.flashapp.whatsapp.balance.config.WalletConfig;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
+import com.flashapp.whatsapp.balance.lnurl.LnurlPay;
 import com.flashapp.whatsapp.balance.payment.PaymentIntent.Kind;
 import com.flashapp.whatsapp.balance.payment.PaymentIntent.Status;
 import com.flashapp.whatsapp.balance.repository.CacheRepository;
@@ -18,6 +19,7 @@ import com.flashapp.whatsapp.balance.service.Conversation;
 import com.flashapp.whatsapp.balance.service.Phones;
 import com.flashapp.whatsapp.balance.wallet.Money;
 import com.flashapp.whatsapp.balance.wallet.WalletSupport;
+import com.flashapp.whatsapp.contracts.Amount;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
@@ -26,6 +28,7 @@ import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -56,6 +59,13 @@ public class SendService {
     record Target(Kind kind, String recipientKind, String label, String key, String counterparty, long invoiceSats) {
     }
 
+    /** A payment without an idempotency key at Flash that was already handed to Flash once. */
+    static final class AlreadyAttempted extends RuntimeException {
+        AlreadyAttempted() {
+            super("already attempted", null, false, false);
+        }
+    }
+
     /** A recipient that cannot be paid: {@code getMessage()} is the answer for the user. */
     static final class Refusal extends RuntimeException {
         Refusal(String message) {
@@ -72,12 +82,13 @@ public class SendService {
     private final PaymentRepository payments;
     private final EmittedTransactions emitted;
     private final CacheRepository cache;
+    private final LnurlPay lnurl;
     private final WalletConfig config;
     private final Clock clock = Clock.systemUTC();
 
     public SendService(WalletSupport support, FlashClient account, FlashWalletClient flash, ContactDirectory directory,
                        Money money, RiskRules risk, PaymentRepository payments, EmittedTransactions emitted,
-                       CacheRepository cache, WalletConfig config) {
+                       CacheRepository cache, LnurlPay lnurl, WalletConfig config) {
         this.support = support;
         this.account = account;
         this.flash = flash;
@@ -87,6 +98,7 @@ public class SendService {
         this.payments = payments;
         this.emitted = emitted;
         this.cache = cache;
+        this.lnurl = lnurl;
         this.config = config;
     }
 
@@ -119,18 +131,16 @@ public class SendService {
         var currency = request.amount() != null && isSats(request.amount().unit()) ? "BTC" : "USD";
         var kind = "BTC".equals(currency) ? Kind.INTRA_SATS : Kind.INTRA_USD;
         return switch (to.kind()) {
-            case LIGHTNING_INVOICE -> invoice(value);
+            case LIGHTNING_INVOICE -> invoice(value, request.amount());
             case USERNAME -> username(value.startsWith("@") ? value.substring(1) : value, me, currency, kind);
             case LIGHTNING_ADDRESS -> {
                 var at = value.indexOf('@');
                 var domain = at < 0 ? "" : value.substring(at + 1).toLowerCase(Locale.ROOT);
                 var domains = List.of(config.receive().lightningDomain().toLowerCase(Locale.ROOT));
-                if (at <= 0 || !domains.contains(domain)) {
-                    yield Uni.createFrom().failure(new Refusal("I can only pay Flash Lightning addresses (name@"
-                            + config.receive().lightningDomain() + ") for now. For another wallet, ask them for an "
-                            + "invoice and reply PAY <invoice>."));
+                if (at > 0 && domains.contains(domain)) {
+                    yield username(value.substring(0, at), me, currency, kind);
                 }
-                yield username(value.substring(0, at), me, currency, kind);
+                yield outsideAddress(value, request.amount(), support.locale(link));
             }
             case PHONE -> directory.byPhone(value.startsWith("+") ? value : "+" + value).flatMap(contact -> {
                 if (contact == null) {
@@ -156,7 +166,7 @@ public class SendService {
         };
     }
 
-    private Uni<Target> invoice(String value) {
+    private Uni<Target> invoice(String value, Amount amount) {
         var invoice = Bolt11Amount.normalise(value);
         if (invoice == null) {
             return Uni.createFrom().failure(new Refusal("That doesn't look like a Lightning invoice. It should start "
@@ -164,11 +174,45 @@ public class SendService {
         }
         var sats = Bolt11Amount.sats(invoice);
         if (sats.isEmpty() || sats.getAsLong() <= 0) {
-            return Uni.createFrom().failure(new Refusal("That invoice has no amount, which I can't pay yet. Ask for "
-                    + "an invoice with an amount."));
+            if (amount == null) {
+                return Uni.createFrom().failure(new Refusal("This invoice has no amount: send `pay <invoice> 5` or "
+                        + "`pay <invoice> 1000 sats`."));
+            }
+            // the payer chooses the amount: sats go from the Bitcoin wallet, money amounts from the Cash wallet
+            return Uni.createFrom().item(new Target(isSats(amount.unit()) ? Kind.NOAMOUNT_SATS : Kind.NOAMOUNT_USD,
+                    "LIGHTNING_INVOICE", "invoice " + Bolt11Amount.shortForm(invoice), invoice, null, 0));
         }
         return Uni.createFrom().item(new Target(Kind.INVOICE, "LIGHTNING_INVOICE", "invoice "
                 + Bolt11Amount.shortForm(invoice), invoice, null, sats.getAsLong()));
+    }
+
+    /**
+     * A Lightning address of another wallet: the amount in sats, then an invoice for exactly that from its
+     * LNURL-pay endpoint; the card and the payment treat it as that invoice (paid with an idempotency key).
+     */
+    private Uni<Target> outsideAddress(String address, Amount amount, Locale locale) {
+        if (!LnurlPay.isAddress(address)) {
+            return Uni.createFrom().failure(new Refusal("\"" + address + "\" isn't a Lightning address. It looks "
+                    + "like name@wallet.com."));
+        }
+        if (amount == null) {
+            return Uni.createFrom().failure(new Refusal("How much? For example: SEND 5 TO " + address + " or SEND "
+                    + "1000 SATS TO " + address + "."));
+        }
+        var shown = address.toLowerCase(Locale.ROOT);
+        return money.quote(amount, locale)
+                .flatMap(q -> q.kind() == Money.Kind.SATS ? Uni.createFrom().item(q.minor())
+                        : money.usdCentsToSats(q.usdCents()))
+                .flatMap(sats -> lnurl.invoice(shown, sats, locale)
+                        .map(invoice -> new Target(Kind.INVOICE, "LIGHTNING_ADDRESS", shown, invoice, null, sats)))
+                .onFailure(LnurlPay.Refused.class).transform(e -> new Refusal(e.getMessage()))
+                .onFailure(e -> e instanceof LnurlPay.Unreachable || e instanceof CircuitBreakerOpenException)
+                .transform(e -> {
+                    Log.infof("LNURL-pay of %s unreachable: %s", shown.substring(shown.lastIndexOf('@') + 1),
+                            e.getMessage());
+                    return new Refusal("I couldn't reach " + shown.substring(shown.lastIndexOf('@') + 1)
+                            + " to pay " + shown + ". Please check the address, or try again later. Nothing was sent.");
+                });
     }
 
     private Uni<Target> username(String name, Me me, String currency, Kind kind) {
@@ -205,12 +249,14 @@ public class SendService {
             quote = money.quote(request.amount(), locale);
         }
         return quote.flatMap(q -> {
-            var wallet = target.kind() == Kind.INTRA_SATS ? wallet(me, "BTC") : wallet(me, "USD");
+            var wallet = target.kind() == Kind.INTRA_SATS || target.kind() == Kind.NOAMOUNT_SATS
+                    ? wallet(me, "BTC") : wallet(me, "USD");
             if (wallet == null && target.kind() == Kind.INVOICE) {
                 wallet = wallet(me, "BTC");
             }
             if (wallet == null) {
                 return support.reply(envelope, whatsapp, target.kind() == Kind.INTRA_SATS
+                        || target.kind() == Kind.NOAMOUNT_SATS
                         ? "Your Flash account has no Bitcoin wallet to send sats from. Send dollars instead, e.g. "
                         + "SEND 5 TO " + target.label() + "."
                         : "Your Flash account has no Cash wallet to send from.");
@@ -257,7 +303,7 @@ public class SendService {
                 amount.append(" (≈ ").append(MoneyFormatter.sats(sats, locale)).append(')');
             }
             var text = "💸 *Please confirm this payment*\n\nTo: " + target.label() + "\nAmount: " + amount
-                    + "\nFee: " + (target.kind() == Kind.INVOICE ? "a small Lightning network fee may apply"
+                    + "\nFee: " + (lightning(target.kind()) ? "a small Lightning network fee may apply"
                     : "none (Flash to Flash)")
                     + "\nFrom: your " + ("BTC".equals(from.currency()) ? "Bitcoin" : "Cash (USD)") + " wallet"
                     + (intent.memo() == null ? "" : "\nNote: " + intent.memo())
@@ -341,12 +387,24 @@ public class SendService {
             case INTRA_SATS -> flash.sendSats(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
                     intent.memo(), key);
             case INVOICE -> flash.payInvoice(token, intent.walletId(), intent.recipientKey(), intent.memo(), key);
+            case NOAMOUNT_SATS -> flash.payNoAmountInvoiceSats(token, intent.walletId(), intent.recipientKey(),
+                    intent.amountMinor(), intent.memo(), key);
+            // Flash takes no idempotency key here: the attempt row (unique per intent) is written before the one
+            // call; an intent already attempted is never sent again
+            case NOAMOUNT_USD -> payments.firstAttempt(intent.id(), intent.userRef(), clock.instant())
+                    .flatMap(first -> first
+                            ? flash.payNoAmountInvoiceUsd(token, intent.walletId(), intent.recipientKey(),
+                            intent.amountMinor(), intent.memo())
+                            : Uni.createFrom().failure(new AlreadyAttempted()));
         };
         var locale = support.locale(link);
         return call.onItemOrFailure().transformToUni((outcome, failure) -> {
             if (failure instanceof FlashUnauthenticatedException) {
                 return finishFailed(intent, "UNAUTHENTICATED", null)
                         .flatMap(x -> support.linking().stale(envelope, whatsapp, link));
+            }
+            if (failure != null && intent.kind() == Kind.NOAMOUNT_USD) {
+                return unknownWithoutRetry(envelope, whatsapp, link, intent, failure);
             }
             if (failure != null) {
                 // the outcome is unknown: keep SENDING; YES again re-sends with the same idempotency key
@@ -368,8 +426,32 @@ public class SendService {
                     .flatMap(x -> support.reply(envelope, whatsapp, "✅ Sent " + amountText(intent, locale) + " to "
                                     + intent.recipientLabel() + ("PENDING".equals(outcome.status())
                                     ? ". Flash is still settling it; I'll tell you if anything changes." : "."),
-                            Conversation.quick("balance", "Balance"), Conversation.quick("history", "History")));
+                            Conversation.quick("history", "See history"), Conversation.quick("balance",
+                                    "Check balance")));
         });
+    }
+
+    /**
+     * A payment without an idempotency key at Flash whose outcome is unknown (or that was already handed to Flash):
+     * never sent again automatically. The intent stays SENDING (it counts towards the limits); the user checks
+     * the history and pays again only if it is not there.
+     */
+    private Uni<Void> unknownWithoutRetry(Envelope envelope, String whatsapp, Link link, PaymentIntent intent,
+                                          Throwable failure) {
+        var again = failure instanceof AlreadyAttempted;
+        Log.warnf("Payment %s of %s: outcome unknown, not retried (%s)", intent.id(), link.userRef(),
+                again ? "already handed to Flash" : failure.toString());
+        var now = clock.instant();
+        Uni<Void> audit = again ? Uni.createFrom().voidItem()
+                : payments.pool().withTransaction(tx -> payments.audit(tx, link.userRef(), intent.id(), "SEND",
+                intent.recipientLabel(), intent.amountMinor(), intent.walletCurrency(), intent.usdCents(),
+                "OUTCOME_UNKNOWN", "no_idempotency_key_not_retried", null, now));
+        return audit.flatMap(x -> support.reply(envelope, whatsapp, (again
+                        ? "I already handed this payment to Flash once, and I can't tell whether it went through. "
+                        : "Flash didn't answer, so I can't tell whether the payment went through. ")
+                        + "I won't try it again myself, because this kind of payment could be paid twice. Check "
+                        + "HISTORY in a minute and only pay again if it isn't there.",
+                Conversation.quick("history", "See history")));
     }
 
     /** Flash's transaction id of the payment just made: the newest matching send not yet reported, if found. */
@@ -454,8 +536,13 @@ public class SendService {
         return switch (intent.kind()) {
             case INTRA_SATS -> MoneyFormatter.sats(intent.amountMinor(), locale);
             case INTRA_USD -> Money.usd(intent.amountMinor(), locale);
-            case INVOICE -> MoneyFormatter.sats(intent.amountMinor(), locale);
+            case INVOICE, NOAMOUNT_SATS -> MoneyFormatter.sats(intent.amountMinor(), locale);
+            case NOAMOUNT_USD -> Money.usd(intent.amountMinor(), locale);
         };
+    }
+
+    private static boolean lightning(Kind kind) {
+        return kind == Kind.INVOICE || kind == Kind.NOAMOUNT_SATS || kind == Kind.NOAMOUNT_USD;
     }
 
     private static boolean isSats(String unit) {

@@ -7,7 +7,10 @@ import com.flashapp.whatsapp.balance.client.FlashModels.Wallet;
 import com.flashapp.whatsapp.balance.client.FlashRejectedException;
 import com.flashapp.whatsapp.balance.client.FlashWalletClient;
 import com.flashapp.whatsapp.balance.client.WalletModels.Invoice;
+import com.flashapp.whatsapp.balance.config.BalanceConfig;
 import com.flashapp.whatsapp.balance.config.WalletConfig;
+import com.flashapp.whatsapp.balance.media.GatewayMedia;
+import com.flashapp.whatsapp.balance.service.Conversation;
 import com.flashapp.whatsapp.balance.wallet.Money;
 import com.flashapp.whatsapp.balance.wallet.Money.Quote;
 import com.flashapp.whatsapp.balance.wallet.WalletSupport;
@@ -19,14 +22,18 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code invoice.create} ("receive", "receive 10", "receive 10 JMD", "receive 500 sats for lunch"): a Lightning
  * invoice on the right wallet (USD amounts on the Cash wallet with {@code lnUsdInvoiceCreate}, sats on the
  * Bitcoin wallet with {@code lnInvoiceCreate}, no amount with {@code lnNoAmountInvoiceCreate}), with the limits
- * and memo length of {@code wallet.receive.*}. The reply gives the invoice in a message of its own (easy to
- * forward) and the user's Lightning address.
+ * and memo length of {@code wallet.receive.*}. The reply carries the invoice's QR code (a PNG handed to the
+ * gateway, linked by a signed URL) and the user's Lightning address, then the invoice in a message of its own
+ * (easy to forward).
  */
 @ApplicationScoped
 public class ReceiveService {
@@ -36,10 +43,14 @@ public class ReceiveService {
     private final FlashWalletClient flash;
     private final Money money;
     private final WalletConfig.Receive config;
+    private final GatewayMedia media;
+    private final int qrSize;
 
     public ReceiveService(WalletSupport support, FlashClient account, FlashWalletClient flash, Money money,
-                          WalletConfig config) {
+                          WalletConfig config, GatewayMedia media, BalanceConfig balanceConfig) {
         this.support = support;
+        this.media = media;
+        this.qrSize = balanceConfig.media().qrSize();
         this.account = account;
         this.flash = flash;
         this.money = money;
@@ -47,7 +58,7 @@ public class ReceiveService {
     }
 
     /** What {@link #create} made: the invoice, its amount as said, and the Lightning address (may be null). */
-    public record Created(Invoice invoice, Quote quote, String lightningAddress) {
+    public record Created(Invoice invoice, Quote quote, String lightningAddress, Instant expiresAt) {
     }
 
     public Uni<Void> receive(InvoiceCreateRequest request) {
@@ -111,7 +122,8 @@ public class ReceiveService {
                 }
                 var address = me.username() == null || me.username().isBlank() ? null
                         : me.username() + "@" + config.lightningDomain();
-                return invoice.map(i -> new Created(i, q, address))
+                var expiresAt = Instant.now().plus(Duration.ofMinutes(expiresInMinutes));
+                return invoice.map(i -> new Created(i, q, address, expiresAt))
                         .onFailure(FlashRejectedException.class).recoverWithUni(e -> {
                             Log.infof("Flash refused an invoice for %s: %s", link.userRef(),
                                     ((FlashRejectedException) e).code());
@@ -136,8 +148,24 @@ public class ReceiveService {
             text.append("\n\nYou can also be paid any time at your Lightning address: *")
                     .append(created.lightningAddress()).append('*');
         }
-        return support.reply(envelope, whatsapp, text.toString())
+        return qrCode(envelope, created).flatMap(urls -> support.conversation().reply(envelope, whatsapp,
+                        text.toString(), urls, Conversation.quick("balance", "Check balance")))
                 .flatMap(x -> support.reply(envelope, whatsapp, created.invoice().paymentRequest()));
+    }
+
+    /**
+     * The invoice's QR code handed to the gateway (confirmed by the broker) as a one-element list of its signed
+     * URL, valid no longer than the invoice. Without it the reply still carries the invoice text, so a failure
+     * here only costs the image.
+     */
+    public Uni<List<String>> qrCode(Envelope envelope, Created created) {
+        return Uni.createFrom().item(() -> QrCodes.invoicePng(created.invoice().paymentRequest(), qrSize))
+                .flatMap(png -> media.store(envelope, "image/png", png, created.expiresAt()))
+                .map(List::of)
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("QR image for %s not handed to the gateway: %s", envelope.userRef(), e.toString());
+                    return List.<String>of();
+                });
     }
 
     private static Wallet wallet(Me me, String currency) {

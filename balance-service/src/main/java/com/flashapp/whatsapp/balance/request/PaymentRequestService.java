@@ -119,12 +119,17 @@ public class PaymentRequestService {
                 var text = other != null
                         ? "✅ I've asked " + label + " for " + amount + ". They can pay it right here on WhatsApp. The "
                         + "request expires in " + hours(minutes) + ". The invoice is below if you also want to share it."
-                        : label + " isn't using Flash on WhatsApp here, so forward them the invoice below. It asks for "
+                        : label + " isn't using Flash on WhatsApp here, so forward them the QR code or the invoice "
+                        + "below. It asks for "
                         + amount + " and expires in " + hours(minutes) + ".";
+                // an unlinked payer gets the invoice forwarded by the requester: give them the QR code too
+                Uni<List<String>> qr = other != null ? Uni.createFrom().item(List.of())
+                        : receive.qrCode(envelope, created);
                 return requests.save(stored)
                         .flatMap(x -> notify)
-                        .flatMap(x -> support.reply(envelope, whatsapp, text, Conversation.quick("requests",
-                                "My requests")))
+                        .flatMap(x -> qr)
+                        .flatMap(urls -> support.conversation().reply(envelope, whatsapp, text, urls,
+                                Conversation.quick("requests", "My requests")))
                         .flatMap(x -> support.reply(envelope, whatsapp, invoice));
             });
         });

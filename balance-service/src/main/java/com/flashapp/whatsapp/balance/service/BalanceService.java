@@ -80,7 +80,7 @@ public class BalanceService {
         return cached.flatMap(hit -> {
             if (hit != null && Duration.between(hit.fetchedAt(), now).compareTo(freshFor) <= 0) {
                 return conversation.reply(request.envelope(), request.whatsapp(),
-                        formatter.balance(hit, locale, hit.fetchedAt(), false), refreshButton());
+                        formatter.balance(hit, locale, hit.fetchedAt(), false), nextSteps());
             }
             return flash.balance(vault.decrypt(link.tokenCiphertext(), userRef))
                     .onItemOrFailure().transformToUni((fresh, failure) -> {
@@ -91,7 +91,7 @@ public class BalanceService {
                             return degraded(request, userRef, locale, failure);
                         }
                         return cache.putBalance(userRef, fresh).flatMap(x -> conversation.reply(request.envelope(),
-                                request.whatsapp(), formatter.balance(fresh, locale, null, false), refreshButton()));
+                                request.whatsapp(), formatter.balance(fresh, locale, null, false), nextSteps()));
                     });
         });
     }
@@ -110,7 +110,9 @@ public class BalanceService {
                 + "LINK to connect it.", Conversation.quick("link", "Link account"));
     }
 
-    private static QuickReply refreshButton() {
-        return Conversation.quick("balance refresh", "Refresh");
+    /** After a balance: refresh it, or the natural next steps (command words command-service parses). */
+    private static QuickReply[] nextSteps() {
+        return new QuickReply[] {Conversation.quick("balance refresh", "Refresh"),
+                Conversation.quick("history", "See history"), Conversation.quick("receive", "Receive money")};
     }
 }

@@ -28,8 +28,14 @@ public class Conversation {
 
     /** A reply in the request's flow (same correlation id and userRef). */
     public Uni<Void> reply(Envelope request, String whatsapp, String body, QuickReply... quickReplies) {
-        var message = new OutboundMessage(request.follow(RoutingKeys.Outbound.REPLY), whatsapp, body, List.of(),
-                List.of(quickReplies), null, null, request.occurredAt());
+        return reply(request, whatsapp, body, List.of(), quickReplies);
+    }
+
+    /** A reply with images ({@code mediaUrls}: signed gateway URLs, published to the gateway before this). */
+    public Uni<Void> reply(Envelope request, String whatsapp, String body, List<String> mediaUrls,
+                           QuickReply... quickReplies) {
+        var message = new OutboundMessage(request.follow(RoutingKeys.Outbound.REPLY), whatsapp, body,
+                List.copyOf(mediaUrls), List.of(quickReplies), null, null, request.occurredAt());
         return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, message);
     }
 

@@ -248,7 +248,7 @@ public class LinkService {
                     // is left to the scheduled relay.
                     .flatMap(x -> relay.relayOnce().onFailure().recoverWithItem(0))
                     .flatMap(x -> conversation.reply(request, whatsapp, greeting(me),
-                            Conversation.quick("balance", "Balance"), Conversation.quick("price", "BTC price"),
+                            Conversation.quick("balance", "Check balance"), Conversation.quick("price", "BTC price"),
                             Conversation.quick("help", "Help")));
         }).onFailure(FlashUnavailableException.class).recoverWithUni(e -> conversation.reply(request, whatsapp,
                 "Your code was accepted, but Flash is not answering right now. Please reply LINK in a minute to "

@@ -101,7 +101,7 @@ class LinkAndBalanceFlowTest {
                 user.whatsapp, user.code));
         var welcome = reply("Welcome");
         assertTrue(welcome.body().contains("@" + user.username));
-        assertFalse(welcome.quickReplies().isEmpty());
+        assertEquals("balance", welcome.quickReplies().get(0).payload(), "linked: the balance is the next step");
 
         var linked = broker.await(AccountLinked.class, user.userRef, e -> true);
         assertEquals(user.whatsapp, linked.whatsapp());
@@ -160,6 +160,10 @@ class LinkAndBalanceFlowTest {
         broker.publish(Exchanges.WALLET_REQUESTS, balanceRequest(false));
         var fresh = reply("Your Flash balance");
         assertTrue(fresh.body().contains("200,000 sats") && !fresh.body().contains("as of"), fresh.body());
+        // next steps as buttons whose payloads are commands command-service parses
+        assertEquals(java.util.List.of("balance refresh", "history", "receive"),
+                fresh.quickReplies().stream().map(q -> q.payload()).toList());
+        assertTrue(fresh.quickReplies().stream().allMatch(q -> q.title().length() <= 20));
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class BrokerProbe implements AutoCloseable {
 
     private void listen(String exchange, String bindingKey) throws Exception {
         var queue = channel.queueDeclare("", false, true, true, null).getQueue();
+        // the service declares its exchanges on first publish: make sure they exist before binding
+        channel.exchangeDeclare(exchange, "topic", true);
         channel.queueBind(queue, exchange, bindingKey);
         DeliverCallback onMessage = (tag, delivery) -> received.add(
                 MessageCodec.decode(delivery.getBody(), exchange, delivery.getEnvelope().getRoutingKey()));

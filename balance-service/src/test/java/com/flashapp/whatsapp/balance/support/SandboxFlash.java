@@ -48,9 +48,16 @@ public class SandboxFlash implements QuarkusTestResourceLifecycleManager {
                     .start();
             baseUrl = "http://localhost:" + port;
             waitUntilReady();
+            int closed;
+            try (var socket = new ServerSocket(0)) {
+                closed = socket.getLocalPort();
+            }
             return Map.of("balance.flash.url", baseUrl + "/graphql",
                     // no backend credential: users request their code in the Flash app (the test plays the app)
-                    "balance.flash.service-token", "");
+                    "balance.flash.service-token", "",
+                    // the sandbox's outside wallet, and a domain whose server does not answer (a closed port)
+                    "balance.lnurl.base-url-override.\"wallet.example\"", baseUrl + "/sandbox/lnurl",
+                    "balance.lnurl.base-url-override.\"unreachable.example\"", "http://127.0.0.1:" + closed);
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("could not start the sandbox", e);

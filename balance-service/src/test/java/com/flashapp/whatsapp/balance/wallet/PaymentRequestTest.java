@@ -98,7 +98,11 @@ class PaymentRequestTest {
     @Test
     void aRequestToSomeoneNotLinkedGivesTheRequesterTheInvoiceToForward() {
         handle(create(new Recipient(Recipient.Kind.USERNAME, "stranger_" + alice.accountId.substring(4, 10)), null));
-        probe.reply(alice.userRef, "forward them the invoice");
+        var forward = probe.reply(alice.userRef, "forward them the QR code or the invoice");
+        assertEquals(1, forward.mediaUrls().size(), "the requester gets the QR code to forward");
+        var mediaId = java.net.URI.create(forward.mediaUrls().get(0)).getPath().substring("/media/".length());
+        probe.await(com.flashapp.whatsapp.contracts.media.MediaStoreRequest.class, alice.userRef,
+                m -> mediaId.equals(m.mediaId()));
         probe.await(OutboundMessage.class, alice.userRef, m -> invoice.equals(m.body()));
     }
 

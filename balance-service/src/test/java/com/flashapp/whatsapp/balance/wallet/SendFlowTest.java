@@ -100,7 +100,8 @@ class SendFlowTest {
         assertTrue(card.body().contains("Reply YES within 2 minutes"), card.body());
 
         answer(intentId, "YES");
-        probe.reply(user.userRef, "✅ Sent $5.00 to @" + bob);
+        var sent = probe.reply(user.userRef, "✅ Sent $5.00 to @" + bob);
+        assertEquals("history", sent.quickReplies().get(0).payload(), "a completed send: history next");
         var calls = user.calls("IntraLedgerUsdPaymentSend");
         assertEquals(1, calls.size());
         var input = new JsonObject(calls.get(0).getBodyAsString()).getJsonObject("variables").getJsonObject("input");
@@ -202,11 +203,84 @@ class SendFlowTest {
         probe.reply(user.userRef, "don't know a Flash user with the number");
     }
 
+    @Test
+    void anInvoiceWithoutAnAmountNeedsOneAndIsPaidWithItFromTheMatchingWallet() {
+        var invoice = "lnbc1p" + "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(3);
+        var to = new Recipient(Recipient.Kind.LIGHTNING_INVOICE, invoice);
+        paidBefore(invoice);
+        user.stub("LnNoAmountInvoicePaymentSend", "{\"lnNoAmountInvoicePaymentSend\":{\"status\":\"SUCCESS\","
+                + "\"errors\":[]}}");
+        user.stub("LnNoAmountUsdInvoicePaymentSend", "{\"lnNoAmountUsdInvoicePaymentSend\":{\"status\":\"SUCCESS\","
+                + "\"errors\":[]}}");
+
+        handle(send(null, to));
+        var how = probe.reply(user.userRef, "This invoice has no amount");
+        assertTrue(how.body().contains("`pay <invoice> 5`") && how.body().contains("`pay <invoice> 1000 sats`"),
+                how.body());
+        assertTrue(probe.all(ConversationExpectation.class, user.userRef).isEmpty(), "no card without an amount");
+
+        // (the stubbed price makes a sat worth about 16 US cents: 100 sats stay under the MFA amount threshold)
+        var satsIntent = sendAndExpectCard(new Amount(new BigDecimal("100"), "SATS"), to);
+        var card = probe.reply(user.userRef, "Please confirm");
+        assertTrue(card.body().contains("100 sats") && card.body().contains("Lightning network fee"), card.body());
+        answer(satsIntent, "YES");
+        probe.reply(user.userRef, "✅ Sent 100 sats");
+        var sats = user.calls("LnNoAmountInvoicePaymentSend");
+        assertEquals(1, sats.size());
+        var satsInput = new JsonObject(sats.get(0).getBodyAsString()).getJsonObject("variables").getJsonObject("input");
+        assertEquals(100, satsInput.getInteger("amount"));
+        assertEquals(user.btcWallet, satsInput.getString("walletId"));
+        assertEquals(invoice, satsInput.getString("paymentRequest"));
+        assertEquals(satsIntent, satsInput.getString("idempotencyKey"));
+
+        var usdIntent = sendAndExpectCard(new Amount(new BigDecimal("2"), "USD"), to);
+        answer(usdIntent, "YES");
+        probe.reply(user.userRef, "✅ Sent $2.00");
+        var usd = user.calls("LnNoAmountUsdInvoicePaymentSend");
+        assertEquals(1, usd.size());
+        var usdInput = new JsonObject(usd.get(0).getBodyAsString()).getJsonObject("variables").getJsonObject("input");
+        assertEquals(200, usdInput.getInteger("amount"), "cents");
+        assertEquals(user.usdWallet, usdInput.getString("walletId"));
+        assertTrue(!usdInput.containsKey("idempotencyKey"), "Flash's USD input has no idempotency key");
+        assertEquals(1, count("select count(*) from payment_attempt where intent_id = $1", UUID.fromString(usdIntent),
+                null), "the attempt is recorded before the call");
+        assertEquals(1, count("select count(*) from payment_intent where id = $1 and status = 'SENT'",
+                UUID.fromString(usdIntent), null));
+    }
+
+    @Test
+    void aNoAmountUsdPaymentWithAnUnknownOutcomeIsNeverSentAgain() {
+        var invoice = "lnbc1p" + "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(2) + "x".repeat(20);
+        var to = new Recipient(Recipient.Kind.LIGHTNING_INVOICE, invoice);
+        paidBefore(invoice);
+        var failing = FlashWireMock.server().stubFor(user.operation("LnNoAmountUsdInvoicePaymentSend").atPriority(1)
+                .willReturn(WireMock.aResponse().withStatus(502).withBody("bad gateway")));
+        var intentId = sendAndExpectCard(new Amount(new BigDecimal("3"), "USD"), to);
+        answer(intentId, "YES");
+        var unknown = probe.reply(user.userRef, "I won't try it again");
+        assertEquals("history", unknown.quickReplies().get(0).payload());
+        assertEquals(1, probe.all(ConversationExpectation.class, user.userRef).size(), "no YES to retry is offered");
+        FlashWireMock.server().removeStub(failing);
+        user.stub("LnNoAmountUsdInvoicePaymentSend", "{\"lnNoAmountUsdInvoicePaymentSend\":{\"status\":\"SUCCESS\","
+                + "\"errors\":[]}}");
+
+        // a late YES (or a redelivered answer) finds the attempt row and does not call Flash again
+        answer(intentId, "YES");
+        probe.reply(user.userRef, "I already handed this payment to Flash once");
+        assertEquals(1, user.calls("LnNoAmountUsdInvoicePaymentSend").size(), "Flash was called exactly once");
+        assertEquals(1, count("select count(*) from payment_audit where intent_id = $1 and decision = $2",
+                UUID.fromString(intentId), "OUTCOME_UNKNOWN"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private String sendAndExpectCard(Amount amount) {
+        return sendAndExpectCard(amount, new Recipient(Recipient.Kind.USERNAME, "@" + bob));
+    }
+
+    private String sendAndExpectCard(Amount amount, Recipient to) {
         var before = probe.all(ConversationExpectation.class, user.userRef).size();
-        handle(send(amount, new Recipient(Recipient.Kind.USERNAME, "@" + bob)));
+        handle(send(amount, to));
         await().atMost(WAIT).until(() -> probe.all(ConversationExpectation.class, user.userRef).size() > before);
         var expectation = probe.all(ConversationExpectation.class, user.userRef).get(before);
         assertEquals(RoutingKeys.Expect.CONFIRMATION, expectation.routingKey(), expectation.context());

@@ -3,6 +3,7 @@ package com.flashapp.whatsapp.balance.wallet;
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.MessageCodec;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -35,16 +36,28 @@ final class WalletProbe implements AutoCloseable {
         factory.setPassword(config.getValue("rabbitmq-password", String.class));
         connection = factory.newConnection("balance-wallet-test-probe");
         channel = connection.createChannel();
-        listen(Exchanges.WHATSAPP_OUTBOUND, "#");
+        // one queue for replies and images: its FIFO order shows which the service published first
+        listen(Exchanges.WHATSAPP_OUTBOUND, "#", Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE);
         listen(Exchanges.CONVERSATION_EXPECT, "#");
         listen(Exchanges.FLASH_EVENTS, "payment.*");
     }
 
-    private void listen(String exchange, String bindingKey) throws Exception {
+    /** One temporary queue bound to each (exchange, binding key) pair given. */
+    private void listen(String... exchangeAndKeyPairs) throws Exception {
         var queue = channel.queueDeclare("", false, true, true, null).getQueue();
-        channel.queueBind(queue, exchange, bindingKey);
-        DeliverCallback onMessage = (tag, delivery) -> received.add(
-                MessageCodec.decode(delivery.getBody(), exchange, delivery.getEnvelope().getRoutingKey()));
+        for (int i = 0; i < exchangeAndKeyPairs.length; i += 2) {
+            // the service declares its exchanges on first publish: make sure they exist before binding
+            channel.exchangeDeclare(exchangeAndKeyPairs[i], "topic", true);
+            channel.queueBind(queue, exchangeAndKeyPairs[i], exchangeAndKeyPairs[i + 1]);
+        }
+        DeliverCallback onMessage = (tag, delivery) -> {
+            try {
+                received.add(MessageCodec.decode(delivery.getBody(), delivery.getEnvelope().getExchange(),
+                        delivery.getEnvelope().getRoutingKey()));
+            } catch (MessageCodec.MalformedMessageException e) {
+                // another module's test publishing a malformed message on a shared exchange: not ours
+            }
+        };
         channel.basicConsume(queue, true, onMessage, tag -> { });
     }
 
@@ -68,6 +81,11 @@ final class WalletProbe implements AutoCloseable {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> all(OutboundMessage.class, userRef).size() >= count);
         return all(OutboundMessage.class, userRef);
+    }
+
+    /** Where a message is in the order received (replies and images share one queue, so their order is FIFO). */
+    int position(ContractMessage message) {
+        return received.indexOf(message);
     }
 
     void clear() {

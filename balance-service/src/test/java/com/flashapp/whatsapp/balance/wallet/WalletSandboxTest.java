@@ -3,7 +3,6 @@ package com.flashapp.whatsapp.balance.wallet;
 import com.flashapp.whatsapp.balance.Link;
 import com.flashapp.whatsapp.balance.bridge.FlashBridge;
 import com.flashapp.whatsapp.balance.crypto.TokenVault;
-import com.flashapp.whatsapp.balance.receive.QrCodes;
 import com.flashapp.whatsapp.balance.repository.LinkRepository;
 import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.support.SandboxFlash;
@@ -107,10 +106,15 @@ class WalletSandboxTest {
         handle(new InvoiceCreateRequest(envelope(alice, RoutingKeys.Wallet.INVOICE_CREATE, Instant.now()),
                 alice.whatsapp(), new Amount(new BigDecimal("2.50"), "USD"), "coffee"));
         var invoice = probe.await(OutboundMessage.class, alice.userRef(), m -> m.body().startsWith("lnbc")).body();
-        assertTrue(probe.reply(alice.userRef(), "Your invoice").body().contains(alice.username() + "@flashapp.me"));
-        var image = ImageIO.read(new ByteArrayInputStream(QrCodes.invoicePng(invoice, 400)));
+        var info = probe.reply(alice.userRef(), "Your invoice");
+        assertTrue(info.body().contains(alice.username() + "@flashapp.me"));
+        // the image handed to the gateway for the reply's media URL is the invoice's QR code
+        var mediaId = java.net.URI.create(info.mediaUrls().get(0)).getPath().substring("/media/".length());
+        var stored = probe.await(com.flashapp.whatsapp.contracts.media.MediaStoreRequest.class, alice.userRef(),
+                m -> mediaId.equals(m.mediaId()));
+        var image = ImageIO.read(new ByteArrayInputStream(java.util.Base64.getDecoder().decode(stored.dataBase64())));
         var decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-                new BufferedImageLuminanceSource(image)))).getText();
+                new BufferedImageLuminanceSource(image))), HistoryAndReceiveTest.PURE).getText();
         assertEquals(invoice, decoded.substring("LIGHTNING:".length()).toLowerCase());
         // the simulator knows the invoice: unpaid for now
         var status = given().contentType(ContentType.JSON).body(Map.of("query",
@@ -171,7 +175,83 @@ class WalletSandboxTest {
         assertEquals(ids.size(), ids.stream().distinct().count(), "no transaction reported twice: " + ids);
     }
 
+    @Test
+    void anInvoiceWithoutAnAmountIsPaidWithTheAmountGivenAndBalancesMove() {
+        var invoice = graphqlAs(bob.token(), "mutation($w: WalletId!) { lnNoAmountInvoiceCreate(input: {walletId: $w}) "
+                + "{ invoice { paymentRequest } } }", Map.of("w", bob.usdWalletId()))
+                .getString("data.lnNoAmountInvoiceCreate.invoice.paymentRequest");
+        var to = new Recipient(Recipient.Kind.LIGHTNING_INVOICE, invoice);
+        handle(new PaymentSendRequest(envelope(alice, RoutingKeys.Wallet.PAYMENT_SEND, Instant.now()),
+                alice.whatsapp(), null, to, null));
+        probe.reply(alice.userRef(), "This invoice has no amount");
+
+        var intentId = cardFor(new Amount(new BigDecimal("2"), "USD"), to);
+        answerYes(intentId);
+        probe.reply(alice.userRef(), "✅ Sent $2.00");
+        assertEquals(9_800, usdCents(alice), "paid from the Cash wallet with lnNoAmountUsdInvoicePaymentSend");
+        assertEquals(10_200, usdCents(bob));
+    }
+
+    @Test
+    void aLightningAddressOfAnotherWalletIsPaidThroughLnurlPayAsAnOutsidePayment() {
+        var intentId = cardFor(new Amount(new BigDecimal("5"), "USD"),
+                new Recipient(Recipient.Kind.LIGHTNING_ADDRESS, "Dave@wallet.example"));
+        var card = probe.reply(alice.userRef(), "Please confirm");
+        assertTrue(card.body().contains("dave@wallet.example") && card.body().contains("5,000 sats"), card.body());
+        var invoice = pool.preparedQuery("select recipient_key from payment_intent where id = $1")
+                .execute(Tuple.of(UUID.fromString(intentId))).await().atMost(WAIT).iterator().next().getString(0);
+        assertTrue(invoice.startsWith("lnbc50u1") || invoice.startsWith("lnbc50000n1"), "5,000 sats: " + invoice);
+        answerYes(intentId);
+        probe.reply(alice.userRef(), "✅ Sent 5,000 sats to dave@wallet.example");
+        assertEquals(9_500, usdCents(alice), "debited: an external Lightning payment");
+        assertEquals(10_000, usdCents(bob), "nobody in Flash was credited");
+    }
+
+    @Test
+    void lightningAddressesOutOfRangeUnreachableOrAnsweringAnotherAmountAreRefusedClearly() {
+        send(new Amount(new BigDecimal("200"), "USD"), "dave@wallet.example");
+        var range = probe.reply(alice.userRef(), "accepts payments from");
+        assertTrue(range.body().contains("1 sat to 100,000 sats") && range.body().contains("200,000 sats"),
+                range.body());
+
+        send(new Amount(new BigDecimal("1000"), "SATS"), "someone@unreachable.example");
+        probe.reply(alice.userRef(), "I couldn't reach unreachable.example to pay someone@unreachable.example");
+
+        send(new Amount(new BigDecimal("1000"), "SATS"), "mismatch@wallet.example");
+        var mismatch = probe.reply(alice.userRef(), "instead of 1,000 sats");
+        assertTrue(mismatch.body().contains("1,001 sats") && mismatch.body().contains("didn't pay it"),
+                mismatch.body());
+
+        send(new Amount(new BigDecimal("1000"), "SATS"), "broken@wallet.example");
+        probe.reply(alice.userRef(), "isn't a Lightning address that can receive payments");
+
+        assertTrue(probe.all(ConversationExpectation.class, alice.userRef()).isEmpty(), "no card for any of them");
+        assertEquals(10_000, usdCents(alice), "nothing was sent");
+        assertEquals(0L, pool.preparedQuery("select count(*) from payment_intent where user_ref = $1")
+                .execute(Tuple.of(alice.userRef())).await().atMost(WAIT).iterator().next().getLong(0));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** A send to an outside Lightning address, requested just before a fresh code (new recipients pass). */
+    private void send(Amount amount, String address) {
+        handle(new PaymentSendRequest(envelope(alice, RoutingKeys.Wallet.PAYMENT_SEND, Instant.now().minusSeconds(5)),
+                alice.whatsapp(), amount, new Recipient(Recipient.Kind.LIGHTNING_ADDRESS, address), null));
+    }
+
+    /** Sends (requested just before a fresh code, so the new recipient passes) and returns the card's intent id. */
+    private String cardFor(Amount amount, Recipient to) {
+        handle(new PaymentSendRequest(envelope(alice, RoutingKeys.Wallet.PAYMENT_SEND, Instant.now().minusSeconds(5)),
+                alice.whatsapp(), amount, to, null));
+        var card = probe.await(ConversationExpectation.class, alice.userRef(), e -> e.context().startsWith("send:"));
+        return card.context().substring("send:".length());
+    }
+
+    private io.restassured.path.json.JsonPath graphqlAs(String token, String query, Map<String, Object> variables) {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token)
+                .body(Map.of("query", query, "variables", variables))
+                .post(SandboxFlash.baseUrl() + "/graphql").then().statusCode(200).extract().jsonPath();
+    }
 
     private SandboxUser user(String name) {
         var base = SandboxFlash.baseUrl();

@@ -18,6 +18,22 @@ public interface SandboxConfig {
 
     Maple maple();
 
+    Lnurl lnurl();
+
+    /**
+     * An outside wallet's LNURL-pay (LUD-06/LUD-16) for any user of a fake domain (e.g. {@code wallet.example},
+     * mapped to {@code /sandbox/lnurl} by the product's dev/test config).
+     */
+    interface Lnurl {
+        /** Smallest amount accepted, in millisatoshis. */
+        @WithDefault("1000")
+        long minSendableMsat();
+
+        /** Largest amount accepted, in millisatoshis (100,000 sats). */
+        @WithDefault("100000000")
+        long maxSendableMsat();
+    }
+
     /** Flash GraphQL simulator. */
     interface Flash {
         /** Seed users: a classpath resource or, if it exists, a file path. */

@@ -597,6 +597,78 @@ public class FlashState {
     }
 
     /**
+     * An invoice of an outside wallet (LNURL-pay callback): valid BOLT11 shape, never registered, so paying it is
+     * an external Lightning payment (debit only).
+     */
+    public String outsideInvoice(long sats, String seed) {
+        return Bolt11.encode(sats, "outside|" + seed);
+    }
+
+    /**
+     * lnNoAmountInvoicePaymentSend (sats from the BTC wallet) / lnNoAmountUsdInvoicePaymentSend (cents from the USD
+     * wallet): pays an invoice without an amount with the amount given, a sandbox invoice moving balances, an
+     * outside one debited only. {@code idempotencyKey} only exists on the BTC mutation.
+     */
+    synchronized PaymentResult payNoAmountInvoice(String userId, String walletId, String expectedCurrency,
+                                                  String paymentRequest, Long amount, String memo,
+                                                  String idempotencyKey) {
+        var sender = ownWallet(userId, walletId);
+        var key = idempotencyKey == null ? null : userId + "|" + idempotencyKey;
+        if (key != null && idempotent.containsKey(key)) {
+            return idempotent.get(key);
+        }
+        var result = doPayNoAmount(sender, expectedCurrency, paymentRequest, amount == null ? 0 : amount, memo);
+        if (key != null) {
+            idempotent.put(key, result);
+        }
+        return result;
+    }
+
+    private PaymentResult doPayNoAmount(Wallet sender, String expectedCurrency, String paymentRequest, long amount,
+                                        String memo) {
+        if (!expectedCurrency.equals(sender.currency)) {
+            return PaymentResult.failure("INVALID_INPUT", "Wallet must be a " + expectedCurrency + " wallet");
+        }
+        if (amount <= 0) {
+            return PaymentResult.failure("INVALID_INPUT", "Amount must be greater than zero");
+        }
+        if (!Bolt11.looksValid(paymentRequest)) {
+            return PaymentResult.failure("INVOICE_DECODE_ERROR", "Invalid invoice");
+        }
+        var invoice = invoices.get(paymentRequest.toLowerCase(Locale.ROOT));
+        if (invoice != null ? invoice.sats != null : Bolt11.amountSats(paymentRequest).isPresent()) {
+            return PaymentResult.failure("INVALID_INPUT", "Invoice has an amount; use lnInvoicePaymentSend");
+        }
+        if (sender.balance < amount) {
+            return PaymentResult.failure("INSUFFICIENT_BALANCE", String.format(
+                    "Payment amount '%d' exceeds balance '%d'", amount, sender.balance));
+        }
+        if (invoice == null) {
+            sender.balance -= amount;
+            var hash = Bolt11.hex(Bolt11.sha256(paymentRequest + "|" + transactions.size()));
+            transactions.add(new Tx(nextTxId(), sender.id, sender.accountId, clock.instant().getEpochSecond(), "SEND",
+                    -amount, sender.currency, memo, "Ln", null, null, hash, Bolt11.hex(Bolt11.sha256("pre|" + hash))));
+            return PaymentResult.success(null);
+        }
+        if (invoice.paid) {
+            return new PaymentResult("ALREADY_PAID", List.of(), null);
+        }
+        if (invoice.expiresAt.isBefore(clock.instant())) {
+            return PaymentResult.failure("LIGHTNING_PAYMENT_ERROR", "Invoice has expired");
+        }
+        var recipient = wallets.get(invoice.walletId);
+        if (recipient.accountId.equals(sender.accountId)) {
+            return PaymentResult.failure("CANT_PAY_SELF", "User tried to pay themselves");
+        }
+        long credit = convert(amount, sender.currency, recipient.currency);
+        invoice.paid = true;
+        events.invoicePaid(invoice.paymentRequest);
+        var txId = move(sender, recipient, amount, credit, memo == null ? invoice.memo : memo, "Ln",
+                invoice.paymentHash, invoice.preImage);
+        return PaymentResult.success(txId);
+    }
+
+    /**
      * transactionDetails of one of the user's transactions. Units as IBEX reports them are unverified; the sandbox
      * gives the amount in the wallet's unit (sats or USD cents), positive, and the currency BTC or USD.
      */
