@@ -8,6 +8,7 @@ import com.flashapp.whatsapp.command.parser.Args;
 import com.flashapp.whatsapp.command.parser.CommandParser;
 import com.flashapp.whatsapp.command.parser.ParseResult;
 import com.flashapp.whatsapp.command.registry.CommandRegistry;
+import com.flashapp.whatsapp.command.repository.AdminCodeRepository;
 import com.flashapp.whatsapp.command.repository.AdminSessionRepository;
 import com.flashapp.whatsapp.command.repository.CommandEventRepository;
 import com.flashapp.whatsapp.command.service.Handled;
@@ -28,6 +29,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -52,11 +55,14 @@ public class AdminService {
 
     static final String STATS_FOLLOW = "Notification delivery and AI answer figures follow in separate messages.";
     static final String USER_FOLLOW = "Notification preferences follow in a separate message.";
+    static final String CODE_REFUSED = "That code didn't work. Send the admin command again to retry.";
 
     private final CommandConfig.Admin config;
     private final Map<String, String> services;
     private final Set<String> adminNumbers;
     private final AdminSessionRepository sessions;
+    private final AdminCodeRepository usedCodes;
+    private final Duration usedCodeTtl;
     private final Replies replies;
     private final UserService users;
     private final CommandEventRepository events;
@@ -65,13 +71,18 @@ public class AdminService {
     private final CommandRegistry registry;
     private final BrokerPublisher publisher;
 
-    public AdminService(CommandConfig config, AdminSessionRepository sessions, Replies replies, UserService users,
-                        CommandEventRepository events, ServiceStatusClient status, CommandParser parser,
-                        CommandRegistry registry, BrokerPublisher publisher) {
+    public AdminService(CommandConfig config, AdminSessionRepository sessions, AdminCodeRepository usedCodes,
+                        Replies replies, UserService users, CommandEventRepository events,
+                        ServiceStatusClient status, CommandParser parser, CommandRegistry registry,
+                        BrokerPublisher publisher) {
         this.config = config.admin();
         this.services = config.status().services();
         this.adminNumbers = Set.copyOf(config.admin().numbers().orElse(List.of()));
         this.sessions = sessions;
+        this.usedCodes = usedCodes;
+        // a code of step s is accepted from step s - window to s + window: remember s at least that long
+        this.usedCodeTtl = Totp.STEP.multipliedBy(2L * config.admin().totpWindow() + 1)
+                .plus(config.admin().usedCodeMargin());
         this.replies = replies;
         this.users = users;
         this.events = events;
@@ -117,21 +128,39 @@ public class AdminService {
         });
     }
 
-    /** The admin typed a code: open the session and run the command they asked for. */
+    /**
+     * The admin typed a code: if it is right and its time step is later than the last one this admin used, open the
+     * session and run the command they asked for. A replayed code gets the same answer as a wrong one.
+     */
     public Uni<Handled> verifyAndRun(Turn turn, String code, String commandText) {
         var secret = config.totpSecret().orElse(null);
-        if (!turn.adminNumber() || secret == null || !Totp.verify(secret, code, Instant.now(), config.totpWindow())) {
-            Log.warnf("Admin verification failed for %s", turn.userRef());
-            return replies.send(turn.inbound(), "That code didn't work. Send the admin command again to retry.")
-                    .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
+        var step = !turn.adminNumber() || secret == null ? OptionalLong.empty()
+                : Totp.matchingStep(secret, code, Instant.now(), config.totpWindow());
+        if (step.isEmpty()) {
+            Log.warnf("Admin verification failed for %s: wrong code", turn.userRef());
+            return refuse(turn);
         }
-        Log.infof("Admin session opened for %s", turn.userRef());
-        return sessions.open(turn.userRef(), config.sessionTtl()).flatMap(ignored -> {
-            if (parser.parse(commandText) instanceof ParseResult.Matched matched && matched.spec().adminOnly()) {
-                return run(turn, matched.args());
+        return usedCodes.claim(turn.userRef(), step.getAsLong(), usedCodeTtl).flatMap(fresh -> {
+            if (!fresh) {
+                // seen on the admin's screen or in a message and sent again: refused like a wrong code
+                Log.warnf("Admin verification failed for %s: a code of an already used time step", turn.userRef());
+                return refuse(turn);
             }
-            return replies.send(turn.inbound(), "Admin session open.").replaceWith(Handled.ok(CommandRegistry.ADMIN));
+            Log.infof("Admin session opened for %s", turn.userRef());
+            return sessions.open(turn.userRef(), config.sessionTtl()).flatMap(ignored -> {
+                if (parser.parse(commandText) instanceof ParseResult.Matched matched && matched.spec().adminOnly()) {
+                    return run(turn, matched.args());
+                }
+                return replies.send(turn.inbound(), "Admin session open.")
+                        .replaceWith(Handled.ok(CommandRegistry.ADMIN));
+            });
         });
+    }
+
+    /** A failed attempt (wrong or reused code): one friendly answer, recorded as denied. */
+    private Uni<Handled> refuse(Turn turn) {
+        return replies.send(turn.inbound(), CODE_REFUSED)
+                .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
     }
 
     private Uni<Handled> run(Turn turn, Args args) {

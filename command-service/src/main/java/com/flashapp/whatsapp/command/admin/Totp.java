@@ -5,13 +5,18 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /** Time-based one-time codes (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), as authenticator apps make them. */
 public final class Totp {
 
-    private static final long STEP_SECONDS = 30;
+    /** The length of one time step: a code is the code of the step it was made in. */
+    public static final Duration STEP = Duration.ofSeconds(30);
+
+    private static final long STEP_SECONDS = STEP.toSeconds();
     private static final int DIGITS = 6;
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -25,16 +30,27 @@ public final class Totp {
 
     /** Whether a code is right now, or within {@code window} steps either side; compared in constant time. */
     public static boolean verify(String base32Secret, String code, Instant now, int window) {
+        return matchingStep(base32Secret, code, now, window).isPresent();
+    }
+
+    /**
+     * The time step whose code this is, if it is within {@code window} steps either side of now. Every step of the
+     * window is compared, in constant time, so the answer's timing does not tell which step (or digit) matched; the
+     * step lets the caller refuse a code whose step was already used (RFC 6238 section 5.2).
+     */
+    public static OptionalLong matchingStep(String base32Secret, String code, Instant now, int window) {
         if (code == null || !code.matches("\\d{" + DIGITS + "}")) {
-            return false;
+            return OptionalLong.empty();
         }
         var key = decode(base32Secret);
         var step = now.getEpochSecond() / STEP_SECONDS;
-        var ok = false;
+        var matched = OptionalLong.empty();
         for (long i = -window; i <= window; i++) {
-            ok |= MessageDigest.isEqual(codeForStep(key, step + i).getBytes(), code.getBytes());
+            if (MessageDigest.isEqual(codeForStep(key, step + i).getBytes(), code.getBytes()) && matched.isEmpty()) {
+                matched = OptionalLong.of(step + i);
+            }
         }
-        return ok;
+        return matched;
     }
 
     private static String codeForStep(byte[] key, long step) {

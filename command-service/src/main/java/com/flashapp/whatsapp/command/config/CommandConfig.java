@@ -104,6 +104,13 @@ public interface CommandConfig {
         @WithDefault("1")
         int totpWindow();
 
+        /**
+         * A used code's time step is remembered (so that code, or an older one, is refused) for the whole accepted
+         * window, (2 x totp-window + 1) x 30 s, plus this margin for clock differences between replicas.
+         */
+        @WithDefault("PT30S")
+        Duration usedCodeMargin();
+
         /** Key of the HMAC that lets "admin user +1876…" find a user without storing the number. */
         @WithDefault("dev-only-lookup-key-change-me")
         String lookupKey();

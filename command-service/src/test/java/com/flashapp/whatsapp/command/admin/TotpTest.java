@@ -3,6 +3,7 @@ package com.flashapp.whatsapp.command.admin;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +31,20 @@ class TotpTest {
         assertFalse(Totp.verify(RFC_SECRET, Totp.code(RFC_SECRET, now.minusSeconds(120)), now, 1));
         assertFalse(Totp.verify(RFC_SECRET, "12345", now, 1));
         assertFalse(Totp.verify(RFC_SECRET, null, now, 1));
+    }
+
+    @Test
+    void tellsWhichTimeStepACodeBelongsTo() {
+        var now = Instant.ofEpochSecond(1111111109);
+        var step = now.getEpochSecond() / Totp.STEP.toSeconds();
+        assertEquals(OptionalLong.of(step), Totp.matchingStep(RFC_SECRET, "081804", now, 1));
+        assertEquals(OptionalLong.of(step - 1),
+                Totp.matchingStep(RFC_SECRET, Totp.code(RFC_SECRET, now.minusSeconds(30)), now, 1));
+        assertEquals(OptionalLong.of(step + 1),
+                Totp.matchingStep(RFC_SECRET, Totp.code(RFC_SECRET, now.plusSeconds(30)), now, 1));
+        assertEquals(OptionalLong.empty(),
+                Totp.matchingStep(RFC_SECRET, Totp.code(RFC_SECRET, now.plusSeconds(60)), now, 1));
+        assertEquals(OptionalLong.empty(), Totp.matchingStep(RFC_SECRET, "abcdef", now, 1));
     }
 
     @Test

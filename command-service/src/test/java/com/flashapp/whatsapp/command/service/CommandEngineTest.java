@@ -1,7 +1,9 @@
 package com.flashapp.whatsapp.command.service;
 
+import com.flashapp.whatsapp.command.admin.AdminService;
 import com.flashapp.whatsapp.command.admin.Totp;
 import com.flashapp.whatsapp.command.repository.ExpectationRepository;
+import com.flashapp.whatsapp.command.telemetry.Outcome;
 import com.flashapp.whatsapp.contracts.Amount;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
@@ -14,6 +16,7 @@ import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
+import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
@@ -26,6 +29,7 @@ import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -40,6 +44,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
@@ -60,8 +67,17 @@ class CommandEngineTest {
     @Inject
     ExpectationRepository expectations;
 
+    @Inject
+    AdminService admin;
+
+    @Inject
+    RedisDataSource redis;
+
     @ConfigProperty(name = "command.admin.totp-secret")
     String totpSecret;
+
+    @ConfigProperty(name = "app.redis.key-prefix")
+    String keyPrefix;
 
     BrokerProbe broker;
     String userRef;
@@ -375,6 +391,75 @@ class CommandEngineTest {
     }
 
     @Test
+    void aUsedAdminCodeIsRefusedLikeAWrongOneAndACodeOfALaterStepWorks() throws Exception {
+        phone = "+18765550999";
+        var now = Instant.now();
+        var code = Totp.code(totpSecret, now);
+        broker.send(userRef, phone, "admin status");
+        awaitLocalExpectation("admin:admin status");
+        var first = broker.send(userRef, phone, code);
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, first,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*Services*"));
+        awaitLocalExpectation(Replies.MENU); // the report's quick replies: that message is fully handled
+        // the session ends while the code is still inside its accepted window
+        endAdminSession();
+
+        broker.send(userRef, phone, "admin status");
+        awaitLocalExpectation("admin:admin status");
+        var replayed = broker.send(userRef, phone, code);
+
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, replayed,
+                s -> ((OutboundMessage) s.message()).body().startsWith("That code didn't work"));
+        // a failed attempt like a wrong code; recorded once the message is handled, so all it caused is out
+        await().atMost(Duration.ofSeconds(10)).until(() -> telemetryRows("denied") == 1);
+        assertTrue(broker.all(Exchanges.WHATSAPP_OUTBOUND, replayed.messageSid()).stream()
+                .noneMatch(seen -> ((OutboundMessage) seen.message()).body().startsWith("*Services*")));
+        assertFalse(adminSessionOpen(), "a replayed code opens no session");
+
+        // the authenticator's next code (a later time step, inside the window) is accepted
+        broker.send(userRef, phone, "admin status");
+        awaitLocalExpectation("admin:admin status");
+        var later = broker.send(userRef, phone, Totp.code(totpSecret, now.plus(Totp.STEP)));
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, later,
+                s -> ((OutboundMessage) s.message()).body().startsWith("*Services*"));
+        assertTrue(adminSessionOpen());
+    }
+
+    @Test
+    void twoUsesOfOneAdminCodeAtOnceOpenOneSessionOnly() throws Exception {
+        phone = "+18765550999";
+        var code = Totp.code(totpSecret, Instant.now());
+        var user = new UserState(userRef, false, null, false, false);
+        var turns = List.of(new Turn(inbound(code), user, true, "en"), new Turn(inbound(code), user, true, "en"));
+        var start = new CountDownLatch(1);
+        var threads = Executors.newFixedThreadPool(turns.size());
+        try {
+            var results = turns.stream().map(turn -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                return admin.verifyAndRun(turn, code, "").await().atMost(Duration.ofSeconds(20));
+            }, threads)).toList();
+            start.countDown();
+            var outcomes = results.stream().map(CompletableFuture::join).map(Handled::outcome).toList();
+
+            assertEquals(1, outcomes.stream().filter(Outcome.OK::equals).count(), outcomes.toString());
+            assertEquals(1, outcomes.stream().filter(Outcome.DENIED::equals).count(), outcomes.toString());
+            var accepted = turns.get(outcomes.indexOf(Outcome.OK)).inbound();
+            var refused = turns.get(outcomes.indexOf(Outcome.DENIED)).inbound();
+            broker.await(Exchanges.WHATSAPP_OUTBOUND, accepted,
+                    s -> ((OutboundMessage) s.message()).body().equals("Admin session open."));
+            broker.await(Exchanges.WHATSAPP_OUTBOUND, refused,
+                    s -> ((OutboundMessage) s.message()).body().startsWith("That code didn't work"));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void aWrongAdminCodeOpensNoSession() throws Exception {
         phone = "+18765550999";
         broker.send(userRef, phone, "admin stats");
@@ -549,6 +634,21 @@ class CommandEngineTest {
         var rows = pool.preparedQuery("select linked from conversation_user where user_ref = $1")
                 .execute(Tuple.of(userRef)).await().indefinitely();
         return rows.size() == 1 && rows.iterator().next().getBoolean(0);
+    }
+
+    /** A message as the gateway would deliver it, for calling a service directly. */
+    private InboundMessage inbound(String text) {
+        var sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+        return new InboundMessage(Envelope.create(RoutingKeys.Inbound.TEXT, sid, userRef), sid, "whatsapp:" + phone,
+                phone, "Test User", text, false, List.of(), null, null, null, null, Instant.now());
+    }
+
+    private void endAdminSession() {
+        redis.key().del(keyPrefix + "admin-session:" + userRef);
+    }
+
+    private boolean adminSessionOpen() {
+        return redis.key().exists(keyPrefix + "admin-session:" + userRef);
     }
 
     private long telemetryRows(String outcome) {
