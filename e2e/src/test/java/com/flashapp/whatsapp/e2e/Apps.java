@@ -65,6 +65,9 @@ final class Apps implements AutoCloseable {
         launch("command-service", COMMAND, "command", List.of());
         launch("balance-service", BALANCE, "balance", List.of(
                 "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
+                "-Dbalance.media.public-base-url=" + gatewayUrl,
+                "-Dbalance.media.signing-key=" + MEDIA_KEY,
+                "-Dbalance.lnurl.base-url-override.\"wallet.example\"=" + sandboxUrl + "/sandbox/lnurl",
                 "-Dbalance.crypto.active-key-id=e2e",
                 "-Dbalance.crypto.keys.e2e=" + randomKey()));
         launch("notification-service", NOTIFICATION, "notification", List.of(

@@ -125,6 +125,24 @@ final class Chat {
         return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
     }
 
+    /** A GraphQL call to the Flash simulator, as the Flash app would make it with the user's token (or none). */
+    static JsonNode graphql(String token, String query) throws IOException, InterruptedException {
+        var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + "/graphql"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).toString()));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        var request = builder.build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        var body = JSON.readTree(response.body());
+        if (response.statusCode() != 200 || body.has("errors")) {
+            throw new AssertionError("GraphQL " + response.statusCode() + " " + response.body());
+        }
+        return body.path("data");
+    }
+
     static JsonNode get(String path) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + path))
                 .timeout(Duration.ofSeconds(30)).GET().build();

@@ -105,15 +105,91 @@ class ConversationIT {
         BOB.say("send 1 to @alice");
         var step = BOB.expect("asking for a code or a confirmation",
                 m -> m.text().toLowerCase().contains("code") || m.text().toUpperCase().contains("YES"));
+        var card = step;
         if (!step.text().toUpperCase().contains("YES")) {
             BOB.say(requestFlashCode(BOB.phone()));
-            BOB.expectContaining("YES");
+            card = BOB.expectContaining("YES");
         }
-        BOB.expectContaining("@alice", "$1.00");
+        assertTrue(card.text().contains("@alice") && card.text().contains("$1.00"), card.text());
         BOB.say("YES");
         BOB.expectContaining("sent $1.00 to @alice");
         var alice = Chat.get("/sandbox/flash/users?phone=%2B18765550101").get(0);
         assertEquals(12650, alice.path("usdCents").asInt(), "alice's USD wallet got the dollar");
+    }
+
+    @Test
+    @Order(7)
+    void receiveGivesAnInvoiceAndItsQrCodeServedByTheGatewayAndThePaymentIsNotified() throws Exception {
+        BOB.say("receive 500 sats for lunch");
+        var reply = BOB.expect("with the QR image", m -> !m.mediaUrls().isEmpty());
+        assertTrue(reply.text().contains("500 sats"), reply.text());
+        // the invoice itself comes on its own, easy to copy and forward
+        var text = BOB.expectContaining("lnbc");
+        var invoice = INVOICE.matcher(text.text());
+        assertTrue(invoice.find(), text.text());
+        var url = reply.mediaUrls().get(0);
+        assertTrue(url.startsWith("http://localhost:" + Apps.GATEWAY + "/media/"), url);
+        var image = Chat.fetch(url);
+        assertEquals(200, image.statusCode());
+        assertEquals("image/png", image.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(invoice.group().toLowerCase(), decodeQr(image.body()).toLowerCase().replace("lightning:", ""));
+        var tampered = Chat.fetch(url.replaceAll("sig=[^&]+", "sig=AAAA"));
+        assertEquals(403, tampered.statusCode(), "the gateway serves only signed media URLs");
+
+        // alice pays it from the Flash app
+        var alice = login("+18765550101");
+        var wallets = Chat.graphql(alice, "{ me { defaultAccount { wallets { id walletCurrency } } } }")
+                .path("me").path("defaultAccount").path("wallets");
+        String btcWallet = null;
+        for (var w : wallets) {
+            if (w.path("walletCurrency").asText().equals("BTC")) {
+                btcWallet = w.path("id").asText();
+            }
+        }
+        var paid = Chat.graphql(alice, "mutation { lnInvoicePaymentSend(input: {walletId: \"" + btcWallet
+                + "\", paymentRequest: \"" + invoice.group() + "\"}) { status errors { message } } }");
+        assertEquals("SUCCESS", paid.path("lnInvoicePaymentSend").path("status").asText(), paid.toString());
+        BOB.expectContaining("received", "500 sats", "lunch");
+    }
+
+    @Test
+    @Order(8)
+    void payingALightningAddressOfAnotherWalletGoesThroughLnurlPay() throws Exception {
+        var before = Chat.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
+        BOB.say("send 2000 sats to satoshi@wallet.example");
+        var card = BOB.expect("asking for a code or a confirmation",
+                m -> m.text().toLowerCase().contains("code") || m.text().toUpperCase().contains("YES"));
+        if (!card.text().toUpperCase().contains("YES")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            card = BOB.expectContaining("YES");
+        }
+        assertTrue(card.text().contains("satoshi@wallet.example") && card.text().contains("2,000 sats"), card.text());
+        BOB.say("YES");
+        BOB.expectContaining("sent", "satoshi@wallet.example");
+        // paid from bob's default (USD) wallet: 2,000 sats at the sandbox's $100,000 per bitcoin is $2.00
+        var after = Chat.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
+        assertEquals(200, before - after, "bob's wallet paid the outside wallet's invoice");
+    }
+
+    private static final java.util.regex.Pattern INVOICE = java.util.regex.Pattern.compile("lnbc[0-9a-z]{20,}",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    private static String decodeQr(byte[] png) throws Exception {
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        var bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+                new com.google.zxing.client.j2se.BufferedImageLuminanceSource(image)));
+        return new com.google.zxing.qrcode.QRCodeReader().decode(bitmap,
+                java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+    }
+
+    /** The user's Flash token, as the Flash app gets it: a code by SMS, then userLogin. */
+    private static String login(String phone) throws Exception {
+        var code = requestFlashCode(phone);
+        var data = Chat.graphql(null, "mutation { userLogin(input: {phone: \"" + phone + "\", code: \"" + code
+                + "\"}) { authToken errors { message } } }");
+        var token = data.path("userLogin").path("authToken").asText();
+        assertFalse(token.isEmpty(), data.toString());
+        return token;
     }
 
     private static String requestFlashCode(String phone) throws Exception {
