@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Sustained sends through ONE notification-service instance to the sandbox's Twilio simulator, with the outbox in
-# PostgreSQL: bench/notification-bench.sh [--messages=5000 --recipients=100 --publishers=16]
+# PostgreSQL: bench/notification-bench.sh [--messages=5000 --recipients=100 --publishers=16 --rate=0 --via=amqp]
 # Starts the sandbox on 18089 and notification-service on 18083 (its outbound channel moved to an exchange and
 # queue of its own, the notification_test database emptied at start, a per-sender rate high enough for the load),
 # publishes replies, reads what the simulator received, reports, stops both and removes the bench queue.
-# Needs deploy/local/infra.sh's servers. Stop ./run.sh first: the bench instance also consumes the other
+# NOTIFICATION_APP=<dir> / SANDBOX_APP=<dir> run other builds' quarkus-app directories (before/after comparisons,
+# or a copy while another build rewrites target/). Needs deploy/local/infra.sh's servers. Stop ./run.sh first: the bench instance also consumes the other
 # notification queues.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +24,11 @@ cleanup() {
     curl -s -u guest:guest -X DELETE "http://127.0.0.1:15672/api/exchanges/%2F/bench.whatsapp.outbound" >/dev/null || true
 }
 trap cleanup EXIT
+# the simulator answers each send at once; its status callbacks (three per message, to an address that ignores
+# them) are pushed past the run, so the machine's cores measure notification-service, not the simulator
 java -Xmx384m -XX:+UseSerialGC -Dquarkus.http.port=18089 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
-    -jar sandbox/target/quarkus-app/quarkus-run.jar >"$RUN/sandbox.log" 2>&1 &
+    -Dsandbox.twilio.callback-interval="${SANDBOX_CALLBACK_INTERVAL:-1h}" \
+    -jar "${SANDBOX_APP:-sandbox/target/quarkus-app}/quarkus-run.jar" >"$RUN/sandbox.log" 2>&1 &
 pids+=($!)
 C=mp.messaging.incoming.whatsapp-outbound
 java -Xmx384m -XX:+UseSerialGC \
@@ -34,14 +38,20 @@ java -Xmx384m -XX:+UseSerialGC \
     -Dquarkus.flyway.clean-at-start=true \
     -Dapp.twilio.base-url=http://127.0.0.1:18089 \
     -Dapp.twilio.status-callback=http://127.0.0.1:18089/bench-callbacks-ignored \
-    -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-32}" \
+    -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-64}" \
     -D$C.exchange.name=bench.whatsapp.outbound -D$C.queue.name=bench.notification-outbound \
     -D$C.dead-letter-queue-name=bench.notification-outbound.dlq -D$C.dead-letter-routing-key=bench.notification-outbound \
-    -jar notification-service/target/quarkus-app/quarkus-run.jar >"$RUN/notification.log" 2>&1 &
+    -jar "${NOTIFICATION_APP:-notification-service/target/quarkus-app}/quarkus-run.jar" >"$RUN/notification.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do ready 18089 && ready 18083 && break; sleep 1; done
 ready 18089 && ready 18083 || { echo "apps not ready; see $RUN/"; exit 1; }
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
+# CPU seconds (user + system) the service used: on a shared machine, CPU per message compares builds better than
+# messages per second, which depend on what else the cores are doing
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 echo "notification-service RSS before: $(rss "${pids[1]}")"
+cpu_before=$(cpu "${pids[1]}")
 java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench "$@"
+cpu_after=$(cpu "${pids[1]}")
 echo "notification-service RSS after:  $(rss "${pids[1]}")"
+echo "notification-service CPU during the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}') s"

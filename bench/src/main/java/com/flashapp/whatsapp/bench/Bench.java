@@ -1,28 +1,23 @@
 package com.flashapp.whatsapp.bench;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The project's benchmark harness: sends signed webhooks from many simulated senders at a fixed or maximum rate
  * for a bounded time and request count, to loopback only, and reports the sustained rate, ack latency percentiles
- * (p50/p95/p99/max), answers by status, and the RSS of the given processes before and after.
+ * (p50/p95/p99/max), answers by status, the RSS of the given processes before and after, and the CPU each of them
+ * (and the generator itself) used. The generator is one thread on persistent HTTP/1.1 connections
+ * ({@link KeepAliveClient}), so it takes as little as possible of the cores it shares with the server.
  */
 public final class Bench {
 
@@ -42,24 +37,20 @@ public final class Bench {
         new Bench(options).run();
     }
 
+    private static final long REQUEST_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final Options options;
     private final TwilioTextScenario scenario;
-    private final HttpClient client;
     private final long[] latencies;
-    private final AtomicInteger recorded = new AtomicInteger();
-    private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
-    private final LongAdder measuredOk = new LongAdder();
-    private volatile boolean measuring;
-    private volatile boolean stopped;
+    private int recorded;
+    private final Map<String, LongAdder> statuses = new HashMap<>();
+    private long measuredOk;
+    private boolean measuring;
 
     Bench(Options options) {
         this.options = options;
         this.scenario = new TwilioTextScenario(options);
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newFixedThreadPool(2))
-                .build();
         this.latencies = new long[options.maxRequests()];
     }
 
@@ -69,7 +60,8 @@ public final class Bench {
                 options.scenario(), options.target(), options.senders(),
                 options.rate() == 0 ? "max rate" : options.rate() + " req/s", options.concurrency(),
                 options.warmupSeconds(), options.durationSeconds(), options.maxRequests());
-        var permits = new Semaphore(options.concurrency());
+        var target = options.target();
+        var address = new InetSocketAddress(target.getHost(), target.getPort() < 0 ? 80 : target.getPort());
         var start = System.nanoTime();
         var warmupEnd = start + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         var end = warmupEnd + TimeUnit.SECONDS.toNanos(options.durationSeconds());
@@ -78,36 +70,51 @@ public final class Bench {
         long sentAtMeasureStart = 0;
         long sent = 0;
         long behind = 0;
-        while (!stopped) {
-            var now = System.nanoTime();
-            if (!measuring && now >= warmupEnd) {
-                measuring = true;
-                measuredStart = now;
-                cpuAtMeasureStart = cpuTicks();
-                sentAtMeasureStart = sent;
-            }
-            if (now >= end || sent >= options.maxRequests()) {
-                break;
-            }
-            if (options.rate() > 0) {
-                // fixed rate: the schedule says how many should have gone by now
-                var due = (long) ((now - start) / 1e9 * options.rate());
-                if (sent >= due) {
-                    var nextDue = start + (long) ((sent + 1) * 1e9 / options.rate());
-                    java.util.concurrent.locks.LockSupport.parkNanos(Math.max(10_000, nextDue - now));
-                    continue;
+        // one thread drives everything: requests are built just before they are sent (one HMAC each) and written
+        // to persistent connections; the same loop reads the answers
+        try (var client = new KeepAliveClient(address, options.concurrency(), REQUEST_TIMEOUT_NANOS, this::completed)) {
+            var waitingCounted = false;
+            while (true) {
+                var now = System.nanoTime();
+                if (!measuring && now >= warmupEnd) {
+                    measuring = true;
+                    measuredStart = now;
+                    cpuAtMeasureStart = cpuTicks();
+                    sentAtMeasureStart = sent;
                 }
-                if (!permits.tryAcquire()) {
-                    behind++; // the server is not keeping up: the offered rate is not met
-                    permits.acquire();
+                if (now >= end || sent >= options.maxRequests()) {
+                    break;
                 }
-            } else {
-                permits.acquire();
+                long wait = MAX_WAIT_NANOS;
+                if (options.rate() > 0) {
+                    // fixed rate: the schedule says how many should have gone by now
+                    var due = (long) ((now - start) / 1e9 * options.rate());
+                    while (sent < due && sent < options.maxRequests() && client.idle() > 0) {
+                        client.send(scenario.request(sent), measuring, start + (long) (sent * 1e9 / options.rate()));
+                        sent++;
+                        waitingCounted = false;
+                    }
+                    if (sent < due && !waitingCounted && measuring) {
+                        behind++; // every connection busy: the server is not keeping up with the offered rate
+                        waitingCounted = true;
+                    }
+                    if (sent >= due) {
+                        var nextDue = start + (long) ((sent + 1) * 1e9 / options.rate());
+                        wait = Math.min(wait, Math.max(0, nextDue - System.nanoTime()));
+                    }
+                } else {
+                    while (sent < options.maxRequests() && client.idle() > 0) {
+                        client.send(scenario.request(sent), measuring);
+                        sent++;
+                    }
+                }
+                client.poll(Math.min(wait, end - System.nanoTime()));
             }
-            send(permits);
-            sent++;
+            // let in-flight requests finish (each is bounded by the request timeout)
+            while (client.busy() > 0) {
+                client.poll(MAX_WAIT_NANOS);
+            }
         }
-        permits.acquire(options.concurrency()); // let in-flight requests finish
         var measuredSeconds = (Math.min(System.nanoTime(), end) - measuredStart) / 1e9;
         var rssAfter = rss();
         var cpuAfter = cpuTicks();
@@ -118,7 +125,7 @@ public final class Bench {
             var before = measureStartTicks.get(pid);
             if (before != null && ticks >= 0 && before >= 0) {
                 var seconds = (ticks - before) / 100.0; // USER_HZ is 100 on Linux
-                cpu.put(pid, String.format("%.1f s (%.2f ms per request)", seconds, seconds * 1000 / Math.max(1, total)));
+                cpu.put(pid, String.format("%.1f s (%.3f ms per request)", seconds, seconds * 1000 / Math.max(1, total)));
             }
         });
         report(sent, behind, measuredSeconds, rssBefore, rssAfter);
@@ -126,39 +133,27 @@ public final class Bench {
         System.exit(0);
     }
 
-    private void send(Semaphore permits) {
-        var n = sequence.getAndIncrement();
-        var signed = scenario.request(n);
-        var request = HttpRequest.newBuilder(options.target().resolve(TwilioTextScenario.PATH))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Twilio-Signature", signed.signature())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()))
-                .build();
-        var measured = measuring;
-        var started = System.nanoTime();
-        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-            var nanos = System.nanoTime() - started;
-            var key = failure != null ? "error:" + failure.getClass().getSimpleName() : Integer.toString(response.statusCode());
-            if (measured) {
-                statuses.computeIfAbsent(key, k -> new LongAdder()).increment();
-                var i = recorded.getAndIncrement();
-                if (i < latencies.length) {
-                    latencies[i] = nanos;
-                }
-                if (failure == null && response.statusCode() / 100 == 2) {
-                    measuredOk.increment();
-                }
-            }
-            permits.release();
-        });
+    /** One finished request: an HTTP status, or a transport error. Called on the loop's thread. */
+    private void completed(int status, String error, long nanos, boolean measured) {
+        if (!measured) {
+            return;
+        }
+        var key = error != null ? "error:" + error : Integer.toString(status);
+        statuses.computeIfAbsent(key, k -> new LongAdder()).increment();
+        if (recorded < latencies.length) {
+            latencies[recorded] = nanos;
+        }
+        recorded++;
+        if (error == null && status / 100 == 2) {
+            measuredOk++;
+        }
     }
 
     private void report(long sent, long behind, double seconds, Map<Long, String> before, Map<Long, String> after) {
-        var count = Math.min(recorded.get(), latencies.length);
+        var count = Math.min(recorded, latencies.length);
         var sorted = Arrays.copyOf(latencies, count);
         Arrays.sort(sorted);
-        var ok = measuredOk.sum();
+        var ok = measuredOk;
         var out = new LinkedHashMap<String, Object>();
         out.put("scenario", options.scenario());
         out.put("offeredRate", options.rate() == 0 ? "max" : options.rate());

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * Sustained sends through notification-service: publishes {@code whatsapp.outbound} replies (through the
- * RabbitMQ management API, to the bench exchange the script binds the bench instance to), then reads what the
+ * Sustained sends through notification-service: publishes {@code whatsapp.outbound} replies (over AMQP with
+ * publisher confirms by default, {@code --via=management} for the RabbitMQ management API; {@code --rate} paces
+ * them, 0 = as fast as possible) to the bench exchange the script binds the bench instance to, then reads what the
  * sandbox's Twilio simulator received and reports sends per second and the delay from publish to Twilio request.
  * Loopback only; bounded by --messages and --timeout.
  */
@@ -51,6 +52,14 @@ public final class NotificationBench {
             }
         }
 
+        var via = options.getOrDefault("via", "amqp");
+        var amqp = URI.create("amqp://" + options.getOrDefault("amqp", "127.0.0.1:5672"));
+        if (!amqp.getHost().equals("127.0.0.1") && !amqp.getHost().equals("localhost")) {
+            throw new IllegalArgumentException("loopback only: " + amqp);
+        }
+        // messages per second over all publishers; 0 = as fast as they can (a backlog test)
+        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
+
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         var auth = "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
         var publishUrl = URI.create(management + "/api/exchanges/%2F/" + exchange + "/publish");
@@ -58,14 +67,33 @@ public final class NotificationBench {
         var publishedAt = new ConcurrentHashMap<Integer, Long>();
         var next = new AtomicInteger();
         var failures = new AtomicInteger();
+        var broker = "amqp".equals(via) ? new AmqpPublisher(amqp.getHost(), amqp.getPort(), "guest", "guest", "/",
+                seq -> publishedAt.remove(seq)) : null;
         var started = System.currentTimeMillis();
         var pool = Executors.newFixedThreadPool(publishers);
         try {
             for (int p = 0; p < publishers; p++) {
                 pool.submit(() -> {
                     for (int seq = next.getAndIncrement(); seq < messages; seq = next.getAndIncrement()) {
+                        if (rate > 0) {
+                            long due = started + (long) (seq * 1000 / rate);
+                            long wait = due - System.currentTimeMillis();
+                            if (wait > 0) {
+                                Thread.sleep(wait); // pacing a load generator, not a test wait
+                            }
+                        }
                         var to = recipient(runId, seq % recipients);
                         var payload = outbound(seq, to);
+                        if (broker != null) {
+                            try {
+                                publishedAt.put(seq, System.currentTimeMillis());
+                                broker.publish(exchange, "reply", payload.getBytes(StandardCharsets.UTF_8), seq);
+                            } catch (Exception e) {
+                                publishedAt.remove(seq);
+                                failures.incrementAndGet();
+                            }
+                            continue;
+                        }
                         var body = "{\"properties\":{\"delivery_mode\":2,\"content_type\":\"application/json\"},"
                                 + "\"routing_key\":\"reply\",\"payload\":" + quote(payload)
                                 + ",\"payload_encoding\":\"string\"}";
@@ -90,27 +118,45 @@ public final class NotificationBench {
             pool.shutdown();
             pool.awaitTermination(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         }
+        if (broker != null) {
+            if (!broker.awaitConfirms(timeout.toMillis())) {
+                System.out.println("the broker did not confirm every message in time");
+            }
+            failures.addAndGet(broker.nacked());
+            broker.close();
+        }
         var publishSeconds = (System.currentTimeMillis() - started) / 1000.0;
-        System.out.printf("published %d of %d in %.1f s (%d failures)%n", publishedAt.size(), messages,
-                publishSeconds, failures.get());
+        System.out.printf("published %d of %d in %.1f s via %s (%.0f/s, %d failures)%n", publishedAt.size(),
+                messages, publishSeconds, "amqp".equals(via) ? "AMQP" : "the management API",
+                publishedAt.size() / Math.max(0.001, publishSeconds), failures.get());
 
         var sentAt = new ConcurrentHashMap<Integer, Long>();
+        var expected = new int[recipients];
+        publishedAt.keySet().forEach(seq -> expected[seq % recipients]++);
+        var received = new int[recipients];
         var deadline = Instant.now().plus(timeout);
         while (sentAt.size() < publishedAt.size() && Instant.now().isBefore(deadline)) {
             for (int r = 0; r < recipients; r++) {
+                if (received[r] >= expected[r]) {
+                    continue; // complete: polling it again would only load the simulator being measured against
+                }
                 var to = recipient(runId, r);
                 var url = URI.create(sandbox + "/sandbox/twilio/messages?to="
                         + java.net.URLEncoder.encode(to, StandardCharsets.UTF_8));
                 var list = http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+                int found = 0;
                 for (var item : list.body().split("\\},\\s*\\{")) {
                     var m = ENTRY.matcher(item);
                     if (m.find()) {
+                        found++;
                         sentAt.putIfAbsent(Integer.parseInt(m.group(1)), Instant.parse(m.group(2)).toEpochMilli());
                     }
                 }
+                received[r] = found;
             }
             if (sentAt.size() < publishedAt.size()) {
-                Thread.sleep(500); // polling interval of a benchmark, not a test wait
+                // the simulator's own timestamps carry the measurement; polling only detects the end
+                Thread.sleep(2000);
             }
         }
         var delays = new ArrayList<Long>();

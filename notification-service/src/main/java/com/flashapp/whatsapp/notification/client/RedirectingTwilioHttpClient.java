@@ -36,6 +36,10 @@ public class RedirectingTwilioHttpClient extends HttpClient {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.requestTimeout = requestTimeout;
         this.http = java.net.http.HttpClient.newBuilder()
+                // HTTP/1.1 with the JDK's keep-alive pool, like twilio-java's own client: without TLS the default
+                // (HTTP/2) first tries an h2c upgrade and then funnels every concurrent send through one connection,
+                // which measured about a third slower against the simulator
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
                 .build();

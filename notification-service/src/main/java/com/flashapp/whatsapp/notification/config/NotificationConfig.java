@@ -24,6 +24,8 @@ public interface NotificationConfig {
 
     Retention retention();
 
+    Admin admin();
+
     /** Broker consumers (the channels in application.properties use these). */
     interface Messaging {
         /** Deliveries of one message before its quorum queue dead-letters it. */
@@ -33,6 +35,13 @@ public interface NotificationConfig {
         /** Unacknowledged messages a consumer holds at once. */
         @WithDefault("32")
         int prefetch();
+
+        /**
+         * Unacknowledged messages the whatsapp.outbound consumer holds at once: also the largest group it stores in
+         * one statement while the previous group is written.
+         */
+        @WithDefault("256")
+        int outboundPrefetch();
     }
 
     /** The Twilio Messages API (the sandbox's simulator in dev and test). */
@@ -68,13 +77,27 @@ public interface NotificationConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Messages claimed per round. */
+        /** Most messages claimed by one claim query, and most acceptances recorded by one statement. */
         @WithDefault("100")
         int batchSize();
 
-        /** Twilio requests in flight at once. */
-        @WithDefault("16")
+        /**
+         * Messages in flight at once (claimed, being sent or recorded), each on its own sender thread; at most one
+         * per recipient, so this is also how many recipients are served in parallel.
+         */
+        @WithDefault("64")
         int concurrency();
+
+        /**
+         * Free lanes (finished sends) that make the relay claim again at once; fewer are claimed for together after
+         * {@link #claimDelay()}, so a busy relay runs one claim query per group of finished sends, not per message.
+         */
+        @WithDefault("8")
+        int claimThreshold();
+
+        /** Longest a finished send waits for the claim of its recipient's next message. */
+        @WithDefault("5ms")
+        Duration claimDelay();
 
         /** Messages per second per WhatsApp sender; keep under the sender's throughput limit. */
         @WithDefault("70")
@@ -157,5 +180,16 @@ public interface NotificationConfig {
 
         @WithDefault("1h")
         Duration interval();
+    }
+
+    /** Answers to a verified admin's {@code admin stats} and {@code admin user} (asked through command-service). */
+    interface Admin {
+        /** How far back {@code admin user} counts the user's messages. */
+        @WithDefault("7d")
+        Duration userActivityWindow();
+
+        /** Error codes of failed or undelivered messages listed in {@code admin stats}, most frequent first. */
+        @WithDefault("3")
+        int topErrorCodes();
     }
 }

@@ -2,9 +2,11 @@ package com.flashapp.whatsapp.notification.messaging;
 
 import com.flashapp.whatsapp.notification.repository.InboxRepository;
 import com.flashapp.whatsapp.notification.service.IncomingMessageHandler;
+import com.flashapp.whatsapp.notification.service.OutboundService;
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.MessageCodec;
+import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -34,17 +36,53 @@ public class MessageConsumers {
 
     private final InboxRepository inbox;
     private final IncomingMessageHandler handler;
+    private final OutboundService outbound;
     private final MeterRegistry registry;
 
-    public MessageConsumers(InboxRepository inbox, IncomingMessageHandler handler, MeterRegistry registry) {
+    public MessageConsumers(InboxRepository inbox, IncomingMessageHandler handler, OutboundService outbound,
+                            MeterRegistry registry) {
         this.inbox = inbox;
         this.handler = handler;
+        this.outbound = outbound;
         this.registry = registry;
     }
 
+    /**
+     * The busiest channel: the message is handed to the outbox's group store and the next one is taken at once;
+     * it is acknowledged when its group is committed (stored before ack), or requeued if storing it failed. The
+     * group store keeps the delivery order, so each user's replies keep theirs. How many wait unacknowledged is
+     * bounded by the channel's {@code max-outstanding-messages}.
+     */
     @Incoming(OUTBOUND)
     public Uni<Void> onOutbound(Message<byte[]> message) {
-        return consume(OUTBOUND, Exchanges.WHATSAPP_OUTBOUND, message);
+        var routingKey = routingKey(message);
+        ContractMessage decoded;
+        try {
+            decoded = MessageCodec.decode(message.getPayload(), Exchanges.WHATSAPP_OUTBOUND, routingKey);
+        } catch (MessageCodec.MalformedMessageException e) {
+            Log.warnf("Dead-lettering malformed message on %s (%s): %s", OUTBOUND, routingKey, e.getMessage());
+            count(OUTBOUND, routingKey, "malformed");
+            return nack(message, e, false);
+        }
+        if (!(decoded instanceof OutboundMessage outboundMessage)) {
+            return consume(OUTBOUND, Exchanges.WHATSAPP_OUTBOUND, message);
+        }
+        outbound.acceptInGroup(outboundMessage, OUTBOUND)
+                .invoke(() -> count(OUTBOUND, routingKey, "handled"))
+                .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
+                .onFailure().recoverWithUni(e -> {
+                    Log.warnf("Handling %s on %s failed, requeueing: %s", routingKey, OUTBOUND, e.toString());
+                    count(OUTBOUND, routingKey, "failed");
+                    return nack(message, e, true);
+                })
+                .subscribe().with(ignored -> { }, e -> Log.warnf("Acknowledging on %s failed: %s", OUTBOUND,
+                        e.toString()));
+        return Uni.createFrom().voidItem();
+    }
+
+    private static String routingKey(Message<byte[]> message) {
+        return message.getMetadata(IncomingRabbitMQMetadata.class)
+                .map(IncomingRabbitMQMetadata::getRoutingKey).orElse("");
     }
 
     @Incoming(DELIVERY)
@@ -69,8 +107,7 @@ public class MessageConsumers {
     }
 
     private Uni<Void> consume(String channel, String exchange, Message<byte[]> message) {
-        var routingKey = message.getMetadata(IncomingRabbitMQMetadata.class)
-                .map(IncomingRabbitMQMetadata::getRoutingKey).orElse("");
+        var routingKey = routingKey(message);
         ContractMessage decoded;
         try {
             decoded = MessageCodec.decode(message.getPayload(), exchange, routingKey);

@@ -3,6 +3,8 @@ package com.flashapp.whatsapp.notification.repository;
 import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.notification.OutboundRecord;
 import com.flashapp.whatsapp.notification.OutboundState;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,10 +20,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -51,26 +55,100 @@ public class OutboxRepository {
                              Map<String, String> templateVariables, Instant lastInboundAt) {
     }
 
-    /** Stores a message as queued; a message id already stored is left alone (redelivery). True if stored. */
+    /**
+     * Stores a message as queued, with its first history step, in one statement (atomic on its own, one round
+     * trip); a message id already stored is left alone (redelivery). True if stored.
+     */
     public Uni<Boolean> insert(SqlClient client, NewMessage m, Instant now) {
+        var values = new ArrayList<Object>(Arrays.asList(m.id(), m.correlationId(), m.userRef(), m.kind(),
+                m.to(), m.body(), mediaJson(m), repliesJson(m), m.templateKey(), variablesJson(m),
+                odt(m.lastInboundAt()), odt(now)));
+        return client.preparedQuery("with m as (insert into outbound_message (id, correlation_id, user_ref, kind, "
+                        + "to_address, body, media_urls, quick_replies, template_key, template_variables, "
+                        + "last_inbound_at, state, next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, "
+                        + "$5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12) on conflict (id) do nothing "
+                        + "returning id) insert into outbound_event (message_id, state, applied, detail, occurred_at) "
+                        + "select id, 'queued', true, $4, $12 from m")
+                .execute(Tuple.from(values))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Stores many messages in one statement, in the order given (so each recipient's {@code seq} follows the order
+     * the broker delivered them), each with its first history step, and records the broker messages they came
+     * from in the consumer's inbox. Message ids already stored are left alone (redelivery). Atomic: if any row is
+     * refused (a poison message) nothing is stored and the caller stores them one by one instead.
+     */
+    public Uni<Integer> insertAll(List<NewMessage> messages, List<UUID> inboxIds, String consumer, Instant now) {
+        int n = messages.size();
+        var ids = new UUID[n];
+        var correlations = new String[n];
+        var users = new String[n];
+        var kinds = new String[n];
+        var tos = new String[n];
+        var bodies = new String[n];
+        var media = new String[n];
+        var replies = new String[n];
+        var templateKeys = new String[n];
+        var variables = new String[n];
+        var inbounds = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            var m = messages.get(i);
+            ids[i] = m.id();
+            correlations[i] = m.correlationId();
+            users[i] = m.userRef();
+            kinds[i] = m.kind();
+            tos[i] = m.to();
+            bodies[i] = m.body();
+            media[i] = mediaJson(m).encode();
+            replies[i] = repliesJson(m).encode();
+            templateKeys[i] = m.templateKey();
+            variables[i] = variablesJson(m).encode();
+            inbounds[i] = odt(m.lastInboundAt());
+        }
+        var values = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(correlations).addArrayOfString(users)
+                .addArrayOfString(kinds).addArrayOfString(tos).addArrayOfString(bodies).addArrayOfString(media)
+                .addArrayOfString(replies).addArrayOfString(templateKeys).addArrayOfString(variables)
+                .addArrayOfOffsetDateTime(inbounds).addOffsetDateTime(odt(now))
+                .addArrayOfUUID(inboxIds.toArray(UUID[]::new)).addString(consumer);
+        return pool.preparedQuery("with v as (select * from unnest($1::uuid[], $2::varchar[], $3::varchar[], "
+                        + "$4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::varchar[], "
+                        + "$10::text[], $11::timestamptz[]) with ordinality as v(id, correlation_id, user_ref, kind, "
+                        + "to_address, body, media_urls, quick_replies, template_key, template_variables, "
+                        + "last_inbound_at, n)), "
+                        + "m as (insert into outbound_message (id, correlation_id, user_ref, kind, to_address, body, "
+                        + "media_urls, quick_replies, template_key, template_variables, last_inbound_at, state, "
+                        + "next_attempt_at, created_at, updated_at) select id, correlation_id, user_ref, kind, "
+                        + "to_address, body, media_urls::jsonb, quick_replies::jsonb, template_key, "
+                        + "template_variables::jsonb, last_inbound_at, 'queued', $12, $12, $12 from v order by n "
+                        + "on conflict (id) do nothing returning id, kind), "
+                        + "e as (insert into outbound_event (message_id, state, applied, detail, occurred_at) "
+                        + "select id, 'queued', true, kind, $12 from m), "
+                        + "i as (insert into inbox_message (message_id, consumer, received_at) "
+                        + "select unnest($13::uuid[]), $14, $12 on conflict do nothing) "
+                        + "select count(*) from m")
+                .execute(values)
+                .map(rows -> rows.iterator().next().getInteger(0));
+    }
+
+    private static JsonArray mediaJson(NewMessage m) {
+        return new JsonArray(new ArrayList<>(m.mediaUrls() == null ? List.of() : m.mediaUrls()));
+    }
+
+    private static JsonArray repliesJson(NewMessage m) {
         var replies = new JsonArray();
         for (var q : m.quickReplies() == null ? List.<QuickReply>of() : m.quickReplies()) {
             replies.add(new JsonObject().put("payload", q.payload()).put("title", q.title()));
         }
+        return replies;
+    }
+
+    private static JsonObject variablesJson(NewMessage m) {
         var variables = new JsonObject();
         if (m.templateVariables() != null) {
             m.templateVariables().forEach(variables::put);
         }
-        var media = new JsonArray(new ArrayList<>(m.mediaUrls() == null ? List.of() : m.mediaUrls()));
-        var values = new ArrayList<Object>(Arrays.asList(m.id(), m.correlationId(), m.userRef(), m.kind(),
-                m.to(), m.body(), media, replies, m.templateKey(), variables, odt(m.lastInboundAt()), odt(now)));
-        return client.preparedQuery("insert into outbound_message (id, correlation_id, user_ref, kind, to_address, "
-                        + "body, media_urls, quick_replies, template_key, template_variables, last_inbound_at, "
-                        + "state, next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, "
-                        + "$9, $10, $11, 'queued', $12, $12, $12) on conflict (id) do nothing")
-                .execute(Tuple.from(values))
-                .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : event(client, m.id(), null, "queued", true, m.kind(), now).replaceWith(true));
+        return variables;
     }
 
     /** Puts back to queued every message a dead relay left in sending (its lease ran out). */
@@ -113,16 +191,65 @@ public class OutboxRepository {
                 }));
     }
 
+    /** Twilio accepted a message (its sid), when, and whether as the approved template. */
+    public record Accepted(UUID id, String sid, boolean template, Instant at) {
+    }
+
     /** Twilio accepted the message: sending → sent, then any status callback that beat us here is applied. */
     public Uni<Boolean> markAccepted(UUID id, String sid, boolean template, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'sent', "
-                                + "twilio_sid = $2, sent_at = $3, updated_at = $3, use_template = $4, "
-                                + "error_code = null, error_message = null where id = $1 and state = 'sending'")
-                        .execute(Tuple.of(id, sid, odt(now), template))
-                        .flatMap(rows -> event(c, id, sid, "sent", rows.rowCount() == 1,
-                                template ? "accepted by Twilio (template)" : "accepted by Twilio", now)
-                                .replaceWith(rows.rowCount() == 1)))
-                .flatMap(accepted -> applyEarlyStatuses(id, sid).replaceWith(accepted));
+        return markAccepted(List.of(new Accepted(id, sid, template, now)))
+                .map(applied -> applied.contains(id));
+    }
+
+    /**
+     * Several accepted messages in one statement (sending → sent, plus their history steps; the relay groups the
+     * sends that finish together), then any status callback that beat us to a sid is applied. Returns the ids
+     * that moved to sent (a message no longer in sending, e.g. re-queued by its lease, is left alone). The early
+     * callbacks are applied after that, without holding up the relay: they only ever move a message forward.
+     */
+    public Uni<Set<UUID>> markAccepted(List<Accepted> accepted) {
+        var ids = accepted.stream().map(Accepted::id).toArray(UUID[]::new);
+        var sids = accepted.stream().map(Accepted::sid).toArray(String[]::new);
+        var templates = accepted.stream().map(Accepted::template).toArray(Boolean[]::new);
+        var times = accepted.stream().map(a -> odt(a.at())).toArray(OffsetDateTime[]::new);
+        return pool.preparedQuery("with v as (select * from unnest($1::uuid[], $2::varchar[], $3::boolean[], "
+                        + "$4::timestamptz[]) as v(id, sid, template, at)), "
+                        + "u as (update outbound_message m set state = 'sent', twilio_sid = v.sid, sent_at = v.at, "
+                        + "updated_at = v.at, use_template = v.template, error_code = null, error_message = null "
+                        + "from v where m.id = v.id and m.state = 'sending' returning m.id), "
+                        + "e as (insert into outbound_event (message_id, twilio_sid, state, applied, detail, "
+                        + "occurred_at) select v.id, v.sid, 'sent', exists (select 1 from u where u.id = v.id), "
+                        + "case when v.template then 'accepted by Twilio (template)' else 'accepted by Twilio' end, "
+                        + "v.at from v) "
+                        + "select id from u")
+                .execute(Tuple.of(ids, sids, templates, times))
+                .map(rows -> {
+                    var moved = new HashSet<UUID>();
+                    rows.forEach(r -> moved.add(r.getUUID("id")));
+                    return (Set<UUID>) moved;
+                })
+                .invoke(moved -> applyEarlyStatuses(accepted, sids).subscribe().with(ignored -> { },
+                        // the callback stays in the history (unapplied); the sent state is already stored
+                        e -> Log.warnf("Early status callbacks not applied: %s", e.toString())));
+    }
+
+    /** Status callbacks recorded before we knew their sid (no message yet), for the sids just stored. */
+    private Uni<Void> applyEarlyStatuses(List<Accepted> accepted, String[] sids) {
+        return pool.preparedQuery("select distinct twilio_sid from outbound_event where twilio_sid = any($1) "
+                        + "and message_id is null")
+                .execute(Tuple.of((Object) sids))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    var early = new HashSet<String>();
+                    rows.forEach(r -> early.add(r.getString(0)));
+                    return Multi.createFrom().iterable(accepted)
+                            .filter(a -> early.contains(a.sid()))
+                            .onItem().transformToUniAndConcatenate(a -> applyEarlyStatuses(a.id(), a.sid()))
+                            .collect().last()
+                            .replaceWithVoid();
+                });
     }
 
     private Uni<Void> applyEarlyStatuses(UUID id, String sid) {
@@ -177,6 +304,12 @@ public class OutboxRepository {
                                 + "and state in ('queued', 'sending')")
                         .execute(Tuple.of(id, code, truncate(reason), odt(now)))
                         .flatMap(ignored -> event(c, id, null, "failed", true, code + ": " + reason, now)));
+    }
+
+    /** Notes on the original message that it was resent as the approved template (a new message). */
+    public Uni<Void> recordTemplateResend(SqlClient client, UUID original, UUID resend, Instant now) {
+        return event(client, original, null, "template_fallback", true, "resent as the approved template ("
+                + resend + ")", now);
     }
 
     /** What a status callback changed. */

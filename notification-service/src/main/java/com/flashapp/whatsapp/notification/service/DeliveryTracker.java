@@ -78,7 +78,9 @@ public class DeliveryTracker {
             // kind "template": the relay sends it as the approved template whatever it knows of the window
             return pool.withTransaction(c -> outbound.store(c, id, m.correlationId(), m.userRef(), "template",
                             m.to(), m.body(), m.mediaUrls(), m.quickReplies(), m.templateKey(),
-                            m.templateVariables(), null))
+                            m.templateVariables(), null)
+                            .flatMap(stored -> stored ? outbox.recordTemplateResend(c, messageId, id,
+                                    clock.instant()) : Uni.createFrom().voidItem()))
                     .invoke(outbound::wakeRelay)
                     .invoke(() -> registry.counter("notification.sends", "outcome", "template_fallback").increment())
                     .replaceWithVoid();

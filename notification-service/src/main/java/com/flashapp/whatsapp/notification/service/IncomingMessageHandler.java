@@ -1,6 +1,8 @@
 package com.flashapp.whatsapp.notification.service;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
+import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
 import com.flashapp.whatsapp.contracts.delivery.DeliveryStatus;
 import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
@@ -23,14 +25,17 @@ public class IncomingMessageHandler {
     private final DeliveryTracker delivery;
     private final PaymentNotifier payments;
     private final PreferencesService preferences;
+    private final AdminReportService admin;
     private final AccountRepository accounts;
 
     public IncomingMessageHandler(OutboundService outbound, DeliveryTracker delivery, PaymentNotifier payments,
-                                  PreferencesService preferences, AccountRepository accounts) {
+                                  PreferencesService preferences, AdminReportService admin,
+                                  AccountRepository accounts) {
         this.outbound = outbound;
         this.delivery = delivery;
         this.payments = payments;
         this.preferences = preferences;
+        this.admin = admin;
         this.accounts = accounts;
     }
 
@@ -53,6 +58,10 @@ public class IncomingMessageHandler {
             return preferences.update(u);
         } else if (message instanceof PreferencesGet g) {
             return preferences.get(g);
+        } else if (message instanceof AdminStatsRequest r) {
+            return admin.stats(r);
+        } else if (message instanceof AdminUserRequest r) {
+            return admin.user(r);
         }
         Log.debugf("Nothing to do for %s", message.routingKey());
         return Uni.createFrom().voidItem();

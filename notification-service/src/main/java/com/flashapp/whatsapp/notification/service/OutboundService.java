@@ -2,6 +2,8 @@ package com.flashapp.whatsapp.notification.service;
 
 import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.notification.config.NotificationConfig;
+import com.flashapp.whatsapp.notification.repository.InboxRepository;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository.NewMessage;
 import io.smallrye.mutiny.Uni;
@@ -17,6 +19,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Stores outbound messages in the outbox (the only way anything is sent) and wakes the relay after commit.
@@ -29,25 +34,112 @@ public class OutboundService {
     static final int MAX_BODY = 1600;
 
     private final OutboxRepository outbox;
+    private final InboxRepository inbox;
     private final OutboxRelay relay;
     private final Pool pool;
     private final Clock clock;
+    private final int maxGroup;
+    private final ConcurrentLinkedQueue<Pending> groups = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
 
-    public OutboundService(OutboxRepository outbox, OutboxRelay relay, Pool pool, Clock clock) {
+    public OutboundService(OutboxRepository outbox, InboxRepository inbox, OutboxRelay relay, Pool pool,
+                           Clock clock, NotificationConfig config) {
         this.outbox = outbox;
+        this.inbox = inbox;
         this.relay = relay;
         this.pool = pool;
         this.clock = clock;
+        this.maxGroup = Math.max(1, config.messaging().outboundPrefetch());
     }
 
     /** Stores a message from whatsapp.outbound (idempotent by its message id), then wakes the relay. */
     public Uni<Void> accept(OutboundMessage message) {
-        return pool.withTransaction(c -> store(c, message.envelope().messageId(), message.envelope().correlationId(),
-                        message.envelope().userRef(), message.envelope().type(), message.to(), message.body(),
+        var e = message.envelope();
+        // one part is one statement (atomic on its own): no transaction round trips on the hot path
+        boolean onePart = split(withQuickReplies(message.body(), message.quickReplies())).size() == 1;
+        Uni<Boolean> stored = onePart
+                ? store(pool, e.messageId(), e.correlationId(), e.userRef(), e.type(), message.to(), message.body(),
                         message.mediaUrls(), message.quickReplies(), message.templateKey(),
-                        message.templateVariables(), message.lastInboundAt()))
-                .invoke(relay::wake)
-                .replaceWithVoid();
+                        message.templateVariables(), message.lastInboundAt())
+                : pool.withTransaction(c -> store(c, e.messageId(), e.correlationId(), e.userRef(), e.type(),
+                        message.to(), message.body(), message.mediaUrls(), message.quickReplies(),
+                        message.templateKey(), message.templateVariables(), message.lastInboundAt()));
+        return stored.invoke(relay::wake).replaceWithVoid();
+    }
+
+    /**
+     * Stores a message from whatsapp.outbound together with the others that arrive while the previous group is
+     * being written ("group commit": one statement per group, in delivery order, with the inbox records of the
+     * consumer {@code consumer}), then wakes the relay. The Uni completes when this message is stored; the caller
+     * acknowledges it only then. If a group is refused (a poison message among them), its messages are stored one
+     * by one so only the bad one fails.
+     */
+    public Uni<Void> acceptInGroup(OutboundMessage message, String consumer) {
+        return Uni.createFrom().deferred(() -> {
+            var pending = new Pending(message, consumer, new CompletableFuture<>());
+            groups.add(pending);
+            flushGroup();
+            return Uni.createFrom().completionStage(pending.done());
+        });
+    }
+
+    private record Pending(OutboundMessage message, String consumer, CompletableFuture<Void> done) {
+    }
+
+    private void flushGroup() {
+        if (!flushing.compareAndSet(false, true)) {
+            return; // the running group's completion writes what arrived meanwhile
+        }
+        var group = new ArrayList<Pending>();
+        Pending next;
+        while (group.size() < maxGroup && (next = groups.poll()) != null) {
+            group.add(next);
+        }
+        if (group.isEmpty()) {
+            flushing.set(false);
+            if (!groups.isEmpty()) {
+                flushGroup();
+            }
+            return;
+        }
+        var now = clock.instant();
+        var rows = new ArrayList<NewMessage>();
+        group.forEach(p -> rows.addAll(parts(p.message())));
+        var inboxIds = group.stream().map(p -> p.message().envelope().messageId()).toList();
+        // one consumer feeds this, so every pending message shares its inbox name
+        outbox.insertAll(rows, inboxIds, group.get(0).consumer(), now)
+                .onFailure().recoverWithUni(e -> oneByOne(group).replaceWith(-1))
+                .subscribe().with(stored -> {
+                    if (stored >= 0) {
+                        group.forEach(p -> p.done().complete(null));
+                    }
+                    relay.wake();
+                    flushing.set(false);
+                    flushGroup();
+                }, failure -> {
+                    group.forEach(p -> p.done().completeExceptionally(failure));
+                    flushing.set(false);
+                    flushGroup();
+                });
+    }
+
+    /** The group was refused as a whole: each message on its own, in order, each completing its caller. */
+    private Uni<Void> oneByOne(List<Pending> group) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (var p : group) {
+            chain = chain.flatMap(ignored -> accept(p.message())
+                    .flatMap(stored -> inbox.record(p.message().envelope().messageId(), p.consumer()))
+                    .onItemOrFailure().invoke((item, failure) -> {
+                        if (failure == null) {
+                            p.done().complete(null);
+                        } else {
+                            p.done().completeExceptionally(failure);
+                        }
+                    })
+                    .onFailure().recoverWithNull()
+                    .replaceWithVoid());
+        }
+        return chain;
     }
 
     /** Stores a message this service writes itself (a confirmation, a notification) inside the caller's transaction. */
@@ -56,17 +148,35 @@ public class OutboundService {
                               String templateKey, Map<String, String> templateVariables,
                               Instant lastInboundAt) {
         var now = clock.instant();
-        var parts = split(withQuickReplies(body, quickReplies));
         Uni<Boolean> chain = Uni.createFrom().item(false);
-        for (int i = 0; i < parts.size(); i++) {
-            var partId = i == 0 ? id
-                    : UUID.nameUUIDFromBytes((id + ":" + i).getBytes(StandardCharsets.UTF_8));
-            boolean last = i == parts.size() - 1;
-            var message = new NewMessage(partId, correlationId, userRef, kind, to, parts.get(i),
-                    last ? mediaUrls : List.of(), List.of(), templateKey, templateVariables, lastInboundAt);
+        for (var message : parts(id, correlationId, userRef, kind, to, body, mediaUrls, quickReplies, templateKey,
+                templateVariables, lastInboundAt)) {
             chain = chain.flatMap(any -> outbox.insert(client, message, now).map(stored -> any || stored));
         }
         return chain;
+    }
+
+    private List<NewMessage> parts(OutboundMessage m) {
+        var e = m.envelope();
+        return parts(e.messageId(), e.correlationId(), e.userRef(), e.type(), m.to(), m.body(), m.mediaUrls(),
+                m.quickReplies(), m.templateKey(), m.templateVariables(), m.lastInboundAt());
+    }
+
+    /** The rows of one message: a body over Twilio's limit becomes several parts, in order, media on the last. */
+    private static List<NewMessage> parts(UUID id, String correlationId, String userRef, String kind, String to,
+                                          String body, List<String> mediaUrls, List<QuickReply> quickReplies,
+                                          String templateKey, Map<String, String> templateVariables,
+                                          Instant lastInboundAt) {
+        var texts = split(withQuickReplies(body, quickReplies));
+        var rows = new ArrayList<NewMessage>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            var partId = i == 0 ? id
+                    : UUID.nameUUIDFromBytes((id + ":" + i).getBytes(StandardCharsets.UTF_8));
+            boolean last = i == texts.size() - 1;
+            rows.add(new NewMessage(partId, correlationId, userRef, kind, to, texts.get(i),
+                    last ? mediaUrls : List.of(), List.of(), templateKey, templateVariables, lastInboundAt));
+        }
+        return rows;
     }
 
     /** Wakes the relay once the caller's transaction committed. */

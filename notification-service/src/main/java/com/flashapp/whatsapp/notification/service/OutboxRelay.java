@@ -8,16 +8,19 @@ import com.flashapp.whatsapp.notification.repository.OutboxRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,8 +39,15 @@ public class OutboxRelay {
     private final Clock clock;
     private final MeterRegistry registry;
     private final SendRateLimiter limiter;
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final ExecutorService senders;
+    private final AcceptedBatcher accepted;
+    /** A claim query is running (one at a time: the wakes that arrive meanwhile are folded into {@link #again}). */
+    private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** Messages claimed and not yet recorded: the relay claims only while this is under the concurrency. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean delayedWake = new AtomicBoolean();
+    private final int claimThreshold;
     private final AtomicLong depth = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
     private volatile boolean paused;
@@ -50,6 +60,20 @@ public class OutboxRelay {
         this.clock = clock;
         this.registry = registry;
         this.limiter = new SendRateLimiter(config.relay().ratePerSecond());
+        // twilio-java blocks a thread per request: a pool of exactly as many threads as sends may be in flight,
+        // so sends never queue behind other blocking work on the shared worker pool (nor starve it)
+        this.senders = Executors.newFixedThreadPool(config.relay().concurrency(), new ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+                var t = new Thread(r, "twilio-send-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }
+        });
+        this.accepted = new AcceptedBatcher(outbox, config.relay().batchSize());
+        this.claimThreshold = Math.max(1, Math.min(config.relay().claimThreshold(), config.relay().concurrency()));
         this.paused = !config.relay().enabled();
         registry.gauge("notification.outbox.depth", depth);
         registry.gauge("notification.outbox.oldest.age.seconds", oldestAgeSeconds);
@@ -100,48 +124,77 @@ public class OutboxRelay {
         wake();
     }
 
-    /** True when no round is running. */
-    public boolean idle() {
-        return !draining.get();
+    @PreDestroy
+    void stop() {
+        senders.shutdown();
     }
 
-    /** Asks for a round now; if one is running, another follows it. */
+    /** True when nothing is being claimed or sent. */
+    public boolean idle() {
+        return !claiming.get() && inFlight.get() == 0;
+    }
+
+    /**
+     * Claims as many due messages as there is room for (concurrency minus what is in flight, at most a batch)
+     * and starts sending each at once; every finished send makes room and wakes the relay again, so recipients
+     * are served in parallel lanes (one message in flight per recipient, enforced by the claim) without waiting
+     * for a whole batch. Wakes while a claim runs are folded into one follow-up claim.
+     */
     public void wake() {
         if (paused) {
             return;
         }
         again.set(true);
-        if (draining.compareAndSet(false, true)) {
-            again.set(false);
-            round().subscribe().with(claimed -> {
-                draining.set(false);
-                if (claimed > 0 || again.get()) {
-                    wake();
-                }
-            }, failure -> {
-                draining.set(false);
-                Log.warnf("Relay round failed (the next poll retries): %s", failure.toString());
-            });
+        if (!claiming.compareAndSet(false, true)) {
+            return;
         }
+        again.set(false);
+        int room = Math.min(config.relay().batchSize(), config.relay().concurrency() - inFlight.get());
+        if (room <= 0) {
+            claiming.set(false);
+            // a send finishing after the read above wakes us again; one that finished before it set again
+            if (again.get()) {
+                wake();
+            }
+            return;
+        }
+        outbox.claim(clock.instant(), room).subscribe().with(batch -> {
+            batch.forEach(this::start);
+            claiming.set(false);
+            if (batch.size() == room || again.get()) {
+                wake();
+            }
+        }, failure -> {
+            claiming.set(false);
+            Log.warnf("Relay claim failed (the next poll retries): %s", failure.toString());
+        });
     }
 
-    private Uni<Integer> round() {
-        if (paused) {
-            return Uni.createFrom().item(0);
-        }
-        return outbox.claim(clock.instant(), config.relay().batchSize())
-                .flatMap(batch -> batch.isEmpty() ? Uni.createFrom().item(0) : sendAll(batch));
+    private void start(OutboundRecord m) {
+        inFlight.incrementAndGet();
+        send(m).onFailure().recoverWithUni(e -> {
+            Log.warnf("Recording the send of %s failed; its lease will requeue it: %s", m.id(), e.toString());
+            return Uni.createFrom().voidItem();
+        }).subscribe().with(ignored -> finished(), failure -> finished());
     }
 
-    private Uni<Integer> sendAll(List<OutboundRecord> batch) {
-        return Multi.createFrom().iterable(batch)
-                .onItem().transformToUni(m -> send(m).onFailure().recoverWithUni(e -> {
-                    Log.warnf("Recording the send of %s failed; its lease will requeue it: %s", m.id(), e.toString());
-                    return Uni.createFrom().voidItem();
-                }))
-                .merge(config.relay().concurrency())
-                .collect().last()
-                .replaceWith(batch.size());
+    /**
+     * A send was recorded, so its recipient's next message may be claimed. Under load, claiming for every single
+     * finished send would run the claim query once per message; instead the relay claims at once when enough lanes
+     * are free ({@code claim-threshold}) and otherwise within {@code claim-delay}, one query for all of them. New
+     * messages still wake it at once when stored.
+     */
+    private void finished() {
+        int free = config.relay().concurrency() - inFlight.decrementAndGet();
+        if (free >= claimThreshold || config.relay().claimDelay().isZero()) {
+            wake();
+        } else if (delayedWake.compareAndSet(false, true)) {
+            Uni.createFrom().voidItem().onItem().delayIt().by(config.relay().claimDelay()).subscribe().with(
+                    ignored -> {
+                        delayedWake.set(false);
+                        wake();
+                    });
+        }
     }
 
     Uni<Void> send(OutboundRecord m) {
@@ -169,12 +222,18 @@ public class OutboxRelay {
                 ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMillis))
                 : Uni.createFrom().voidItem();
         return paced
-                // twilio-java is blocking: the call runs on a worker thread, never on the event loop
-                .emitOn(Infrastructure.getDefaultWorkerPool())
+                // twilio-java is blocking: the call runs on a sender thread, never on the event loop
+                .emitOn(senders)
                 .map(ignored -> {
                     registry.timer("notification.send.latency").record(
                             Duration.between(m.createdAt(), clock.instant()).abs());
-                    return twilio.send(request);
+                    var started = System.nanoTime();
+                    try {
+                        return twilio.send(request);
+                    } finally {
+                        registry.timer("notification.twilio.request").record(Duration.ofNanos(System.nanoTime()
+                                - started));
+                    }
                 })
                 .flatMap(outcome -> record(m, template, outcome));
     }
@@ -184,7 +243,7 @@ public class OutboxRelay {
         switch (outcome.kind()) {
             case ACCEPTED -> {
                 count("accepted");
-                return outbox.markAccepted(m.id(), outcome.sid(), template, now).replaceWithVoid();
+                return accepted.add(new OutboxRepository.Accepted(m.id(), outcome.sid(), template, now));
             }
             case RETRYABLE -> {
                 if (m.attempts() >= config.relay().maxAttempts()) {
@@ -206,8 +265,8 @@ public class OutboxRelay {
                         : config.templates().contentSids().get(m.templateKey());
                 if (!template && contentSid != null) {
                     count("template_fallback");
-                    return outbox.markTemplateFallback(m.id(), outcome.errorCode(), now)
-                            .invoke(this::wakeSoon);
+                    // finishing this send wakes the relay, which claims the message again as the template
+                    return outbox.markTemplateFallback(m.id(), outcome.errorCode(), now);
                 }
                 count("outside_window");
                 return outbox.markFailed(m.id(), outcome.errorCode(),
@@ -224,10 +283,6 @@ public class OutboxRelay {
     /** A round when a retry falls due, rather than at the next poll. */
     private void wakeAfter(Duration delay) {
         Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(ignored -> wake());
-    }
-
-    private void wakeSoon() {
-        again.set(true);
     }
 
     /** Exponential backoff with jitter: initial × 2^(attempt-1), capped, spread by ± jitter. */

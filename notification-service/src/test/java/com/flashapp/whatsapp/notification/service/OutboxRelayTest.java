@@ -7,6 +7,7 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.notification.support.NotificationTestBase;
+import com.flashapp.whatsapp.notification.support.WireMockTwilio;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.flashapp.whatsapp.notification.client.TwilioMessages;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -287,6 +288,58 @@ class OutboxRelayTest extends NotificationTestBase {
         awaitState(to, "sent");
         var bodies = requestsTo(to).stream().map(r -> form(r).get("Body")).toList();
         assertEquals(List.of("part 1", "part 2", "part 3", "part 4", "part 5"), bodies);
+    }
+
+    @Test
+    void manyRecipientsAreServedInParallelLanesEachInItsOwnOrder() {
+        pauseRelay();
+        var recipients = new java.util.ArrayList<String>();
+        for (int r = 0; r < 10; r++) {
+            var to = randomWhatsapp();
+            var userRef = randomUserRef();
+            recipients.add(to);
+            for (int i = 1; i <= 5; i++) {
+                send(reply(to, userRef, "lane " + r + " part " + i));
+            }
+        }
+        await().atMost(WAIT).until(() -> recipients.stream().allMatch(to -> stored(to).size() == 5));
+        relay.resume();
+
+        for (int r = 0; r < recipients.size(); r++) {
+            var to = recipients.get(r);
+            awaitState(to, "sent");
+            var bodies = requestsTo(to).stream().map(q -> form(q).get("Body")).toList();
+            var expected = new java.util.ArrayList<String>();
+            for (int i = 1; i <= 5; i++) {
+                expected.add("lane " + r + " part " + i);
+            }
+            assertEquals(expected, bodies, "exactly once and in order for " + to);
+        }
+    }
+
+    @Test
+    void aSlowRecipientDoesNotHoldUpOthers() {
+        var slow = randomWhatsapp();
+        var stub = server.stubFor(post(urlPathEqualTo(MESSAGES_PATH)).atPriority(1)
+                .withRequestBody(containing(toParam(slow)))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withFixedDelay(10_000)
+                        .withBody(WireMockTwilio.message("{{randomValue length=32 type='HEXADECIMAL'}}",
+                                "queued"))));
+        try {
+            var first = reply(slow, randomUserRef(), "slow");
+            send(first);
+            await().atMost(WAIT).until(() -> requestsTo(slow).size() == 1);
+
+            var fast = randomWhatsapp();
+            send(reply(fast, randomUserRef(), "fast"));
+            awaitState(fast, "sent");
+            // the slow recipient's request is still waiting for Twilio's answer: the lanes are independent
+            assertEquals("sending", stateOf(first.envelope().messageId()));
+            awaitState(slow, "sent");
+        } finally {
+            server.removeStub(stub);
+        }
     }
 
     @Test
