@@ -70,6 +70,10 @@ public final class Bench {
         long sentAtMeasureStart = 0;
         long sent = 0;
         long behind = 0;
+        // the fixed-rate schedule: request n is due at scheduleStart + (n - scheduleBase) / rate; it starts afresh
+        // with the measured window, so a backlog left by the warm-up (JIT, first connections) is not counted
+        var scheduleStart = start;
+        long scheduleBase = 0;
         // one thread drives everything: requests are built just before they are sent (one HMAC each) and written
         // to persistent connections; the same loop reads the answers
         try (var client = new KeepAliveClient(address, options.concurrency(), REQUEST_TIMEOUT_NANOS, this::completed)) {
@@ -81,6 +85,8 @@ public final class Bench {
                     measuredStart = now;
                     cpuAtMeasureStart = cpuTicks();
                     sentAtMeasureStart = sent;
+                    scheduleStart = now;
+                    scheduleBase = sent;
                 }
                 if (now >= end || sent >= options.maxRequests()) {
                     break;
@@ -88,9 +94,10 @@ public final class Bench {
                 long wait = MAX_WAIT_NANOS;
                 if (options.rate() > 0) {
                     // fixed rate: the schedule says how many should have gone by now
-                    var due = (long) ((now - start) / 1e9 * options.rate());
+                    var due = scheduleBase + (long) ((now - scheduleStart) / 1e9 * options.rate());
                     while (sent < due && sent < options.maxRequests() && client.idle() > 0) {
-                        client.send(scenario.request(sent), measuring, start + (long) (sent * 1e9 / options.rate()));
+                        client.send(scenario.request(sent), measuring,
+                                scheduleStart + (long) ((sent - scheduleBase) * 1e9 / options.rate()));
                         sent++;
                         waitingCounted = false;
                     }
@@ -99,7 +106,7 @@ public final class Bench {
                         waitingCounted = true;
                     }
                     if (sent >= due) {
-                        var nextDue = start + (long) ((sent + 1) * 1e9 / options.rate());
+                        var nextDue = scheduleStart + (long) ((sent + 1 - scheduleBase) * 1e9 / options.rate());
                         wait = Math.min(wait, Math.max(0, nextDue - System.nanoTime()));
                     }
                 } else {
