@@ -35,6 +35,9 @@ final class Apps implements AutoCloseable {
     static final int NOTIFICATION = 18183;
     static final int AI_SUPPORT = 18184;
     static final String MEDIA_KEY = "e2e-media-signing-key";
+    static final String ADMIN = "+18765550999";
+    /** Base32 TOTP secret of the admin (RFC 6238, SHA-1, 6 digits, 30 s). */
+    static final String ADMIN_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final String MANAGEMENT = "http://127.0.0.1:15672";
@@ -62,7 +65,9 @@ final class Apps implements AutoCloseable {
         launch("gateway-service", GATEWAY, null, List.of(
                 "-Dgateway.public-base-url=" + gatewayUrl,
                 "-Dgateway.media.signing-key=" + MEDIA_KEY));
-        launch("command-service", COMMAND, "command", List.of());
+        launch("command-service", COMMAND, "command", List.of(
+                "-Dcommand.admin.numbers=" + ADMIN,
+                "-Dcommand.admin.totp-secret=" + ADMIN_TOTP_SECRET));
         launch("balance-service", BALANCE, "balance", List.of(
                 "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
                 "-Dbalance.media.public-base-url=" + gatewayUrl,

@@ -24,6 +24,8 @@ class ConversationIT {
     private static Apps apps;
     private static final Chat BOB = new Chat("+18765550102");
     private static final Chat CAROL = new Chat("+18765550103");
+    private static final Chat ADMIN = new Chat(Apps.ADMIN);
+    private static final Chat STRANGER = new Chat("+18765550104");
 
     @BeforeAll
     static void startTheSuite() throws Exception {
@@ -39,7 +41,7 @@ class ConversationIT {
 
     @AfterAll
     static void stopTheSuite() throws Exception {
-        for (var chat : new Chat[] {BOB, CAROL}) {
+        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER}) {
             try {
                 chat.writeTranscript(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
             } catch (Exception | AssertionError e) {
@@ -169,6 +171,48 @@ class ConversationIT {
         // paid from bob's default (USD) wallet: 2,000 sats at the sandbox's $100,000 per bitcoin is $2.00
         var after = Chat.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
         assertEquals(200, before - after, "bob's wallet paid the outside wallet's invoice");
+    }
+
+    @Test
+    @Order(9)
+    void anAdminsStatsComeFromCommandNotificationAndAiSupport() throws Exception {
+        var admin = ADMIN;
+        admin.say("admin stats day");
+        admin.expectContaining("code");
+        admin.say(totp(Apps.ADMIN_TOTP_SECRET, java.time.Instant.now()));
+        var parts = new java.util.ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            parts.add(admin.expect("a part of the report", m -> !m.text().isBlank()).text().toLowerCase());
+        }
+        assertTrue(parts.stream().anyMatch(p -> p.contains("follow in separate messages")), parts.toString());
+        assertTrue(parts.stream().anyMatch(p -> p.contains("deliver")), "notification-service's part: " + parts);
+        assertTrue(parts.stream().anyMatch(p -> p.contains("ai support") && p.contains("fallback")),
+                "ai-support-service's part: " + parts);
+
+        var stranger = STRANGER;
+        stranger.say("admin stats day");
+        var answer = stranger.expect("an answer", m -> !m.text().isBlank());
+        assertFalse(answer.text().toLowerCase().contains("admin"), "no hint that admin exists: " + answer.text());
+    }
+
+    /** RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), as an authenticator app computes it. */
+    private static String totp(String base32Secret, java.time.Instant at) throws Exception {
+        var bits = new StringBuilder();
+        for (var c : base32Secret.toCharArray()) {
+            var v = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c);
+            bits.append(String.format("%5s", Integer.toBinaryString(v)).replace(' ', '0'));
+        }
+        var key = new byte[bits.length() / 8];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) Integer.parseInt(bits.substring(i * 8, i * 8 + 8), 2);
+        }
+        var mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA1"));
+        var hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(at.getEpochSecond() / 30).array());
+        int offset = hash[hash.length - 1] & 0xf;
+        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+        return String.format("%06d", binary % 1_000_000);
     }
 
     private static final java.util.regex.Pattern INVOICE = java.util.regex.Pattern.compile("lnbc[0-9a-z]{20,}",
