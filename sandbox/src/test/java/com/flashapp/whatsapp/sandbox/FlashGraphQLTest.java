@@ -498,6 +498,126 @@ class FlashGraphQLTest {
         assertEquals("NOT_FOUND", result.getString("errors[0].extensions.code"));
     }
 
+    static final String BTC_PROBE = """
+            mutation LnInvoiceFeeProbe($input: LnInvoiceFeeProbeInput!) {
+              lnInvoiceFeeProbe(input: $input) { amount errors { message code } }
+            }""";
+
+    static final String USD_PROBE = """
+            mutation LnUsdInvoiceFeeProbe($input: LnUsdInvoiceFeeProbeInput!) {
+              lnUsdInvoiceFeeProbe(input: $input) { amount invoiceAmount errors { message code } }
+            }""";
+
+    static final String NO_AMOUNT_BTC_PROBE = """
+            mutation LnNoAmountInvoiceFeeProbe($input: LnNoAmountInvoiceFeeProbeInput!) {
+              lnNoAmountInvoiceFeeProbe(input: $input) { amount errors { message code } }
+            }""";
+
+    static final String NO_AMOUNT_USD_PROBE = """
+            mutation LnNoAmountUsdInvoiceFeeProbe($input: LnNoAmountUsdInvoiceFeeProbeInput!) {
+              lnNoAmountUsdInvoiceFeeProbe(input: $input) { amount invoiceAmount errors { message code } }
+            }""";
+
+    @Test
+    void feeProbesQuoteOutsideInvoicesAndNothingInsideFlash() {
+        given().contentType(ContentType.JSON).body(Map.of("btcUsdPrice", 100_000)).post("/sandbox/flash/prices")
+                .then().statusCode(200);
+        var payerPhone = randomPhone();
+        var payer = user(payerPhone, randomUsername(), 100_000, 10_000);
+        var payeePhone = randomPhone();
+        var payee = user(payeePhone, randomUsername(), 0, 0);
+        var token = login(payerPhone);
+        var btc = payer.getString("btcWalletId");
+        var usd = payer.getString("usdWalletId");
+        var outside = outsideInvoice(1_000_000); // 1,000 sats from the LNURL-pay outside wallet
+        var tiny = outsideInvoice(21_000);
+
+        // outside: max(1 sat, 0.5 %), rounded up; for USD in cents, rounded up (5 sats = 0.5 cent -> 1 cent)
+        assertEquals(5, graphql(token, BTC_PROBE, probeInput(btc, outside, null)).getInt("data.lnInvoiceFeeProbe.amount"));
+        assertEquals(1, graphql(token, BTC_PROBE, probeInput(btc, tiny, null)).getInt("data.lnInvoiceFeeProbe.amount"));
+        var inUsd = graphql(token, USD_PROBE, probeInput(usd, outside, null));
+        assertEquals(List.of(), inUsd.getList("data.lnUsdInvoiceFeeProbe.errors"));
+        assertEquals(1, inUsd.getInt("data.lnUsdInvoiceFeeProbe.amount"));
+        assertEquals(100, inUsd.getInt("data.lnUsdInvoiceFeeProbe.invoiceAmount"), "1,000 sats at $100,000");
+
+        // an invoice of a sandbox user is paid inside Flash: no fee, with or without an amount
+        var payeeToken = login(payeePhone);
+        var inside = graphql(payeeToken, """
+                mutation lnInvoiceCreate($input: LnInvoiceCreateInput!) {
+                  lnInvoiceCreate(input: $input) { invoice { paymentRequest } }
+                }""", Map.of("input", Map.of("walletId", payee.getString("btcWalletId"), "amount", 2_000)))
+                .getString("data.lnInvoiceCreate.invoice.paymentRequest");
+        assertEquals(0, graphql(token, BTC_PROBE, probeInput(btc, inside, null)).getInt("data.lnInvoiceFeeProbe.amount"));
+        var insideUsd = graphql(token, USD_PROBE, probeInput(usd, inside, null));
+        assertEquals(0, insideUsd.getInt("data.lnUsdInvoiceFeeProbe.amount"));
+        assertEquals(200, insideUsd.getInt("data.lnUsdInvoiceFeeProbe.invoiceAmount"));
+        var noAmount = graphql(payeeToken, """
+                mutation lnNoAmountInvoiceCreate($input: LnNoAmountInvoiceCreateInput!) {
+                  lnNoAmountInvoiceCreate(input: $input) { invoice { paymentRequest } }
+                }""", Map.of("input", Map.of("walletId", payee.getString("usdWalletId"))))
+                .getString("data.lnNoAmountInvoiceCreate.invoice.paymentRequest");
+        assertEquals(0, graphql(token, NO_AMOUNT_BTC_PROBE, probeInput(btc, noAmount, 500))
+                .getInt("data.lnNoAmountInvoiceFeeProbe.amount"));
+        var noAmountUsd = graphql(token, NO_AMOUNT_USD_PROBE, probeInput(usd, noAmount, 250));
+        assertEquals(0, noAmountUsd.getInt("data.lnNoAmountUsdInvoiceFeeProbe.amount"));
+        assertEquals(250, noAmountUsd.getInt("data.lnNoAmountUsdInvoiceFeeProbe.invoiceAmount"));
+
+        // errors like the send mutations
+        assertEquals("INVOICE_DECODE_ERROR", graphql(token, BTC_PROBE, probeInput(btc, "lnbcnonsense", null))
+                .getString("data.lnInvoiceFeeProbe.errors[0].code"));
+        var big = outsideInvoice(100_000_000); // 100,000 sats + 500 sats fee > 100,000 sats
+        var broke = graphql(token, BTC_PROBE, probeInput(btc, big, null));
+        assertEquals("INSUFFICIENT_BALANCE", broke.getString("data.lnInvoiceFeeProbe.errors[0].code"));
+        assertNull(broke.get("data.lnInvoiceFeeProbe.amount"));
+        assertEquals("INSUFFICIENT_BALANCE", graphql(token, USD_PROBE, probeInput(usd, big, null))
+                .getString("data.lnUsdInvoiceFeeProbe.errors[0].code"), "$100.00 + fee > $100.00");
+        assertEquals("INVALID_INPUT", graphql(token, USD_PROBE, probeInput(btc, outside, null))
+                .getString("data.lnUsdInvoiceFeeProbe.errors[0].code"), "a BTC wallet for the USD probe");
+        assertEquals("INVALID_INPUT", graphql(token, NO_AMOUNT_BTC_PROBE, probeInput(btc, outside, 10))
+                .getString("data.lnNoAmountInvoiceFeeProbe.errors[0].code"), "the invoice has an amount");
+        assertEquals("CANT_PAY_SELF", graphql(payeeToken, BTC_PROBE, probeInput(payee.getString("btcWalletId"),
+                inside, null)).getString("data.lnInvoiceFeeProbe.errors[0].code"));
+        var pay = graphql(token, """
+                mutation lnInvoicePaymentSend($input: LnInvoicePaymentInput!) {
+                  lnInvoicePaymentSend(input: $input) { status }
+                }""", Map.of("input", Map.of("walletId", btc, "paymentRequest", inside)));
+        assertEquals("SUCCESS", pay.getString("data.lnInvoicePaymentSend.status"));
+        var paid = graphql(token, BTC_PROBE, probeInput(btc, inside, null));
+        assertEquals("LIGHTNING_PAYMENT_ERROR", paid.getString("data.lnInvoiceFeeProbe.errors[0].code"));
+        assertTrue(paid.getString("data.lnInvoiceFeeProbe.errors[0].message").contains("already paid"));
+        // probes move no money
+        given().queryParam("phone", payerPhone).get("/sandbox/flash/users").then().body("[0].btcSats", is(98_000))
+                .body("[0].usdCents", is(10_000));
+    }
+
+    @Test
+    void aFaultCanTargetOneOperation() {
+        given().contentType(ContentType.JSON).body(Map.of("mode", "http500", "operation", "LnUsdInvoiceFeeProbe",
+                "durationSeconds", 30)).post("/sandbox/flash/faults").then().statusCode(200)
+                .body("[0].operation", is("LnUsdInvoiceFeeProbe"));
+        given().contentType(ContentType.JSON).body(Map.of("query", USD_PROBE, "operationName", "LnUsdInvoiceFeeProbe",
+                "variables", Map.of())).post("/graphql").then().statusCode(500);
+        given().contentType(ContentType.JSON).body(Map.of("query", "query RealtimePrice { realtimePrice { id } }",
+                "operationName", "RealtimePrice")).post("/graphql").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("query", "query { realtimePrice { id } }"))
+                .post("/graphql").then().statusCode(200);
+    }
+
+    private static String outsideInvoice(long msat) {
+        return given().queryParam("amount", msat).get("/sandbox/lnurl/callback/dave").then().statusCode(200)
+                .extract().jsonPath().getString("pr");
+    }
+
+    private static Map<String, Object> probeInput(String walletId, String paymentRequest, Integer amount) {
+        var input = new java.util.HashMap<String, Object>();
+        input.put("walletId", walletId);
+        input.put("paymentRequest", paymentRequest);
+        if (amount != null) {
+            input.put("amount", amount);
+        }
+        return Map.of("input", input);
+    }
+
     @Test
     void faultsInjectErrorsUntilCleared() {
         given().contentType(ContentType.JSON).body(Map.of("mode", "graphqlError", "rate", 1, "durationSeconds", 30))

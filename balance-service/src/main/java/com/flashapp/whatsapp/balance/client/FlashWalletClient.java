@@ -1,5 +1,6 @@
 package com.flashapp.whatsapp.balance.client;
 
+import com.flashapp.whatsapp.balance.client.WalletModels.FeeQuote;
 import com.flashapp.whatsapp.balance.client.WalletModels.Invoice;
 import com.flashapp.whatsapp.balance.client.WalletModels.PaymentOutcome;
 import com.flashapp.whatsapp.balance.client.WalletModels.PublicWallet;
@@ -37,7 +38,8 @@ public class FlashWalletClient {
     public static final List<String> OPERATIONS = List.of("Transactions", "WalletTransactions", "TransactionDetails",
             "LnInvoiceCreate", "LnUsdInvoiceCreate", "LnNoAmountInvoiceCreate", "AccountDefaultWallet",
             "IntraLedgerUsdPaymentSend", "IntraLedgerPaymentSend", "LnInvoicePaymentSend", "LnNoAmountInvoicePaymentSend",
-            "LnNoAmountUsdInvoicePaymentSend", "MyUpdates");
+            "LnNoAmountUsdInvoicePaymentSend", "LnInvoiceFeeProbe", "LnUsdInvoiceFeeProbe", "LnNoAmountInvoiceFeeProbe",
+            "LnNoAmountUsdInvoiceFeeProbe", "MyUpdates");
 
     private final FlashGraphQLApi api;
 
@@ -220,6 +222,48 @@ public class FlashWalletClient {
         input.put("paymentRequest", paymentRequest);
         input.put("amount", cents);
         return payment("LnNoAmountUsdInvoicePaymentSend", "lnNoAmountUsdInvoicePaymentSend", input, token);
+    }
+
+    /**
+     * Flash's Lightning fee for paying {@code paymentRequest} from this wallet: {@code lnInvoiceFeeProbe} /
+     * {@code lnUsdInvoiceFeeProbe} for an invoice with an amount ({@code amount} null), the no-amount probes with
+     * {@code amount} (sats for BTC, cents for USD) otherwise. Moves no money; a short timeout because the
+     * confirmation card waits for it (the caller shows the card without the fee when this fails).
+     */
+    @Timeout(3000)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 30000,
+            skipOn = {FlashRejectedException.class, FlashUnauthenticatedException.class})
+    public Uni<FeeQuote> feeProbe(String token, String walletId, String walletCurrency, String paymentRequest,
+                                  Long amount) {
+        var usd = !"BTC".equals(walletCurrency);
+        var operation = "Ln" + (amount == null ? "" : "NoAmount") + (usd ? "Usd" : "") + "InvoiceFeeProbe";
+        var field = Character.toLowerCase(operation.charAt(0)) + operation.substring(1);
+        var input = new HashMap<String, Object>();
+        input.put("walletId", walletId);
+        input.put("paymentRequest", paymentRequest);
+        if (amount != null) {
+            input.put("amount", amount);
+        }
+        return call(operation, Map.of("input", input), token).map(data -> {
+            var payload = data.getJsonObject(field);
+            if (payload == null) {
+                throw new FlashUnavailableException("Flash answered without a payload", null);
+            }
+            var errors = payload.getJsonArray("errors");
+            if (errors != null && !errors.isEmpty()) {
+                var first = errors.getJsonObject(0);
+                return new FeeQuote(null, code(string(first, "code")), string(first, "message"));
+            }
+            var fee = decimal(payload, "amount");
+            if (fee == null) {
+                throw new FlashUnavailableException("Flash answered a fee probe without an amount", null);
+            }
+            return new FeeQuote(fee.setScale(0, java.math.RoundingMode.CEILING).longValueExact(), null, null);
+        }).onFailure(FlashRejectedException.class).recoverWithItem(e -> {
+            // a top-level refusal (bad input) is an answer about this payment, not an outage
+            var rejected = (FlashRejectedException) e;
+            return new FeeQuote(null, code(rejected.code()), rejected.getMessage());
+        });
     }
 
     // ------------------------------------------------------------------ helpers

@@ -41,6 +41,13 @@ public final class WalletModels {
     }
 
     /**
+     * A fee probe's answer: {@code fee} in the probed wallet's unit (sats for BTC, cents for USD), or the refusal
+     * ({@code errorCode} / {@code errorMessage}) when Flash says the payment cannot be made as asked.
+     */
+    public record FeeQuote(Long fee, String errorCode, String errorMessage) {
+    }
+
+    /**
      * The outcome of a payment mutation: {@code status} is Flash's {@code PaymentSendResult} (SUCCESS, PENDING,
      * ALREADY_PAID, FAILURE); {@code errorCode} / {@code errorMessage} describe a refusal.
      */

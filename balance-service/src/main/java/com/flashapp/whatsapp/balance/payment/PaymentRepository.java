@@ -116,11 +116,19 @@ public class PaymentRepository {
     public Uni<Void> audit(SqlClient client, String userRef, UUID intentId, String operation, String recipient,
                            Long amountMinor, String unit, Long usdCents, String decision, String reason,
                            String flashTransactionId, Instant at) {
+        return audit(client, userRef, intentId, operation, recipient, amountMinor, unit, usdCents, decision, reason,
+                flashTransactionId, null, null, at);
+    }
+
+    /** An audit row with the Lightning fee Flash quoted ({@code feeMinor} in {@code feeUnit}: SATS or USD cents). */
+    public Uni<Void> audit(SqlClient client, String userRef, UUID intentId, String operation, String recipient,
+                           Long amountMinor, String unit, Long usdCents, String decision, String reason,
+                           String flashTransactionId, Long feeMinor, String feeUnit, Instant at) {
         return client.preparedQuery("insert into payment_audit (user_ref, intent_id, operation, recipient, amount_minor, "
-                        + "unit, usd_cents, decision, reason, flash_transaction_id, decided_at) values "
-                        + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                        + "unit, usd_cents, decision, reason, flash_transaction_id, fee_minor, fee_unit, decided_at) "
+                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
                 .execute(Tuple.from(Arrays.asList(userRef, intentId, operation, recipient, amountMinor, unit, usdCents,
-                        decision, reason, flashTransactionId, ts(at))))
+                        decision, reason, flashTransactionId, feeMinor, feeUnit, ts(at))))
                 .replaceWithVoid();
     }
 

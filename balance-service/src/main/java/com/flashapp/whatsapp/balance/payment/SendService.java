@@ -287,6 +287,16 @@ public class SendService {
 
     private Uni<Void> card(PaymentSendRequest request, Link link, Target target, Money.Quote q, Wallet from,
                            Locale locale, Instant now) {
+        return fee(link, target, q, from, locale).flatMap(fee -> fee.refusal() != null
+                ? payments.pool().withTransaction(tx -> payments.audit(tx, link.userRef(), null, "SEND",
+                        target.label(), q.minor(), q.kind().name(), q.usdCents(), "REFUSED", "fee_probe:"
+                                + fee.refusalCode(), null, now))
+                .flatMap(x -> support.reply(request.envelope(), request.whatsapp(), fee.refusal()))
+                : card(request, link, target, q, from, locale, now, fee));
+    }
+
+    private Uni<Void> card(PaymentSendRequest request, Link link, Target target, Money.Quote q, Wallet from,
+                           Locale locale, Instant now, Fee fee) {
         var envelope = request.envelope();
         var ttl = config.send().confirmationTtl();
         var intent = new PaymentIntent(UUID.randomUUID(), link.userRef(), Status.PENDING, target.kind(), from.id(),
@@ -303,21 +313,93 @@ public class SendService {
                 amount.append(" (≈ ").append(MoneyFormatter.sats(sats, locale)).append(')');
             }
             var text = "💸 *Please confirm this payment*\n\nTo: " + target.label() + "\nAmount: " + amount
-                    + "\nFee: " + (lightning(target.kind()) ? "a small Lightning network fee may apply"
-                    : "none (Flash to Flash)")
+                    + "\nFee: " + fee.text()
                     + "\nFrom: your " + ("BTC".equals(from.currency()) ? "Bitcoin" : "Cash (USD)") + " wallet"
                     + (intent.memo() == null ? "" : "\nNote: " + intent.memo())
                     + "\n\nReply YES within " + minutes(ttl) + " to send it, or NO to cancel.";
             return payments.create(intent)
                     .flatMap(x -> payments.pool().withTransaction(tx -> payments.audit(tx, link.userRef(), intent.id(),
                             "SEND", target.label(), q.minor(), q.kind().name(), q.usdCents(), "CONFIRMATION_ASKED",
-                            null, null, now)))
+                            null, null, fee.minor(), fee.unit(), now)))
                     .flatMap(x -> support.conversation().expect(envelope, RoutingKeys.Expect.CONFIRMATION,
                             intent.id().toString(), CONTEXT_PREFIX + intent.id(), List.of("YES", "NO"),
                             intent.expiresAt()))
                     .flatMap(x -> support.reply(envelope, request.whatsapp(), text, Conversation.quick("YES", "Yes, send"),
                             Conversation.quick("NO", "No, cancel")));
         });
+    }
+
+    /**
+     * The card's fee line. Flash to Flash: none. Lightning: Flash's fee probe for this wallet and invoice (and the
+     * amount, for a no-amount invoice), in the wallet's unit and in dollars. A probe that fails or times out never
+     * blocks the payment (the card says a fee may apply, logged at warn); a probe refusal that means the payment
+     * cannot succeed (not enough money for amount + fee, an expired / paid / own / invalid invoice) is answered
+     * instead of the card.
+     */
+    private Uni<Fee> fee(Link link, Target target, Money.Quote q, Wallet from, Locale locale) {
+        if (!lightning(target.kind())) {
+            return Uni.createFrom().item(Fee.INTRA_LEDGER);
+        }
+        var btc = "BTC".equals(from.currency());
+        var unit = btc ? "SATS" : "USD";
+        var amount = target.kind() == Kind.INVOICE ? null : q.minor();
+        return flash.feeProbe(support.token(link), from.id(), btc ? "BTC" : "USD", target.key(), amount)
+                .flatMap(probe -> {
+                    if (probe.fee() != null) {
+                        long minor = probe.fee();
+                        if (minor == 0) {
+                            return Uni.createFrom().item(new Fee("none", 0L, unit, null, null));
+                        }
+                        return btc
+                                ? money.satsToUsdCents(minor).map(cents -> new Fee(MoneyFormatter.sats(minor, locale)
+                                + " (≈ " + Money.usd(cents, locale) + ")", minor, unit, null, null))
+                                : Uni.createFrom().item(new Fee(Money.usd(minor, locale), minor, unit, null, null));
+                    }
+                    var refusal = probeRefusal(probe.errorCode(), probe.errorMessage(), btc, q.asSaid());
+                    if (refusal != null) {
+                        Log.infof("Fee probe for a payment of %s: Flash says it cannot succeed (%s)", link.userRef(),
+                                probe.errorCode());
+                        return Uni.createFrom().item(new Fee(null, null, null, refusal, probe.errorCode()));
+                    }
+                    Log.warnf("Fee probe for a payment of %s refused (%s); the card shows no fee", link.userRef(),
+                            probe.errorCode());
+                    return Uni.createFrom().item(Fee.UNKNOWN);
+                })
+                .onFailure(e -> !(e instanceof FlashUnauthenticatedException)).recoverWithItem(e -> {
+                    Log.warnf("Fee probe for a payment of %s failed (%s); the card shows no fee", link.userRef(),
+                            e.toString());
+                    return Fee.UNKNOWN;
+                });
+    }
+
+    /** The answer for a fee probe refusal that means the payment cannot succeed; null for any other refusal. */
+    private static String probeRefusal(String errorCode, String errorMessage, boolean btc, String amount) {
+        var code = errorCode == null ? "" : errorCode.toUpperCase(Locale.ROOT);
+        var message = errorMessage == null ? "" : errorMessage.toLowerCase(Locale.ROOT);
+        if (code.equals("INSUFFICIENT_BALANCE") || message.contains("balance is too low")
+                || message.contains("exceeds balance")) {
+            return "❌ Not enough money in your " + (btc ? "Bitcoin" : "Cash") + " wallet for " + amount
+                    + " plus the Lightning network fee. Nothing was sent. Reply BALANCE to check it.";
+        }
+        if (message.contains("expired")) {
+            return "⌛ That invoice has expired. Ask for a new one. Nothing was sent.";
+        }
+        if (message.contains("already paid") || code.equals("ALREADY_PAID")) {
+            return "That invoice has already been paid, so I didn't pay it again. Nothing was sent.";
+        }
+        if (code.equals("CANT_PAY_SELF")) {
+            return "That's your own invoice: you can't pay yourself. Nothing was sent.";
+        }
+        if (code.equals("INVOICE_DECODE_ERROR")) {
+            return "That invoice isn't valid. Please check it and try again. Nothing was sent.";
+        }
+        return null;
+    }
+
+    /** The card's fee line and what the audit keeps of it; {@code refusal} set = no card, that answer instead. */
+    record Fee(String text, Long minor, String unit, String refusal, String refusalCode) {
+        static final Fee INTRA_LEDGER = new Fee("none (Flash to Flash)", null, null, null, null);
+        static final Fee UNKNOWN = new Fee("a small Lightning network fee may apply", null, null, null, null);
     }
 
     // ------------------------------------------------------------------ the answer

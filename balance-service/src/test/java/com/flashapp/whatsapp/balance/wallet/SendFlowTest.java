@@ -212,6 +212,7 @@ class SendFlowTest {
                 + "\"errors\":[]}}");
         user.stub("LnNoAmountUsdInvoicePaymentSend", "{\"lnNoAmountUsdInvoicePaymentSend\":{\"status\":\"SUCCESS\","
                 + "\"errors\":[]}}");
+        user.stub("LnNoAmountInvoiceFeeProbe", "{\"lnNoAmountInvoiceFeeProbe\":{\"amount\":3,\"errors\":[]}}");
 
         handle(send(null, to));
         var how = probe.reply(user.userRef, "This invoice has no amount");
@@ -222,7 +223,17 @@ class SendFlowTest {
         // (the stubbed price makes a sat worth about 16 US cents: 100 sats stay under the MFA amount threshold)
         var satsIntent = sendAndExpectCard(new Amount(new BigDecimal("100"), "SATS"), to);
         var card = probe.reply(user.userRef, "Please confirm");
-        assertTrue(card.body().contains("100 sats") && card.body().contains("Lightning network fee"), card.body());
+        // the fee Flash quotes for this invoice and amount, in sats and dollars (the stubbed probe says 3 sats)
+        assertTrue(card.body().contains("100 sats") && card.body().contains("Fee: 3 sats (≈ $"), card.body());
+        var probed = user.calls("LnNoAmountInvoiceFeeProbe");
+        assertEquals(1, probed.size());
+        var probeInput = new JsonObject(probed.get(0).getBodyAsString()).getJsonObject("variables")
+                .getJsonObject("input");
+        assertEquals(100, probeInput.getInteger("amount"));
+        assertEquals(user.btcWallet, probeInput.getString("walletId"));
+        assertEquals(invoice, probeInput.getString("paymentRequest"));
+        assertEquals(1, count("select count(*) from payment_audit where intent_id = $1 and fee_minor = 3 "
+                + "and fee_unit = 'SATS'", UUID.fromString(satsIntent), null), "the quoted fee is audited");
         answer(satsIntent, "YES");
         probe.reply(user.userRef, "✅ Sent 100 sats");
         var sats = user.calls("LnNoAmountInvoicePaymentSend");

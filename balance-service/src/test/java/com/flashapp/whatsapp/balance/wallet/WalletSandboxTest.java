@@ -87,6 +87,11 @@ class WalletSandboxTest {
     @BeforeEach
     void setUp() throws Exception {
         breakers.resetAll();
+        // the WireMock-based classes share this Redis and cache their stubbed prices for a while: amounts here
+        // must be converted at the simulator's price ($100,000 per BTC)
+        for (var key : redis.key().keys(prefix + "price:*").await().atMost(WAIT)) {
+            redis.key().del(key).await().atMost(WAIT);
+        }
         probe = new WalletProbe();
         alice = user("alice");
         bob = user("bob");
@@ -134,6 +139,7 @@ class WalletSandboxTest {
         handle(request);
         var card = probe.await(ConversationExpectation.class, alice.userRef(), e -> e.context().startsWith("send:"));
         var intentId = card.context().substring("send:".length());
+        assertTrue(probe.reply(alice.userRef(), "Please confirm").body().contains("Fee: none (Flash to Flash)"));
         answerYes(intentId);
         probe.reply(alice.userRef(), "✅ Sent $5.00 to @" + bob.username());
         assertEquals(9_500, usdCents(alice));
@@ -186,6 +192,8 @@ class WalletSandboxTest {
         probe.reply(alice.userRef(), "This invoice has no amount");
 
         var intentId = cardFor(new Amount(new BigDecimal("2"), "USD"), to);
+        var card = probe.reply(alice.userRef(), "Please confirm").body();
+        assertTrue(card.contains("Fee: none\n"), "Flash's probe: no fee for an invoice of a Flash user: " + card);
         answerYes(intentId);
         probe.reply(alice.userRef(), "✅ Sent $2.00");
         assertEquals(9_800, usdCents(alice), "paid from the Cash wallet with lnNoAmountUsdInvoicePaymentSend");
@@ -198,6 +206,11 @@ class WalletSandboxTest {
                 new Recipient(Recipient.Kind.LIGHTNING_ADDRESS, "Dave@wallet.example"));
         var card = probe.reply(alice.userRef(), "Please confirm");
         assertTrue(card.body().contains("dave@wallet.example") && card.body().contains("5,000 sats"), card.body());
+        // the simulator's outside fee: 0.5 % of 5,000 sats = 25 sats = 2.5 cents, rounded up, from the Cash wallet
+        assertTrue(card.body().contains("Fee: $0.03\n"), card.body());
+        assertEquals(3L, pool.preparedQuery("select fee_minor from payment_audit where intent_id = $1 and fee_unit = "
+                        + "'USD' and decision = 'CONFIRMATION_ASKED'").execute(Tuple.of(UUID.fromString(intentId)))
+                .await().atMost(WAIT).iterator().next().getLong(0), "the quoted fee is audited");
         var invoice = pool.preparedQuery("select recipient_key from payment_intent where id = $1")
                 .execute(Tuple.of(UUID.fromString(intentId))).await().atMost(WAIT).iterator().next().getString(0);
         assertTrue(invoice.startsWith("lnbc50u1") || invoice.startsWith("lnbc50000n1"), "5,000 sats: " + invoice);
@@ -229,6 +242,48 @@ class WalletSandboxTest {
         assertEquals(10_000, usdCents(alice), "nothing was sent");
         assertEquals(0L, pool.preparedQuery("select count(*) from payment_intent where user_ref = $1")
                 .execute(Tuple.of(alice.userRef())).await().atMost(WAIT).iterator().next().getLong(0));
+    }
+
+    @Test
+    void anOutsideInvoiceShowsItsProbedFeeAndAFailingProbeDoesNotBlockThePayment() {
+        var invoice = given().queryParam("amount", 1_000_000).get(SandboxFlash.baseUrl() + "/sandbox/lnurl/callback/erin")
+                .then().statusCode(200).extract().jsonPath().getString("pr");
+        var to = new Recipient(Recipient.Kind.LIGHTNING_INVOICE, invoice);
+        cardFor(null, to);
+        var card = probe.reply(alice.userRef(), "Please confirm").body();
+        assertTrue(card.contains("1,000 sats") && card.contains("Fee: $0.01\n"), "5 sats, rounded up: " + card);
+
+        // Flash fails only the fee probe: the card falls back to the general wording and the payment still goes
+        given().contentType(ContentType.JSON).body(Map.of("mode", "http500", "operation", "LnUsdInvoiceFeeProbe",
+                "durationSeconds", 60)).post(SandboxFlash.baseUrl() + "/sandbox/flash/faults").then().statusCode(200);
+        try {
+            probe.clear(); // the first card's messages all arrived (its reply comes last)
+            var intentId = cardFor(new Amount(new BigDecimal("5"), "USD"),
+                    new Recipient(Recipient.Kind.LIGHTNING_ADDRESS, "erin@wallet.example"));
+            var fallback = probe.reply(alice.userRef(), "Please confirm").body();
+            assertTrue(fallback.contains("Fee: a small Lightning network fee may apply"), fallback);
+            answerYes(intentId);
+            probe.reply(alice.userRef(), "✅ Sent 5,000 sats to erin@wallet.example");
+            assertEquals(9_500, usdCents(alice));
+        } finally {
+            given().delete(SandboxFlash.baseUrl() + "/sandbox/flash/faults").then().statusCode(204);
+        }
+    }
+
+    @Test
+    void aProbeSayingTheFeeDoesNotFitTheBalanceIsAnsweredInsteadOfTheCard() {
+        given().contentType(ContentType.JSON).body(Map.of("phone", alice.phone(), "username", alice.username(),
+                "usdCents", 500, "btcSats", 0, "displayCurrency", "USD"))
+                .post(SandboxFlash.baseUrl() + "/sandbox/flash/users").then().statusCode(200);
+        send(new Amount(new BigDecimal("5"), "USD"), "dave@wallet.example");
+        var answer = probe.reply(alice.userRef(), "Not enough money").body();
+        assertTrue(answer.contains("for 5,000 sats plus the Lightning network fee")
+                && answer.contains("Nothing was sent"), answer);
+        assertTrue(probe.all(ConversationExpectation.class, alice.userRef()).isEmpty(), "no card");
+        assertEquals(500, usdCents(alice));
+        assertEquals(1L, pool.preparedQuery("select count(*) from payment_audit where user_ref = $1 and decision = "
+                        + "'REFUSED' and reason = 'fee_probe:INSUFFICIENT_BALANCE'").execute(Tuple.of(alice.userRef()))
+                .await().atMost(WAIT).iterator().next().getLong(0));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -59,6 +59,14 @@ public interface SandboxConfig {
         @WithDefault("false")
         boolean registrationInitiateRequiresAuth();
 
+        /** Fee probes: the Lightning fee of an outside invoice, in basis points of its amount (50 = 0.5 %). */
+        @WithDefault("50")
+        long outsideFeeBasisPoints();
+
+        /** Fee probes: the smallest Lightning fee of an outside invoice, in sats. */
+        @WithDefault("1")
+        long outsideFeeMinSats();
+
         /** Starting BTC price in US dollars (changeable with POST /sandbox/flash/prices). */
         @WithDefault("100000")
         long btcUsdPrice();

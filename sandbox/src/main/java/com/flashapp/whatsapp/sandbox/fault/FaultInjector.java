@@ -13,8 +13,12 @@ public class FaultInjector {
 
     public static final Set<String> MODES = Set.of("latency", "http500", "http429", "graphqlError", "drop");
 
-    /** A fault with its expiry. */
-    public record Active(String mode, double rate, long latencyMs, Instant until) {
+    /** A fault with its expiry; {@code operation} null = every request. */
+    public record Active(String mode, double rate, long latencyMs, Instant until, String operation) {
+
+        boolean targets(String requestOperation) {
+            return operation == null || operation.equals(requestOperation);
+        }
     }
 
     private final List<Active> faults = new CopyOnWriteArrayList<>();
@@ -41,7 +45,8 @@ public class FaultInjector {
         if (duration <= 0) {
             return Optional.of("durationSeconds must be positive");
         }
-        faults.add(new Active(fault.mode(), rate, latency, clock.instant().plusSeconds(duration)));
+        var operation = fault.operation() == null || fault.operation().isBlank() ? null : fault.operation().strip();
+        faults.add(new Active(fault.mode(), rate, latency, clock.instant().plusSeconds(duration), operation));
         return Optional.empty();
     }
 
@@ -57,12 +62,28 @@ public class FaultInjector {
 
     /** Added latency for this request (sum of the latency faults that strike). */
     public long latencyMs() {
-        return active().stream().filter(f -> f.mode().equals("latency") && strikes(f)).mapToLong(Active::latencyMs).sum();
+        return latencyMs(null);
+    }
+
+    /** Added latency for a request of that operation (faults for other operations do not strike). */
+    public long latencyMs(String operation) {
+        return active().stream().filter(f -> f.mode().equals("latency") && targetsAndStrikes(f, operation))
+                .mapToLong(Active::latencyMs).sum();
     }
 
     /** The first non-latency fault that strikes this request, if any. */
     public Optional<String> failure() {
-        return active().stream().filter(f -> !f.mode().equals("latency") && strikes(f)).map(Active::mode).findFirst();
+        return failure(null);
+    }
+
+    /** The first non-latency fault that strikes a request of that operation, if any. */
+    public Optional<String> failure(String operation) {
+        return active().stream().filter(f -> !f.mode().equals("latency") && targetsAndStrikes(f, operation))
+                .map(Active::mode).findFirst();
+    }
+
+    private static boolean targetsAndStrikes(Active fault, String operation) {
+        return fault.targets(operation) && strikes(fault);
     }
 
     private static boolean strikes(Active fault) {

@@ -211,6 +211,14 @@ public class FlashGraphQL {
                 .dataFetcher("lnInvoicePaymentSend", env -> payment(state.payInvoice(userId(env), walletId(env),
                         (String) input(env).get("paymentRequest"), memo(env),
                         (String) input(env).get("idempotencyKey"))))
+                .dataFetcher("lnInvoiceFeeProbe", env -> state.feeProbe(userId(env), walletId(env), "BTC",
+                        (String) input(env).get("paymentRequest"), null))
+                .dataFetcher("lnUsdInvoiceFeeProbe", env -> state.feeProbe(userId(env), walletId(env), "USD",
+                        (String) input(env).get("paymentRequest"), null))
+                .dataFetcher("lnNoAmountInvoiceFeeProbe", env -> state.feeProbe(userId(env), walletId(env), "BTC",
+                        (String) input(env).get("paymentRequest"), (Long) input(env).get("amount")))
+                .dataFetcher("lnNoAmountUsdInvoiceFeeProbe", env -> state.feeProbe(userId(env), walletId(env), "USD",
+                        (String) input(env).get("paymentRequest"), cents(input(env).get("amount"))))
                 .dataFetcher("lnNoAmountInvoicePaymentSend", env -> payment(state.payNoAmountInvoice(userId(env),
                         walletId(env), "BTC", (String) input(env).get("paymentRequest"),
                         (Long) input(env).get("amount"), memo(env), (String) input(env).get("idempotencyKey"))))

@@ -669,6 +669,97 @@ public class FlashState {
     }
 
     /**
+     * The four fee probes. {@code walletCurrency} is the wallet the probe is for (BTC: fee in sats, USD: fee in
+     * cents); {@code amount} is null for an invoice with an amount, else the amount given for a no-amount invoice
+     * (sats or cents). A sandbox invoice is paid inside Flash: fee 0. An outside one costs
+     * max(outside-fee-min-sats, outside-fee-basis-points of its amount) sats, rounded up, in cents rounded up for
+     * USD. Errors like the send mutations (bad invoice, expired, paid, own invoice, amount + fee over the balance).
+     * USD payloads also carry {@code invoiceAmount} (cents).
+     */
+    synchronized Map<String, Object> feeProbe(String userId, String walletId, String walletCurrency,
+                                              String paymentRequest, Long amount) {
+        var sender = ownWallet(userId, walletId);
+        var payload = new HashMap<String, Object>();
+        payload.put("amount", null);
+        if ("USD".equals(walletCurrency)) {
+            payload.put("invoiceAmount", null);
+        }
+        var error = probeError(sender, walletCurrency, paymentRequest, amount);
+        if (error != null) {
+            payload.put("errors", List.of(error));
+            return payload;
+        }
+        var invoice = invoices.get(paymentRequest.toLowerCase(Locale.ROOT));
+        long sats;
+        long invoiceCents;
+        if (amount != null) {
+            sats = "BTC".equals(walletCurrency) ? amount : centsToSats(amount);
+            invoiceCents = "BTC".equals(walletCurrency) ? satsToCents(amount) : amount;
+        } else {
+            sats = invoice != null ? invoice.sats : Bolt11.amountSats(paymentRequest).getAsLong();
+            invoiceCents = invoice != null && invoice.cents != null ? invoice.cents : satsToCents(sats);
+        }
+        long feeSats = invoice != null ? 0 : Math.max(config.flash().outsideFeeMinSats(),
+                ceilDiv(sats * config.flash().outsideFeeBasisPoints(), 10_000));
+        long fee = "BTC".equals(walletCurrency) ? feeSats : satsToCentsUp(feeSats);
+        long debit = "BTC".equals(walletCurrency) ? sats : invoiceCents;
+        if (sender.balance < debit + fee) {
+            payload.put("errors", List.of(FlashViews.appError("INSUFFICIENT_BALANCE", String.format(
+                    "Payment amount '%d' plus fee '%d' exceeds balance '%d'", debit, fee, sender.balance))));
+            return payload;
+        }
+        payload.put("errors", List.of());
+        payload.put("amount", fee);
+        if ("USD".equals(walletCurrency)) {
+            payload.put("invoiceAmount", invoiceCents);
+        }
+        return payload;
+    }
+
+    private Map<String, Object> probeError(Wallet sender, String walletCurrency, String paymentRequest, Long amount) {
+        if (!walletCurrency.equals(sender.currency)) {
+            return FlashViews.appError("INVALID_INPUT", "Wallet must be a " + walletCurrency + " wallet");
+        }
+        if (amount != null && amount <= 0) {
+            return FlashViews.appError("INVALID_INPUT", "Amount must be greater than zero");
+        }
+        if (!Bolt11.looksValid(paymentRequest)) {
+            return FlashViews.appError("INVOICE_DECODE_ERROR", "Invalid invoice");
+        }
+        var invoice = invoices.get(paymentRequest.toLowerCase(Locale.ROOT));
+        boolean hasAmount = invoice != null ? invoice.sats != null
+                : Bolt11.amountSats(paymentRequest).isPresent() && Bolt11.amountSats(paymentRequest).getAsLong() > 0;
+        if (amount == null && !hasAmount) {
+            return FlashViews.appError("INVALID_INPUT", "Invoice has no amount; use a no-amount fee probe");
+        }
+        if (amount != null && hasAmount) {
+            return FlashViews.appError("INVALID_INPUT", "Invoice has an amount; use lnInvoiceFeeProbe");
+        }
+        if (invoice != null) {
+            if (invoice.paid) {
+                return FlashViews.appError("LIGHTNING_PAYMENT_ERROR", "Invoice is already paid");
+            }
+            if (invoice.expiresAt.isBefore(clock.instant())) {
+                return FlashViews.appError("LIGHTNING_PAYMENT_ERROR", "Invoice has expired");
+            }
+            if (wallets.get(invoice.walletId).accountId.equals(sender.accountId)) {
+                return FlashViews.appError("CANT_PAY_SELF", "User tried to pay themselves");
+            }
+        }
+        return null;
+    }
+
+    private static long ceilDiv(long value, long divisor) {
+        return (value + divisor - 1) / divisor;
+    }
+
+    /** A fee in sats as US cents, rounded up (a fee is never shown smaller than it is). */
+    private long satsToCentsUp(long sats) {
+        return BigDecimal.valueOf(sats).multiply(BigDecimal.valueOf(btcUsdPrice * 100))
+                .divide(BigDecimal.valueOf(100_000_000L), 0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /**
      * transactionDetails of one of the user's transactions. Units as IBEX reports them are unverified; the sandbox
      * gives the amount in the wallet's unit (sats or USD cents), positive, and the currency BTC or USD.
      */

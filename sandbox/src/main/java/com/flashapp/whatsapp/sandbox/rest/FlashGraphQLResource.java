@@ -53,8 +53,10 @@ public class FlashGraphQLResource {
                     "errors", List.of(Map.of("message", "X-Idempotency-Key must be a UUID v4",
                             "extensions", Map.of("code", "INVALID_INPUT"))))).build());
         }
-        var latency = faults.flash().latencyMs();
-        var failure = faults.flash().failure();
+        // a fault may target one operation (by operationName), e.g. only the fee probes
+        var operation = body == null ? null : body.operationName();
+        var latency = faults.flash().latencyMs(operation);
+        var failure = faults.flash().failure(operation);
         Uni<Response> response;
         if (failure.isPresent()) {
             response = Uni.createFrom().item(() -> fault(failure.get(), request));
