@@ -31,7 +31,10 @@ java -Xmx384m -XX:+UseSerialGC -Dquarkus.http.port=18089 -Dquarkus.http.host=127
     -jar "${SANDBOX_APP:-sandbox/target/quarkus-app}/quarkus-run.jar" >"$RUN/sandbox.log" 2>&1 &
 pids+=($!)
 C=mp.messaging.incoming.whatsapp-outbound
-java -Xmx384m -XX:+UseSerialGC \
+# NOTIFICATION_JAVA_OPTS adds JVM options to the service, e.g. a flight recording:
+# NOTIFICATION_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/notif.jfr,settings=profile"
+# shellcheck disable=SC2086
+java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
     -Dquarkus.http.port=18083 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
     -Dquarkus.datasource.reactive.url=postgresql://localhost:5432/notification_test \
     -Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/notification_test \
@@ -49,9 +52,22 @@ rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
 # CPU seconds (user + system) the service used: on a shared machine, CPU per message compares builds better than
 # messages per second, which depend on what else the cores are doing
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# CPU seconds per thread (tid, name with digits folded), to tell the JIT compiler and GC from the service's own work
+threads() {
+    for f in /proc/"$1"/task/*/stat; do
+        sed -E 's/^([0-9]+) \((.*)\) [A-Za-z] (([^ ]+ ){10})([0-9]+) ([0-9]+).*/\1|\2|\5|\6/' "$f" 2>/dev/null || true
+    done
+}
 echo "notification-service RSS before: $(rss "${pids[1]}")"
+threads "${pids[1]}" >"$RUN/threads-before.txt"
 cpu_before=$(cpu "${pids[1]}")
 java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench "$@"
 cpu_after=$(cpu "${pids[1]}")
+threads "${pids[1]}" >"$RUN/threads-after.txt"
+echo "notification-service CPU by thread group during the run (s):"
+awk -F'|' -v hz="$(getconf CLK_TCK)" 'NR == FNR {before[$1] = $3 + $4; next}
+    {name = $2; gsub(/[0-9]+/, "N", name); used[name] += ($3 + $4 - before[$1]) / hz}
+    END {for (n in used) if (used[n] >= 0.1) printf "  %6.1f  %s\n", used[n], n}' \
+    "$RUN/threads-before.txt" "$RUN/threads-after.txt" | sort -rn
 echo "notification-service RSS after:  $(rss "${pids[1]}")"
 echo "notification-service CPU during the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}') s"
