@@ -27,8 +27,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -83,7 +85,9 @@ public class TwilioSimulator {
     private final ObjectMapper mapper;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sequence = new AtomicLong();
-    private final List<SentMessage> sent = new CopyOnWriteArrayList<>();
+    // appended to on every send: a copy-on-write list copied itself per send (O(n) each, O(n²) for a benchmark)
+    private final Queue<SentMessage> sent = new ConcurrentLinkedQueue<>();
+    private final Map<String, SentMessage> bySid = new ConcurrentHashMap<>();
     private final List<Inbound> inbound = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -165,6 +169,7 @@ public class TwilioSimulator {
                 blankToNull(request.contentVariables()), blankToNull(request.statusCallback()), Instant.now(),
                 sequence.incrementAndGet());
         sent.add(message);
+        bySid.put(message.sid, message);
         progress(message);
         return message;
     }
@@ -237,7 +242,7 @@ public class TwilioSimulator {
     }
 
     public Optional<SentMessage> find(String sid) {
-        return sent.stream().filter(m -> m.sid.equals(sid)).findFirst();
+        return Optional.ofNullable(bySid.get(sid));
     }
 
     // ------------------------------------------------------------------ inbound (a user writes)
@@ -313,6 +318,7 @@ public class TwilioSimulator {
             var message = new SentMessage(sid("SM"), config.twilio().whatsappSender(), to, unescape(text.trim()),
                     media, null, null, null, Instant.now(), sequence.incrementAndGet());
             sent.add(message);
+            bySid.put(message.sid, message);
             progress(message);
         }
     }
