@@ -106,17 +106,25 @@ public class OutboundService {
         var rows = new ArrayList<NewMessage>();
         group.forEach(p -> rows.addAll(parts(p.message())));
         var inboxIds = group.stream().map(p -> p.message().envelope().messageId()).toList();
+        // the first message of each idle recipient is stored already claimed, on a lane reserved for it
+        int lanes = relay.reserve(rows.size());
         // one consumer feeds this, so every pending message shares its inbox name
-        outbox.insertAll(rows, inboxIds, group.get(0).consumer(), now)
-                .onFailure().recoverWithUni(e -> oneByOne(group).replaceWith(-1))
+        outbox.insertAll(rows, inboxIds, group.get(0).consumer(), now, lanes)
+                .onFailure().recoverWithUni(e -> oneByOne(group).replaceWith((OutboxRepository.Stored) null))
                 .subscribe().with(stored -> {
-                    if (stored >= 0) {
+                    if (stored != null) {
                         group.forEach(p -> p.done().complete(null));
+                        relay.started(stored.claimed());
+                        relay.release(lanes - stored.claimed().size());
+                        relay.claimNext(stored.queuedRecipients());
+                    } else {
+                        relay.release(lanes);
+                        relay.wake();
                     }
-                    relay.wake();
                     flushing.set(false);
                     flushGroup();
                 }, failure -> {
+                    relay.release(lanes);
                     group.forEach(p -> p.done().completeExceptionally(failure));
                     flushing.set(false);
                     flushGroup();

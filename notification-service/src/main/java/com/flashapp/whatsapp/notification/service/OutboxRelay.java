@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,11 +47,21 @@ public class OutboxRelay {
     /** A claim query is running (one at a time: the wakes that arrive meanwhile are folded into {@link #again}). */
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    /** Messages claimed and not yet recorded: the relay claims only while this is under the concurrency. */
+    /**
+     * Lanes taken: messages claimed and not yet recorded, plus lanes reserved for a claim or a store that is
+     * running. Never more than the concurrency.
+     */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean delayedWake = new AtomicBoolean();
+    /** Recipients whose next message should be claimed, and the lanes held for them. */
+    private final ConcurrentLinkedQueue<String> heads = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger headLanes = new AtomicInteger();
+    private final AtomicBoolean claimingHeads = new AtomicBoolean();
+    /** Due messages may be waiting that no recipient's claim will reach (lanes ran out): claim them generally. */
+    private final AtomicBoolean overflow = new AtomicBoolean();
     private final int claimThreshold;
     private final AtomicLong depth = new AtomicLong();
+    private final AtomicLong claimedSinceVacuum = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
     private volatile boolean paused;
 
@@ -101,6 +114,28 @@ public class OutboxRelay {
                 });
     }
 
+    /**
+     * Vacuums the outbox table once enough messages went through (see {@code vacuum-after}). Skip-locked: with
+     * several replicas, one vacuum at a time runs and the others skip their turn.
+     */
+    @Scheduled(every = "${app.relay.vacuum-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> vacuum() {
+        long since = claimedSinceVacuum.get();
+        if (since < config.relay().vacuumAfter()) {
+            return Uni.createFrom().voidItem();
+        }
+        claimedSinceVacuum.addAndGet(-since);
+        var started = System.nanoTime();
+        return outbox.vacuum()
+                .invoke(() -> registry.timer("notification.outbox.vacuum").record(
+                        Duration.ofNanos(System.nanoTime() - started)))
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("Outbox vacuum failed (the next one retries): %s", e.toString());
+                    claimedSinceVacuum.addAndGet(since);
+                    return null;
+                });
+    }
+
     @Scheduled(every = "${app.relay.metrics-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshGauges() {
         return outbox.backlog().invoke(b -> {
@@ -135,10 +170,11 @@ public class OutboxRelay {
     }
 
     /**
-     * Claims as many due messages as there is room for (concurrency minus what is in flight, at most a batch)
-     * and starts sending each at once; every finished send makes room and wakes the relay again, so recipients
-     * are served in parallel lanes (one message in flight per recipient, enforced by the claim) without waiting
-     * for a whole batch. Wakes while a claim runs are folded into one follow-up claim.
+     * The general claim: as many due messages as there are free lanes (at most a batch), the oldest first, one per
+     * recipient. It runs on the poll, on resume, when a retry falls due, after a store made inside another
+     * transaction, and when lanes free up after they ran out; the hot path (a group stored, a send recorded) claims
+     * by recipient instead ({@link #started}, {@link #claimNext}). Wakes while a claim runs are folded into one
+     * follow-up claim.
      */
     public void wake() {
         if (paused) {
@@ -149,44 +185,161 @@ public class OutboxRelay {
             return;
         }
         again.set(false);
-        int room = Math.min(config.relay().batchSize(), config.relay().concurrency() - inFlight.get());
+        int room = reserve(config.relay().batchSize());
         if (room <= 0) {
+            overflow.set(true);
             claiming.set(false);
             // a send finishing after the read above wakes us again; one that finished before it set again
-            if (again.get()) {
+            if (again.get() && free() > 0) {
                 wake();
             }
             return;
         }
         outbox.claim(clock.instant(), room).subscribe().with(batch -> {
+            overflow.set(batch.size() == room);
             batch.forEach(this::start);
             claiming.set(false);
+            release(room - batch.size());
             if (batch.size() == room || again.get()) {
                 wake();
             }
         }, failure -> {
             claiming.set(false);
+            release(room);
             Log.warnf("Relay claim failed (the next poll retries): %s", failure.toString());
         });
     }
 
-    private void start(OutboundRecord m) {
-        inFlight.incrementAndGet();
-        send(m).onFailure().recoverWithUni(e -> {
-            Log.warnf("Recording the send of %s failed; its lease will requeue it: %s", m.id(), e.toString());
-            return Uni.createFrom().voidItem();
-        }).subscribe().with(ignored -> finished(), failure -> finished());
+    /**
+     * Takes up to {@code wanted} free lanes for messages about to be claimed (by a store or a claim); the caller
+     * starts what it claimed with {@link #started} and gives the rest back with {@link #release}. None while
+     * paused.
+     */
+    public int reserve(int wanted) {
+        while (!paused) {
+            int taken = inFlight.get();
+            int granted = Math.min(wanted, config.relay().concurrency() - taken);
+            if (granted <= 0) {
+                return 0;
+            }
+            if (inFlight.compareAndSet(taken, taken + granted)) {
+                return granted;
+            }
+        }
+        return 0;
+    }
+
+    /** Gives back lanes reserved and not used. */
+    public void release(int lanes) {
+        if (lanes <= 0) {
+            return;
+        }
+        inFlight.addAndGet(-lanes);
+        lanesFreed();
+    }
+
+    private int free() {
+        return config.relay().concurrency() - inFlight.get();
+    }
+
+    /** Sends messages a store claimed, each on a lane the store reserved. */
+    public void started(List<OutboundRecord> claimed) {
+        claimed.forEach(this::start);
     }
 
     /**
-     * A send was recorded, so its recipient's next message may be claimed. Under load, claiming for every single
-     * finished send would run the claim query once per message; instead the relay claims at once when enough lanes
-     * are free ({@code claim-threshold}) and otherwise within {@code claim-delay}, one query for all of them. New
-     * messages still wake it at once when stored.
+     * Claims the next message of each of these recipients, whose earlier messages were unsent when theirs were
+     * stored (call after that store committed). Lanes are reserved here; a recipient that gets none waits for the
+     * general claim.
      */
-    private void finished() {
-        int free = config.relay().concurrency() - inFlight.decrementAndGet();
-        if (free >= claimThreshold || config.relay().claimDelay().isZero()) {
+    public void claimNext(Collection<String> recipients) {
+        if (recipients.isEmpty() || paused) {
+            return;
+        }
+        int lanes = reserve(recipients.size());
+        if (lanes < recipients.size()) {
+            overflow.set(true);
+        }
+        if (lanes == 0) {
+            return;
+        }
+        heads.addAll(recipients);
+        headLanes.addAndGet(lanes);
+        claimHeads();
+    }
+
+    /**
+     * One statement claims the next message of every recipient queued here (a finished send hands its lane to
+     * its recipient's next message), so recipients are served in parallel lanes, one message in flight each,
+     * without a query over the whole outbox per send.
+     */
+    private void claimHeads() {
+        if (!claimingHeads.compareAndSet(false, true)) {
+            return; // the running claim's completion takes what arrived meanwhile
+        }
+        var recipients = new HashSet<String>();
+        String next;
+        while ((next = heads.poll()) != null) {
+            recipients.add(next);
+        }
+        int lanes = headLanes.getAndSet(0);
+        if (recipients.isEmpty() || paused) {
+            claimingHeads.set(false);
+            release(lanes);
+            if (!heads.isEmpty()) {
+                claimHeads();
+            }
+            return;
+        }
+        outbox.claimHeads(recipients, clock.instant(), lanes).subscribe().with(claimed -> {
+            if (claimed.size() == lanes && lanes < recipients.size()) {
+                overflow.set(true);
+            }
+            claimed.forEach(this::start);
+            claimingHeads.set(false);
+            release(lanes - claimed.size());
+            if (!heads.isEmpty()) {
+                claimHeads();
+            }
+        }, failure -> {
+            Log.warnf("Claiming recipients' next messages failed (the next poll claims them): %s",
+                    failure.toString());
+            claimingHeads.set(false);
+            release(lanes);
+            if (!heads.isEmpty()) {
+                claimHeads();
+            }
+        });
+    }
+
+    /** Sends a claimed message on a lane already taken for it; when recorded, the lane goes to its next one. */
+    private void start(OutboundRecord m) {
+        claimedSinceVacuum.incrementAndGet();
+        send(m).onFailure().recoverWithUni(e -> {
+            Log.warnf("Recording the send of %s failed; its lease will requeue it: %s", m.id(), e.toString());
+            return Uni.createFrom().voidItem();
+        }).subscribe().with(ignored -> finished(m.to()), failure -> finished(m.to()));
+    }
+
+    private void finished(String to) {
+        if (paused) {
+            release(1);
+            return;
+        }
+        heads.add(to);
+        headLanes.incrementAndGet();
+        claimHeads();
+    }
+
+    /**
+     * Lanes came free. If due messages may be waiting for one (they ran out earlier), claim them: at once when
+     * enough lanes are free ({@code claim-threshold}), otherwise within {@code claim-delay}, one query for all.
+     */
+    private void lanesFreed() {
+        if (!overflow.get() || paused) {
+            return;
+        }
+        if (free() >= claimThreshold || config.relay().claimDelay().isZero()) {
             wake();
         } else if (delayedWake.compareAndSet(false, true)) {
             Uni.createFrom().voidItem().onItem().delayIt().by(config.relay().claimDelay()).subscribe().with(

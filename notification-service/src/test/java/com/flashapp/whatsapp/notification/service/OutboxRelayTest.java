@@ -384,4 +384,24 @@ class OutboxRelayTest extends NotificationTestBase {
         assertNotNull(registry.get("notification.sends").tag("outcome", "accepted").counter());
         assertNotNull(registry.get("notification.send.latency").timer());
     }
+
+    @Test
+    void theOutboxTableIsVacuumedOnceEnoughMessagesWentThrough() {
+        var before = vacuumCount();
+        var to = randomWhatsapp();
+        var user = randomUserRef();
+        for (int i = 0; i < 25; i++) {
+            send(reply(to, user, "churn " + i));
+        }
+        await().atMost(WAIT).until(() -> stored(to), rows -> rows.size() == 25
+                && rows.stream().allMatch(r -> "sent".equals(r.getString("state"))));
+        // the dead row versions those sends left are removed by the relay, not left to a (possibly absent) autovacuum
+        await().atMost(WAIT).until(() -> vacuumCount() > before);
+        assertTrue(registry.get("notification.outbox.vacuum").timer().count() >= 1);
+    }
+
+    private long vacuumCount() {
+        return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbound_message'")
+                .execute().await().indefinitely().iterator().next().getLong(0);
+    }
 }
