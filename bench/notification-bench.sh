@@ -3,7 +3,7 @@
 # PostgreSQL: bench/notification-bench.sh [--messages=5000 --recipients=100 --publishers=16 --rate=0 --via=amqp]
 # Starts the sandbox on 18089 and notification-service on 18083 (its outbound channel moved to an exchange and
 # queue of its own, the notification_test database emptied at start, a per-sender rate high enough for the load),
-# publishes replies, reads what the simulator received, reports, stops both and removes the bench queue.
+# publishes replies (--warmup=N: the first N warm the JVMs and are left out of the figures), reads what the simulator received, reports, stops both and removes the bench queue.
 # NOTIFICATION_APP=<dir> / SANDBOX_APP=<dir> run other builds' quarkus-app directories (before/after comparisons,
 # or a copy while another build rewrites target/). Needs deploy/local/infra.sh's servers. Stop ./run.sh first: the bench instance also consumes the other
 # notification queues.
@@ -61,8 +61,10 @@ threads() {
 echo "notification-service RSS before: $(rss "${pids[1]}")"
 threads "${pids[1]}" >"$RUN/threads-before.txt"
 cpu_before=$(cpu "${pids[1]}")
+sandbox_before=$(cpu "${pids[0]}")
 java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench "$@"
 cpu_after=$(cpu "${pids[1]}")
+sandbox_after=$(cpu "${pids[0]}")
 threads "${pids[1]}" >"$RUN/threads-after.txt"
 echo "notification-service CPU by thread group during the run (s):"
 awk -F'|' -v hz="$(getconf CLK_TCK)" 'NR == FNR {before[$1] = $3 + $4; next}
@@ -71,3 +73,4 @@ awk -F'|' -v hz="$(getconf CLK_TCK)" 'NR == FNR {before[$1] = $3 + $4; next}
     "$RUN/threads-before.txt" "$RUN/threads-after.txt" | sort -rn
 echo "notification-service RSS after:  $(rss "${pids[1]}")"
 echo "notification-service CPU during the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}') s"
+echo "sandbox (Twilio simulator) CPU during the run: $(awk -v a="$sandbox_after" -v b="$sandbox_before" 'BEGIN {printf "%.1f", a - b}') s"
