@@ -41,7 +41,7 @@ java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
     -Dquarkus.flyway.clean-at-start=true \
     -Dapp.twilio.base-url=http://127.0.0.1:18089 \
     -Dapp.twilio.status-callback=http://127.0.0.1:18089/bench-callbacks-ignored \
-    -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-64}" \
+    -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-256}" \
     -D$C.exchange.name=bench.whatsapp.outbound -D$C.queue.name=bench.notification-outbound \
     -D$C.dead-letter-queue-name=bench.notification-outbound.dlq -D$C.dead-letter-routing-key=bench.notification-outbound \
     -jar "${NOTIFICATION_APP:-notification-service/target/quarkus-app}/quarkus-run.jar" >"$RUN/notification.log" 2>&1 &

@@ -38,7 +38,7 @@ public final class NotificationBench {
             var kv = arg.replaceFirst("^--", "").split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
-        int messages = Math.min(Integer.parseInt(options.getOrDefault("messages", "5000")), 50_000);
+        int messages = Math.min(Integer.parseInt(options.getOrDefault("messages", "5000")), 100_000);
         int recipients = Integer.parseInt(options.getOrDefault("recipients", "100"));
         int publishers = Integer.parseInt(options.getOrDefault("publishers", "16"));
         var exchange = options.getOrDefault("exchange", "bench.whatsapp.outbound");
@@ -52,6 +52,13 @@ public final class NotificationBench {
             }
         }
 
+        // the service's own histograms (consume → Twilio request, ...), read at the start and the end of the
+        // measured phase: the issue's latency measure, without the broker's part that publish → Twilio includes
+        var metrics = options.getOrDefault("metrics", "http://127.0.0.1:18083/q/metrics");
+        var metricsHost = URI.create(metrics).getHost();
+        if (!metricsHost.equals("127.0.0.1") && !metricsHost.equals("localhost")) {
+            throw new IllegalArgumentException("loopback only: " + metrics);
+        }
         var via = options.getOrDefault("via", "amqp");
         var amqp = URI.create("amqp://" + options.getOrDefault("amqp", "127.0.0.1:5672"));
         if (!amqp.getHost().equals("127.0.0.1") && !amqp.getHost().equals("localhost")) {
@@ -75,6 +82,10 @@ public final class NotificationBench {
         var failures = new AtomicInteger();
         var broker = "amqp".equals(via) ? new AmqpPublisher(amqp.getHost(), amqp.getPort(), "guest", "guest", "/",
                 seq -> publishedAt.remove(seq)) : null;
+        var histogramsAtStart = new java.util.concurrent.atomic.AtomicReference<String>();
+        if (warmup == 0) {
+            histogramsAtStart.set(scrape(http, metrics));
+        }
         var started = System.currentTimeMillis();
         var pool = Executors.newFixedThreadPool(publishers);
         try {
@@ -95,6 +106,9 @@ public final class NotificationBench {
                             if (wait > 0) {
                                 Thread.sleep(wait); // pacing a load generator, not a test wait
                             }
+                        }
+                        if (seq == warmup && warmup > 0) {
+                            histogramsAtStart.set(scrape(http, metrics));
                         }
                         var to = recipient(runId, seq % recipients);
                         var payload = outbound(seq, to);
@@ -202,6 +216,60 @@ public final class NotificationBench {
         System.out.printf("publish→Twilio ms     p50 %d  p95 %d  p99 %d  p99.9 %d  max %d%n", pct(delays, 50),
                 pct(delays, 95), pct(delays, 99), pctMille(delays, 999),
                 delays.isEmpty() ? 0 : delays.get(delays.size() - 1));
+        var histogramsAtEnd = scrape(http, metrics);
+        var atStart = histogramsAtStart.get() == null ? "" : histogramsAtStart.get();
+        System.out.printf("service histograms over the measured phase (ms, bucket upper bounds):%n");
+        System.out.printf("  consume→Twilio request  %s%n", histogramDiff(atStart, histogramsAtEnd,
+                "notification_send_latency_seconds"));
+        System.out.printf("  group store             %s%n", histogramDiff(atStart, histogramsAtEnd,
+                "notification_outbox_store_seconds"));
+        System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
+                "notification_twilio_request_seconds"));
+    }
+
+    /** The service's metrics page, or "" if it cannot be read (the figures from it are then left out). */
+    private static String scrape(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** p50/p95/p99 in ms of a Prometheus histogram between two scrapes (upper bound of the bucket reached). */
+    private static String histogramDiff(String before, String after, String name) {
+        var start = buckets(before, name);
+        var end = buckets(after, name);
+        if (end.isEmpty()) {
+            return "n/a";
+        }
+        var bounds = new ArrayList<>(end.keySet());
+        Collections.sort(bounds);
+        double total = end.get(Double.POSITIVE_INFINITY) - start.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        var out = new StringBuilder(String.format("n %.0f", total));
+        for (double q : new double[] {0.5, 0.95, 0.99, 0.999}) {
+            for (var le : bounds) {
+                double count = end.get(le) - start.getOrDefault(le, 0.0);
+                if (count >= q * total) {
+                    out.append(String.format("  p%s ≤ %s", q * 100 % 1 == 0 ? String.valueOf((int) (q * 100))
+                            : String.valueOf(q * 100), le.isInfinite() ? "inf" : String.format("%.1f", le * 1000)));
+                    break;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static java.util.Map<Double, Double> buckets(String page, String name) {
+        var result = new java.util.HashMap<Double, Double>();
+        var line = Pattern.compile("^" + Pattern.quote(name) + "_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+-]+)$",
+                Pattern.MULTILINE).matcher(page);
+        while (line.find()) {
+            var le = line.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(1));
+            result.merge(le, Double.parseDouble(line.group(2)), Double::sum);
+        }
+        return result;
     }
 
     private static long pctMille(List<Long> sorted, int pm) {

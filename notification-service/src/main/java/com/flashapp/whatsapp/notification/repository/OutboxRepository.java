@@ -92,8 +92,8 @@ public class OutboxRepository {
      * queued, behind their recipient's earlier message, and their recipients are returned: the caller claims
      * their heads once this commit is visible (a send that finished meanwhile may not have seen them).
      */
-    public Uni<Stored> insertAll(List<NewMessage> messages, List<UUID> inboxIds, String consumer, Instant now,
-                                 int claimLimit) {
+    public Uni<Stored> insertAll(List<NewMessage> messages, List<Instant> createdAt, List<UUID> inboxIds,
+                                 String consumer, Instant now, int claimLimit) {
         int n = messages.size();
         var ids = new UUID[n];
         var correlations = new String[n];
@@ -106,7 +106,9 @@ public class OutboxRepository {
         var templateKeys = new String[n];
         var variables = new String[n];
         var inbounds = new OffsetDateTime[n];
+        var created = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
+            created[i] = odt(createdAt.get(i));
             var m = messages.get(i);
             ids[i] = m.id();
             correlations[i] = m.correlationId();
@@ -124,12 +126,13 @@ public class OutboxRepository {
                 .addArrayOfString(kinds).addArrayOfString(tos).addArrayOfString(bodies).addArrayOfString(media)
                 .addArrayOfString(replies).addArrayOfString(templateKeys).addArrayOfString(variables)
                 .addArrayOfOffsetDateTime(inbounds).addOffsetDateTime(odt(now))
-                .addArrayOfUUID(inboxIds.toArray(UUID[]::new)).addString(consumer).addInteger(Math.max(0, claimLimit));
+                .addArrayOfUUID(inboxIds.toArray(UUID[]::new)).addString(consumer).addInteger(Math.max(0, claimLimit))
+                .addArrayOfOffsetDateTime(created);
         return pool.preparedQuery("with v as (select * from unnest($1::uuid[], $2::varchar[], $3::varchar[], "
                         + "$4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::varchar[], "
-                        + "$10::text[], $11::timestamptz[]) with ordinality as v(id, correlation_id, user_ref, kind, "
-                        + "to_address, body, media_urls, quick_replies, template_key, template_variables, "
-                        + "last_inbound_at, n)), "
+                        + "$10::text[], $11::timestamptz[], $16::timestamptz[]) with ordinality as v(id, correlation_id, user_ref, "
+                        + "kind, to_address, body, media_urls, quick_replies, template_key, template_variables, "
+                        + "last_inbound_at, created_at, n)), "
                         // the first new row per recipient, if nothing earlier to that recipient is unsent
                         + "fresh as (select v.n, v.to_address, row_number() over (partition by v.to_address "
                         + "order by v.n) as k from v where not exists (select 1 from outbound_message x "
@@ -143,7 +146,7 @@ public class OutboxRepository {
                         + "user_ref, kind, to_address, body, media_urls::jsonb, quick_replies::jsonb, template_key, "
                         + "template_variables::jsonb, last_inbound_at, case when d.n is null then 'queued' "
                         + "else 'sending' end, case when d.n is null then 0 else 1 end, case when d.n is null "
-                        + "then null else $12 end, $12, $12, $12 from v left join direct d on d.n = v.n order by v.n "
+                        + "then null else $12 end, $12, v.created_at, $12 from v left join direct d on d.n = v.n order by v.n "
                         + "on conflict (id) do nothing" + RETURNING + ", m.state), "
                         + "e as (insert into outbound_event (message_id, state, applied, detail, occurred_at) "
                         + "select id, 'queued', true, kind, $12 from m), "

@@ -6,6 +6,8 @@ import com.flashapp.whatsapp.notification.config.NotificationConfig;
 import com.flashapp.whatsapp.notification.repository.InboxRepository;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository.NewMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,15 +45,20 @@ public class OutboundService {
     private final int maxGroup;
     private final ConcurrentLinkedQueue<Pending> groups = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
+    private final Timer storeTimer;
 
     public OutboundService(OutboxRepository outbox, InboxRepository inbox, OutboxRelay relay, Pool pool,
-                           Clock clock, NotificationConfig config) {
+                           Clock clock, NotificationConfig config, MeterRegistry registry) {
         this.outbox = outbox;
         this.inbox = inbox;
         this.relay = relay;
         this.pool = pool;
         this.clock = clock;
         this.maxGroup = Math.max(1, config.messaging().outboundPrefetch());
+        this.storeTimer = Timer.builder("notification.outbox.store")
+                .description("One group of whatsapp.outbound messages stored (one statement)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
     /** Stores a message from whatsapp.outbound (idempotent by its message id), then wakes the relay. */
@@ -76,14 +85,16 @@ public class OutboundService {
      */
     public Uni<Void> acceptInGroup(OutboundMessage message, String consumer) {
         return Uni.createFrom().deferred(() -> {
-            var pending = new Pending(message, consumer, new CompletableFuture<>());
+            var pending = new Pending(message, consumer, clock.instant(), new CompletableFuture<>());
             groups.add(pending);
             flushGroup();
             return Uni.createFrom().completionStage(pending.done());
         });
     }
 
-    private record Pending(OutboundMessage message, String consumer, CompletableFuture<Void> done) {
+    /** A message waiting for its group's statement; {@code receivedAt} becomes its created time. */
+    private record Pending(OutboundMessage message, String consumer, Instant receivedAt,
+                           CompletableFuture<Void> done) {
     }
 
     private void flushGroup() {
@@ -104,12 +115,19 @@ public class OutboundService {
         }
         var now = clock.instant();
         var rows = new ArrayList<NewMessage>();
-        group.forEach(p -> rows.addAll(parts(p.message())));
+        var receivedAt = new ArrayList<Instant>();
+        for (var p : group) {
+            var parts = parts(p.message());
+            rows.addAll(parts);
+            parts.forEach(part -> receivedAt.add(p.receivedAt()));
+        }
         var inboxIds = group.stream().map(p -> p.message().envelope().messageId()).toList();
         // the first message of each idle recipient is stored already claimed, on a lane reserved for it
         int lanes = relay.reserve(rows.size());
         // one consumer feeds this, so every pending message shares its inbox name
-        outbox.insertAll(rows, inboxIds, group.get(0).consumer(), now, lanes)
+        var storing = System.nanoTime();
+        outbox.insertAll(rows, receivedAt, inboxIds, group.get(0).consumer(), now, lanes)
+                .invoke(() -> storeTimer.record(System.nanoTime() - storing, TimeUnit.NANOSECONDS))
                 .onFailure().recoverWithUni(e -> oneByOne(group).replaceWith((OutboxRepository.Stored) null))
                 .subscribe().with(stored -> {
                     if (stored != null) {
