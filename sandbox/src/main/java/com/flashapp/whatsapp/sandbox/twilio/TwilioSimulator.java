@@ -88,6 +88,7 @@ public class TwilioSimulator {
     // appended to on every send: a copy-on-write list copied itself per send (O(n) each, O(n²) for a benchmark)
     private final Queue<SentMessage> sent = new ConcurrentLinkedQueue<>();
     private final Map<String, SentMessage> bySid = new ConcurrentHashMap<>();
+    private final Map<String, Queue<SentMessage>> byRecipient = new ConcurrentHashMap<>();
     private final List<Inbound> inbound = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -168,8 +169,7 @@ public class TwilioSimulator {
                 request.mediaUrl() == null ? List.of() : List.copyOf(request.mediaUrl()), blankToNull(request.contentSid()),
                 blankToNull(request.contentVariables()), blankToNull(request.statusCallback()), Instant.now(),
                 sequence.incrementAndGet());
-        sent.add(message);
-        bySid.put(message.sid, message);
+        record(message);
         progress(message);
         return message;
     }
@@ -237,8 +237,18 @@ public class TwilioSimulator {
                 .replaceWithVoid();
     }
 
+    private void record(SentMessage message) {
+        sent.add(message);
+        bySid.put(message.sid, message);
+        byRecipient.computeIfAbsent(message.to, k -> new ConcurrentLinkedQueue<>()).add(message);
+    }
+
     public List<SentMessage> sentTo(String to) {
-        return sent.stream().filter(m -> to == null || m.to.equals(to)).toList();
+        if (to != null) {
+            var mine = byRecipient.get(to);
+            return mine == null ? List.of() : List.copyOf(mine);
+        }
+        return List.copyOf(sent);
     }
 
     public Optional<SentMessage> find(String sid) {
@@ -317,8 +327,7 @@ public class TwilioSimulator {
             String text = bodyMatcher.find() ? bodyMatcher.group(1) : content.contains("<") ? "" : content;
             var message = new SentMessage(sid("SM"), config.twilio().whatsappSender(), to, unescape(text.trim()),
                     media, null, null, null, Instant.now(), sequence.incrementAndGet());
-            sent.add(message);
-            bySid.put(message.sid, message);
+            record(message);
             progress(message);
         }
     }
