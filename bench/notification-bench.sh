@@ -62,7 +62,8 @@ echo "notification-service RSS before: $(rss "${pids[1]}")"
 threads "${pids[1]}" >"$RUN/threads-before.txt"
 cpu_before=$(cpu "${pids[1]}")
 sandbox_before=$(cpu "${pids[0]}")
-java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench "$@"
+java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench --service-pid="${pids[1]}" \
+    --sandbox-pid="${pids[0]}" "$@"
 cpu_after=$(cpu "${pids[1]}")
 sandbox_after=$(cpu "${pids[0]}")
 threads "${pids[1]}" >"$RUN/threads-after.txt"

@@ -83,8 +83,14 @@ public final class NotificationBench {
         var broker = "amqp".equals(via) ? new AmqpPublisher(amqp.getHost(), amqp.getPort(), "guest", "guest", "/",
                 seq -> publishedAt.remove(seq)) : null;
         var histogramsAtStart = new java.util.concurrent.atomic.AtomicReference<String>();
+        var cpuAtStart = new java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Double>>();
+        var names = new java.util.HashMap<String, String>();
+        names.put(options.getOrDefault("service-pid", "-"), "notification-service");
+        names.put(options.getOrDefault("sandbox-pid", "-"), "sandbox (simulator)");
+        names.put(String.valueOf(ProcessHandle.current().pid()), "bench publisher");
         if (warmup == 0) {
             histogramsAtStart.set(scrape(http, metrics));
+            cpuAtStart.set(cpuByProcess(names));
         }
         var started = System.currentTimeMillis();
         var pool = Executors.newFixedThreadPool(publishers);
@@ -109,6 +115,7 @@ public final class NotificationBench {
                         }
                         if (seq == warmup && warmup > 0) {
                             histogramsAtStart.set(scrape(http, metrics));
+                            cpuAtStart.set(cpuByProcess(names));
                         }
                         var to = recipient(runId, seq % recipients);
                         var payload = outbound(seq, to);
@@ -153,6 +160,8 @@ public final class NotificationBench {
             failures.addAndGet(broker.nacked());
             broker.close();
         }
+        // before the simulator is polled (that reading costs both sides CPU the measured sends did not)
+        var cpuAtEnd = cpuByProcess(names);
         var publishSeconds = (System.currentTimeMillis() - started) / 1000.0;
         System.out.printf("published %d of %d in %.1f s via %s (%.0f/s, %d failures)%n", publishedAt.size(),
                 messages, publishSeconds, "amqp".equals(via) ? "AMQP" : "the management API",
@@ -216,6 +225,15 @@ public final class NotificationBench {
         System.out.printf("publish→Twilio ms     p50 %d  p95 %d  p99 %d  p99.9 %d  max %d%n", pct(delays, 50),
                 pct(delays, 95), pct(delays, 99), pctMille(delays, 999),
                 delays.isEmpty() ? 0 : delays.get(delays.size() - 1));
+        if (cpuAtStart.get() != null) {
+            System.out.printf("CPU seconds from the first measured publish to the last publish, by process:%n");
+            var start = cpuAtStart.get();
+            cpuAtEnd.entrySet().stream()
+                    .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0.0)))
+                    .filter(e -> e.getValue() >= 0.1)
+                    .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  %6.1f  %s%n", e.getValue(), e.getKey()));
+        }
         var histogramsAtEnd = scrape(http, metrics);
         var atStart = histogramsAtStart.get() == null ? "" : histogramsAtStart.get();
         System.out.printf("service histograms over the measured phase (ms, bucket upper bounds):%n");
@@ -225,6 +243,33 @@ public final class NotificationBench {
                 "notification_outbox_store_seconds"));
         System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_twilio_request_seconds"));
+    }
+
+    /**
+     * CPU seconds (user + system) used so far by every process on the machine, grouped: the two apps by their pid,
+     * the rest by command name (postgres, beam.smp = RabbitMQ, ...). Linux only; empty elsewhere.
+     */
+    private static java.util.Map<String, Double> cpuByProcess(java.util.Map<String, String> names) {
+        var result = new java.util.HashMap<String, Double>();
+        var proc = java.nio.file.Path.of("/proc");
+        try (var dirs = java.nio.file.Files.list(proc)) {
+            dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(d -> {
+                try {
+                    var stat = java.nio.file.Files.readString(d.resolve("stat"));
+                    var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // fields after the name start at field 3 (state): utime is field 14, stime 15
+                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                    var group = names.getOrDefault(d.getFileName().toString(), name);
+                    result.merge(group, seconds, Double::sum);
+                } catch (Exception ignored) {
+                    // the process ended meanwhile
+                }
+            });
+        } catch (Exception e) {
+            return result;
+        }
+        return result;
     }
 
     /** The service's metrics page, or "" if it cannot be read (the figures from it are then left out). */
