@@ -82,6 +82,8 @@ public final class NotificationBench {
         var failures = new AtomicInteger();
         var broker = "amqp".equals(via) ? new AmqpPublisher(amqp.getHost(), amqp.getPort(), "guest", "guest", "/",
                 seq -> publishedAt.remove(seq)) : null;
+        System.out.printf("machine speed         %d ms for a fixed single-threaded loop (lower is faster; compare runs by it:"
+                + " this VM's CPU share varied about 2x within an hour)%n", calibrate());
         var histogramsAtStart = new java.util.concurrent.atomic.AtomicReference<String>();
         var cpuAtStart = new java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Double>>();
         var names = new java.util.HashMap<String, String>();
@@ -243,6 +245,23 @@ public final class NotificationBench {
                 "notification_outbox_store_seconds"));
         System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_twilio_request_seconds"));
+    }
+
+    /** Milliseconds for a fixed amount of integer work (best of three), to tell a slow machine from a slow build. */
+    private static long calibrate() {
+        long best = Long.MAX_VALUE;
+        long sink = 0;
+        for (int run = 0; run < 3; run++) {
+            long start = System.nanoTime();
+            long x = run;
+            for (int i = 0; i < 300_000_000; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                x ^= x >>> 29;
+            }
+            sink += x;
+            best = Math.min(best, (System.nanoTime() - start) / 1_000_000);
+        }
+        return sink == 42 ? best + 1 : best;
     }
 
     /**
