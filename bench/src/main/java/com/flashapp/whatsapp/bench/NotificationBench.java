@@ -241,6 +241,8 @@ public final class NotificationBench {
         System.out.printf("service histograms over the measured phase (ms, bucket upper bounds):%n");
         System.out.printf("  consume→Twilio request  %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_send_latency_seconds"));
+        System.out.printf("  consume→Twilio request within 50 ms: %s%n", shareWithin(atStart, histogramsAtEnd,
+                "notification_send_latency_seconds", 0.05));
         System.out.printf("  group store             %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_outbox_store_seconds"));
         System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
@@ -323,6 +325,18 @@ public final class NotificationBench {
             }
         }
         return out.toString();
+    }
+
+    /** The share of a histogram's observations between two scrapes that were at most {@code le} seconds. */
+    private static String shareWithin(String before, String after, String name, double le) {
+        var start = buckets(before, name);
+        var end = buckets(after, name);
+        if (!end.containsKey(le) || !end.containsKey(Double.POSITIVE_INFINITY)) {
+            return "n/a (no such bucket)";
+        }
+        double total = end.get(Double.POSITIVE_INFINITY) - start.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        double within = end.get(le) - start.getOrDefault(le, 0.0);
+        return String.format("%.0f of %.0f (%.2f%%)", within, total, 100 * within / Math.max(1, total));
     }
 
     private static java.util.Map<Double, Double> buckets(String page, String name) {

@@ -95,7 +95,9 @@ public class OutboxRelay {
         // histograms, so p99 can be read for any window (the benchmark reads its measured phase's)
         this.sendLatency = Timer.builder("notification.send.latency")
                 .description("From receiving a message (or storing one this service wrote) to its Twilio request")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                // an exact 50 ms bucket: the target is "p99 under 50 ms"
+                .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(50))
+                .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
         this.twilioRequest = Timer.builder("notification.twilio.request")
                 .description("One Twilio Messages API request")
