@@ -9,7 +9,6 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
@@ -33,11 +32,10 @@ public class TwilioMessages {
     private final TwilioRestClient client;
     private final ObjectMapper json = new ObjectMapper();
 
-    public TwilioMessages(NotificationConfig config, Vertx vertx) {
+    public TwilioMessages(NotificationConfig config) {
         this.config = config.twilio();
-        // one connection per relay lane, so a send never waits for a connection
-        var http = new RedirectingTwilioHttpClient(vertx, this.config.baseUrl(), this.config.connectTimeout(),
-                this.config.requestTimeout(), config.relay().concurrency());
+        var http = new RedirectingTwilioHttpClient(this.config.baseUrl(), this.config.connectTimeout(),
+                this.config.requestTimeout());
         this.client = new TwilioRestClient.Builder(this.config.accountSid(), this.config.authToken())
                 .httpClient(http)
                 .build();

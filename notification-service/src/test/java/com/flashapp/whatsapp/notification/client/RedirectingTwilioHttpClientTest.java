@@ -1,7 +1,6 @@
 package com.flashapp.whatsapp.notification.client;
 
 import com.sun.net.httpserver.HttpServer;
-import io.vertx.core.Vertx;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
@@ -29,11 +28,8 @@ class RedirectingTwilioHttpClientTest {
     AtomicReference<String> lastAuth = new AtomicReference<>();
     volatile int status = 500;
 
-    Vertx vertx;
-
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
@@ -55,12 +51,11 @@ class RedirectingTwilioHttpClientTest {
     @AfterEach
     void stop() {
         server.stop(0);
-        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     private TwilioRestClient client() {
-        var http = new RedirectingTwilioHttpClient(vertx, "http://127.0.0.1:" + server.getAddress().getPort() + "/",
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 4);
+        var http = new RedirectingTwilioHttpClient("http://127.0.0.1:" + server.getAddress().getPort() + "/",
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
         return new TwilioRestClient.Builder("AC00000000000000000000000000000000", "0123456789abcdef0123456789abcdef")
                 .httpClient(http).build();
     }
@@ -91,8 +86,8 @@ class RedirectingTwilioHttpClientTest {
 
     @Test
     void onlyTwilioApiUrlsAreRewritten() {
-        var http = new RedirectingTwilioHttpClient(vertx, "http://localhost:8089", Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 1);
+        var http = new RedirectingTwilioHttpClient("http://localhost:8089", Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
         assertEquals("http://localhost:8089/2010-04-01/Accounts/AC1/Messages.json",
                 http.rewrite("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"));
         assertEquals("https://content.twilio.com/v1/Content", http.rewrite("https://content.twilio.com/v1/Content"));
