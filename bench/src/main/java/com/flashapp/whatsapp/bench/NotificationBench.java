@@ -82,8 +82,8 @@ public final class NotificationBench {
         var failures = new AtomicInteger();
         var broker = "amqp".equals(via) ? new AmqpPublisher(amqp.getHost(), amqp.getPort(), "guest", "guest", "/",
                 seq -> publishedAt.remove(seq)) : null;
-        System.out.printf("machine speed         %d ms for a fixed single-threaded loop (lower is faster; compare runs by it:"
-                + " this VM's CPU share varied about 2x within an hour)%n", calibrate());
+        System.out.printf("machine speed         %d ms for a fixed single-threaded loop (lower is faster; compare runs"
+                + " by it: this VM's speed was seen to vary)%n", calibrate());
         var histogramsAtStart = new java.util.concurrent.atomic.AtomicReference<String>();
         var cpuAtStart = new java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Double>>();
         var names = new java.util.HashMap<String, String>();
