@@ -75,8 +75,8 @@ public class OutboxRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** What a group insert stored: how many rows, the ones it claimed for sending at once, and the rest's recipients. */
-    public record Stored(int count, List<OutboundRecord> claimed, Set<String> queuedRecipients) {
+    /** What a group insert stored: the rows it claimed for sending at once, and the recipients of the rest. */
+    public record Stored(List<OutboundRecord> claimed, Set<String> queuedRecipients) {
     }
 
     /**
@@ -160,7 +160,7 @@ public class OutboxRepository {
                         }
                     }
                     claimed.sort(Comparator.comparingLong(OutboundRecord::seq));
-                    return new Stored(rows.size(), claimed, queued);
+                    return new Stored(claimed, queued);
                 });
     }
 
