@@ -38,7 +38,7 @@ public final class NotificationBench {
             var kv = arg.replaceFirst("^--", "").split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
-        int messages = Math.min(Integer.parseInt(options.getOrDefault("messages", "5000")), 100_000);
+        int messages = Math.min(Integer.parseInt(options.getOrDefault("messages", "5000")), 250_000);
         int recipients = Integer.parseInt(options.getOrDefault("recipients", "100"));
         int publishers = Integer.parseInt(options.getOrDefault("publishers", "16"));
         var exchange = options.getOrDefault("exchange", "bench.whatsapp.outbound");

@@ -9,9 +9,11 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
@@ -29,16 +31,22 @@ public class TwilioMessages {
     public static final String BREAKER = "twilio-send";
 
     private final NotificationConfig.Twilio config;
+    private final RedirectingTwilioHttpClient http;
     private final TwilioRestClient client;
     private final ObjectMapper json = new ObjectMapper();
 
     public TwilioMessages(NotificationConfig config) {
         this.config = config.twilio();
-        var http = new RedirectingTwilioHttpClient(this.config.baseUrl(), this.config.connectTimeout(),
-                this.config.requestTimeout());
+        this.http = new RedirectingTwilioHttpClient(this.config.baseUrl(), this.config.connectTimeout(),
+                this.config.requestTimeout(), config.relay().concurrency());
         this.client = new TwilioRestClient.Builder(this.config.accountSid(), this.config.authToken())
-                .httpClient(http)
+                .httpClient(this.http)
                 .build();
+    }
+
+    @PreDestroy
+    void close() throws IOException {
+        http.close();
     }
 
     /** Twilio is down or unreachable (5xx, connection error): counts against the breaker. */

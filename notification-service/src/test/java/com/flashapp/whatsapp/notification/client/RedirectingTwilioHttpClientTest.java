@@ -55,7 +55,7 @@ class RedirectingTwilioHttpClientTest {
 
     private TwilioRestClient client() {
         var http = new RedirectingTwilioHttpClient("http://127.0.0.1:" + server.getAddress().getPort() + "/",
-                Duration.ofSeconds(2), Duration.ofSeconds(5));
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 4);
         return new TwilioRestClient.Builder("AC00000000000000000000000000000000", "0123456789abcdef0123456789abcdef")
                 .httpClient(http).build();
     }
@@ -87,7 +87,7 @@ class RedirectingTwilioHttpClientTest {
     @Test
     void onlyTwilioApiUrlsAreRewritten() {
         var http = new RedirectingTwilioHttpClient("http://localhost:8089", Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), 1);
         assertEquals("http://localhost:8089/2010-04-01/Accounts/AC1/Messages.json",
                 http.rewrite("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"));
         assertEquals("https://content.twilio.com/v1/Content", http.rewrite("https://content.twilio.com/v1/Content"));
