@@ -25,8 +25,10 @@ cleanup() {
 }
 trap cleanup EXIT
 # the simulator answers each send at once; its status callbacks (three per message, to an address that ignores
-# them) are pushed past the run, so the machine's cores measure notification-service, not the simulator
-java -Xmx768m -XX:+UseSerialGC -Dquarkus.http.port=18089 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
+# them) are pushed past the run, so the machine's cores measure notification-service, not the simulator.
+# SANDBOX_JAVA_OPTS adds JVM options to it (e.g. -Xlog:gc).
+# shellcheck disable=SC2086
+java -Xms1500m -Xmx1500m -Xmn96m -XX:+UseSerialGC ${SANDBOX_JAVA_OPTS:-} -Dquarkus.http.port=18089 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
     -Dsandbox.twilio.callback-interval="${SANDBOX_CALLBACK_INTERVAL:-1h}" \
     -jar "${SANDBOX_APP:-sandbox/target/quarkus-app}/quarkus-run.jar" >"$RUN/sandbox.log" 2>&1 &
 pids+=($!)

@@ -47,6 +47,63 @@ public class OutboxRepository {
     /** For this transaction only: plan each statement for its parameters and the table as it is now. */
     private static final String CUSTOM_PLAN = "set local plan_cache_mode = force_custom_plan";
 
+    /*
+     * The hot path's statements, typed throughout: a parameter PostgreSQL cannot type on its own fails the prepare
+     * (42804), and the client then silently prepares it again with types taken from the values (a wasted round
+     * trip and parse per execution when statements are not cached). OutboxStatementsTest prepares them untyped.
+     */
+
+    /** insertAll: a group of new messages, each idle recipient's first one claimed, plus their inbox records. */
+    static final String STORE_GROUP = "with v as (select * from unnest($1::uuid[], $2::varchar[], $3::varchar[], "
+            + "$4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::varchar[], "
+            + "$10::text[], $11::timestamptz[], $16::timestamptz[]) with ordinality as v(id, correlation_id, user_ref, "
+            + "kind, to_address, body, media_urls, quick_replies, template_key, template_variables, "
+            + "last_inbound_at, created_at, n)), "
+            // the first new row per recipient, if nothing earlier to that recipient is unsent
+            + "fresh as (select v.n, v.to_address, row_number() over (partition by v.to_address "
+            + "order by v.n) as k from v where not exists (select 1 from outbound_message x "
+            + "where x.id = v.id)), "
+            + "direct as (select f.n from fresh f where f.k = 1 and not exists (select 1 from "
+            + "outbound_message o where o.to_address = f.to_address and o.state in ('queued', 'sending')) "
+            + "order by f.n limit $15::int), "
+            + "m as (insert into outbound_message as m (id, correlation_id, user_ref, kind, to_address, "
+            + "body, media_urls, quick_replies, template_key, template_variables, last_inbound_at, state, "
+            + "attempts, claimed_at, next_attempt_at, created_at, updated_at) select id, correlation_id, "
+            + "user_ref, kind, to_address, body, media_urls::jsonb, quick_replies::jsonb, template_key, "
+            + "template_variables::jsonb, last_inbound_at, case when d.n is null then 'queued' "
+            + "else 'sending' end, case when d.n is null then 0 else 1 end, case when d.n is null "
+            // typed: an untyped $12 in the case is inferred as text, so the prepare failed (42804)
+            // and the client prepared it a second time, on every group
+            + "then null else $12::timestamptz end, $12, v.created_at, $12 from v left join direct d "
+            + "on d.n = v.n order by v.n "
+            + "on conflict (id) do nothing" + RETURNING + ", m.state), "
+            + "i as (insert into inbox_message (message_id, consumer, received_at) "
+            + "select unnest($13::uuid[]), $14::varchar, $12 on conflict do nothing) "
+            + "select * from m";
+
+    /** claimHeads: the next message of each recipient given. */
+    static final String CLAIM_HEADS = "with h as (select o.id, o.seq from unnest($1::varchar[]) as r(to_address) "
+            + "cross join lateral (select u.id, u.seq, u.state, u.next_attempt_at from outbound_message u "
+            + "where u.to_address = r.to_address and u.state in ('queued', 'sending') order by u.seq "
+            + "limit 1) o where o.state = 'queued' and o.next_attempt_at <= $2 order by o.seq limit $3) "
+            + "update outbound_message m set state = 'sending', attempts = m.attempts + 1, "
+            + "claimed_at = $2, updated_at = $2 from h where m.id = h.id and m.state = 'queued'"
+            + RETURNING;
+
+    /** markAccepted: sending → sent for a group of Twilio acceptances. */
+    static final String MARK_ACCEPTED = "with v as (select * from unnest($1::uuid[], $2::varchar[], $3::boolean[], "
+            + "$4::timestamptz[]) as v(id, sid, template, at)), "
+            + "u as (update outbound_message m set state = 'sent', twilio_sid = v.sid, sent_at = v.at, "
+            + "updated_at = v.at, use_template = v.template, error_code = null, error_message = null "
+            + "from v where m.id = v.id and m.state = 'sending' returning m.id), "
+            // an acceptance that moved the message is its sent_at (the history shows it from there);
+            // one that could not (the message was no longer sending) is kept as an unapplied step
+            + "e as (insert into outbound_event (message_id, twilio_sid, state, applied, detail, "
+            + "occurred_at) select v.id, v.sid, 'sent', false, "
+            + "case when v.template then 'accepted by Twilio (template)' else 'accepted by Twilio' end, "
+            + "v.at from v where not exists (select 1 from u where u.id = v.id)) "
+            + "select id from u";
+
     private final Pool pool;
 
     public OutboxRepository(Pool pool) {
@@ -125,29 +182,7 @@ public class OutboxRepository {
                 .addArrayOfOffsetDateTime(inbounds).addOffsetDateTime(odt(now))
                 .addArrayOfUUID(inboxIds.toArray(UUID[]::new)).addString(consumer).addInteger(Math.max(0, claimLimit))
                 .addArrayOfOffsetDateTime(created);
-        return pool.preparedQuery("with v as (select * from unnest($1::uuid[], $2::varchar[], $3::varchar[], "
-                        + "$4::varchar[], $5::varchar[], $6::text[], $7::text[], $8::text[], $9::varchar[], "
-                        + "$10::text[], $11::timestamptz[], $16::timestamptz[]) with ordinality as v(id, correlation_id, user_ref, "
-                        + "kind, to_address, body, media_urls, quick_replies, template_key, template_variables, "
-                        + "last_inbound_at, created_at, n)), "
-                        // the first new row per recipient, if nothing earlier to that recipient is unsent
-                        + "fresh as (select v.n, v.to_address, row_number() over (partition by v.to_address "
-                        + "order by v.n) as k from v where not exists (select 1 from outbound_message x "
-                        + "where x.id = v.id)), "
-                        + "direct as (select f.n from fresh f where f.k = 1 and not exists (select 1 from "
-                        + "outbound_message o where o.to_address = f.to_address and o.state in ('queued', 'sending')) "
-                        + "order by f.n limit $15), "
-                        + "m as (insert into outbound_message as m (id, correlation_id, user_ref, kind, to_address, "
-                        + "body, media_urls, quick_replies, template_key, template_variables, last_inbound_at, state, "
-                        + "attempts, claimed_at, next_attempt_at, created_at, updated_at) select id, correlation_id, "
-                        + "user_ref, kind, to_address, body, media_urls::jsonb, quick_replies::jsonb, template_key, "
-                        + "template_variables::jsonb, last_inbound_at, case when d.n is null then 'queued' "
-                        + "else 'sending' end, case when d.n is null then 0 else 1 end, case when d.n is null "
-                        + "then null else $12 end, $12, v.created_at, $12 from v left join direct d on d.n = v.n order by v.n "
-                        + "on conflict (id) do nothing" + RETURNING + ", m.state), "
-                        + "i as (insert into inbox_message (message_id, consumer, received_at) "
-                        + "select unnest($13::uuid[]), $14, $12 on conflict do nothing) "
-                        + "select * from m")
+        return pool.preparedQuery(STORE_GROUP)
                 .execute(values)
                 .map(rows -> {
                     var claimed = new ArrayList<OutboundRecord>();
@@ -251,13 +286,7 @@ public class OutboxRepository {
         if (recipients.isEmpty() || limit <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery("with h as (select o.id, o.seq from unnest($1::varchar[]) as r(to_address) "
-                        + "cross join lateral (select u.id, u.seq, u.state, u.next_attempt_at from outbound_message u "
-                        + "where u.to_address = r.to_address and u.state in ('queued', 'sending') order by u.seq "
-                        + "limit 1) o where o.state = 'queued' and o.next_attempt_at <= $2 order by o.seq limit $3) "
-                        + "update outbound_message m set state = 'sending', attempts = m.attempts + 1, "
-                        + "claimed_at = $2, updated_at = $2 from h where m.id = h.id and m.state = 'queued'"
-                        + RETURNING)
+        return pool.preparedQuery(CLAIM_HEADS)
                 .execute(Tuple.of(recipients.toArray(String[]::new), odt(now), limit))
                 .map(rows -> {
                     var claimed = new ArrayList<OutboundRecord>();
@@ -296,18 +325,7 @@ public class OutboxRepository {
         var sids = accepted.stream().map(Accepted::sid).toArray(String[]::new);
         var templates = accepted.stream().map(Accepted::template).toArray(Boolean[]::new);
         var times = accepted.stream().map(a -> odt(a.at())).toArray(OffsetDateTime[]::new);
-        return pool.preparedQuery("with v as (select * from unnest($1::uuid[], $2::varchar[], $3::boolean[], "
-                        + "$4::timestamptz[]) as v(id, sid, template, at)), "
-                        + "u as (update outbound_message m set state = 'sent', twilio_sid = v.sid, sent_at = v.at, "
-                        + "updated_at = v.at, use_template = v.template, error_code = null, error_message = null "
-                        + "from v where m.id = v.id and m.state = 'sending' returning m.id), "
-                        // an acceptance that moved the message is its sent_at (the history shows it from there);
-                        // one that could not (the message was no longer sending) is kept as an unapplied step
-                        + "e as (insert into outbound_event (message_id, twilio_sid, state, applied, detail, "
-                        + "occurred_at) select v.id, v.sid, 'sent', false, "
-                        + "case when v.template then 'accepted by Twilio (template)' else 'accepted by Twilio' end, "
-                        + "v.at from v where not exists (select 1 from u where u.id = v.id)) "
-                        + "select id from u")
+        return pool.preparedQuery(MARK_ACCEPTED)
                 .execute(Tuple.of(ids, sids, templates, times))
                 .map(rows -> {
                     var moved = new HashSet<UUID>();
