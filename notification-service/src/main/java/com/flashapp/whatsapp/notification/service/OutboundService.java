@@ -174,6 +174,8 @@ public class OutboundService {
                               String templateKey, Map<String, String> templateVariables,
                               Instant lastInboundAt) {
         var now = clock.instant();
+        // before the commit: if one of theirs is in flight, its finish looks for this one
+        relay.expect(to);
         Uni<Boolean> chain = Uni.createFrom().item(false);
         for (var message : parts(id, correlationId, userRef, kind, to, body, mediaUrls, quickReplies, templateKey,
                 templateVariables, lastInboundAt)) {

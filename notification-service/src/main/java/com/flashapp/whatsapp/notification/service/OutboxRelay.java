@@ -16,8 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,7 +58,15 @@ public class OutboxRelay {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean delayedWake = new AtomicBoolean();
     /** Recipients whose next message should be claimed, and the lanes held for them. */
-    private final ConcurrentLinkedQueue<String> heads = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Head> heads = new ConcurrentLinkedQueue<>();
+    /**
+     * Recipients that may have a message queued behind one in flight, each with the stamp of its latest mark: a
+     * finished send looks for its recipient's next message only for these. Everyone else (most recipients, when
+     * each user gets a message now and then) costs no lookup per send. A recipient leaves when a lookup made after
+     * its send finished found nothing, unless it was marked again meanwhile.
+     */
+    private final ConcurrentHashMap<String, Long> backlogged = new ConcurrentHashMap<>();
+    private final AtomicLong stamps = new AtomicLong();
     private final AtomicInteger headLanes = new AtomicInteger();
     private final AtomicBoolean claimingHeads = new AtomicBoolean();
     /** Due messages may be waiting that no recipient's claim will reach (lanes ran out): claim them generally. */
@@ -212,6 +222,8 @@ public class OutboxRelay {
         }
         outbox.claim(clock.instant(), room).subscribe().with(batch -> {
             overflow.set(batch.size() == room);
+            // a message stored behind one of these (or already queued) is claimed when it finishes
+            batch.forEach(m -> expect(m.to()));
             batch.forEach(this::start);
             claiming.set(false);
             release(room - batch.size());
@@ -244,6 +256,18 @@ public class OutboxRelay {
         return 0;
     }
 
+    /**
+     * Marks a recipient as possibly having a message queued behind one in flight, so that the send finishing
+     * looks for it: called by every store before it commits (and for messages put back in the queue).
+     */
+    public void expect(String to) {
+        backlogged.put(to, stamps.incrementAndGet());
+    }
+
+    /** A recipient whose next message a claim should look for; {@code idle}: nothing of theirs is in flight. */
+    private record Head(String to, boolean idle) {
+    }
+
     /** Gives back lanes reserved and not used. */
     public void release(int lanes) {
         if (lanes <= 0) {
@@ -271,6 +295,7 @@ public class OutboxRelay {
         if (recipients.isEmpty() || paused) {
             return;
         }
+        recipients.forEach(this::expect);
         int lanes = reserve(recipients.size());
         if (lanes < recipients.size()) {
             overflow.set(true);
@@ -278,7 +303,7 @@ public class OutboxRelay {
         if (lanes == 0) {
             return;
         }
-        heads.addAll(recipients);
+        recipients.forEach(to -> heads.add(new Head(to, false)));
         headLanes.addAndGet(lanes);
         claimHeads();
     }
@@ -293,9 +318,17 @@ public class OutboxRelay {
             return; // the running claim's completion takes what arrived meanwhile
         }
         var recipients = new HashSet<String>();
-        String next;
+        // recipients whose send finished (nothing of theirs in flight), with their stamp before the lookup
+        var idle = new HashMap<String, Long>();
+        Head next;
         while ((next = heads.poll()) != null) {
-            recipients.add(next);
+            recipients.add(next.to());
+            if (next.idle()) {
+                var stamp = backlogged.get(next.to());
+                if (stamp != null) {
+                    idle.put(next.to(), stamp);
+                }
+            }
         }
         int lanes = headLanes.getAndSet(0);
         if (recipients.isEmpty() || paused) {
@@ -309,6 +342,11 @@ public class OutboxRelay {
         outbox.claimHeads(recipients, clock.instant(), lanes).subscribe().with(claimed -> {
             if (claimed.size() == lanes && lanes < recipients.size()) {
                 overflow.set(true);
+            } else {
+                // nothing queued (and due) for an idle recipient that got no message: it leaves the backlog,
+                // unless a store marked it again since the lookup began (that store's own claim follows)
+                claimed.forEach(m -> idle.remove(m.to()));
+                idle.forEach(backlogged::remove);
             }
             claimed.forEach(this::start);
             claimingHeads.set(false);
@@ -337,11 +375,11 @@ public class OutboxRelay {
     }
 
     private void finished(String to) {
-        if (paused) {
+        if (paused || !backlogged.containsKey(to)) {
             release(1);
             return;
         }
-        heads.add(to);
+        heads.add(new Head(to, true));
         headLanes.incrementAndGet();
         claimHeads();
     }
@@ -431,6 +469,7 @@ public class OutboxRelay {
                         : config.templates().contentSids().get(m.templateKey());
                 if (!template && contentSid != null) {
                     count("template_fallback");
+                    expect(m.to());
                     // finishing this send wakes the relay, which claims the message again as the template
                     return outbox.markTemplateFallback(m.id(), outcome.errorCode(), now);
                 }
