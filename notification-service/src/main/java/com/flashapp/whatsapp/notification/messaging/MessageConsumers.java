@@ -7,6 +7,7 @@ import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.MessageCodec;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +18,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every queue notification-service consumes. Each message is decoded with the contracts codec, checked against the
@@ -38,6 +41,7 @@ public class MessageConsumers {
     private final IncomingMessageHandler handler;
     private final OutboundService outbound;
     private final MeterRegistry registry;
+    private final Map<Consumed, Counter> consumed = new ConcurrentHashMap<>();
 
     public MessageConsumers(InboxRepository inbox, IncomingMessageHandler handler, OutboundService outbound,
                             MeterRegistry registry) {
@@ -140,8 +144,13 @@ public class MessageConsumers {
         return Uni.createFrom().completionStage(nacked);
     }
 
+    private record Consumed(String channel, String routingKey, String outcome) {
+    }
+
     private void count(String channel, String routingKey, String outcome) {
-        registry.counter("messages.consumed", "channel", channel, "type", routingKey, "outcome", outcome)
+        // looked up once per combination: a registry lookup builds and sorts its tags on every call
+        consumed.computeIfAbsent(new Consumed(channel, routingKey, outcome), k -> registry.counter(
+                "messages.consumed", "channel", k.channel(), "type", k.routingKey(), "outcome", k.outcome()))
                 .increment();
     }
 }
