@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Admin commands, for configured numbers only and only inside a verified session: the admin proves the session
@@ -49,6 +50,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class AdminService {
+
+    private static final Pattern WRITTEN_PHONE = Pattern.compile("(?i)(whatsapp:)?\\+?[0-9(][0-9 ()\\-.]{6,}");
 
     /** Context prefix of the local "send your admin code" expectation; the rest is the admin command to run. */
     public static final String CONTEXT = "admin:";
@@ -292,7 +295,19 @@ public class AdminService {
         return users.find(lookup, lookup == null ? username(target) : null);
     }
 
+    /**
+     * True when the admin wrote a phone number ("+1 876 555 1234", "876-555-1234"), not a username: only phone
+     * characters. A username can hold ten digits too ("@tester_482619817644"), and was then looked up and masked
+     * as a number.
+     */
+    static boolean writtenAsPhone(String target) {
+        return target != null && WRITTEN_PHONE.matcher(target.trim()).matches();
+    }
+
     private String lookupOf(String target) {
+        if (!writtenAsPhone(target)) {
+            return null;
+        }
         var e164 = registry.recipients().e164(target.replace(" ", ""));
         return e164 == null ? null : phoneLookup(e164);
     }
@@ -323,7 +338,7 @@ public class AdminService {
             return "";
         }
         var digits = value.replaceAll("[^+0-9]", "");
-        if (digits.length() >= 10) {
+        if (writtenAsPhone(value) && digits.length() >= 10) {
             return digits.substring(0, 5) + "***" + digits.substring(digits.length() - 4);
         }
         return value.length() <= 2 ? "***" : value.substring(0, 2) + "***";

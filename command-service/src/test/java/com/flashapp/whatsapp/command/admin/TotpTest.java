@@ -51,5 +51,18 @@ class TotpTest {
     void masksNumbersAndUsernamesInAdminAnswers() {
         assertEquals("+1876***1234", AdminService.mask("+18765551234"));
         assertEquals("ma***", AdminService.mask("maria"));
+        // a username with ten or more digits is still a username
+        assertEquals("te***", AdminService.mask("tester_482619817644"));
+    }
+
+    @Test
+    void onlyAPhoneNumberIsLookedUpAsOne() {
+        assertTrue(AdminService.writtenAsPhone("+1 876 555 1234"));
+        assertTrue(AdminService.writtenAsPhone("876-555-1234"));
+        assertTrue(AdminService.writtenAsPhone("(876) 555-1234"));
+        assertTrue(AdminService.writtenAsPhone("whatsapp:+18765551234"));
+        assertFalse(AdminService.writtenAsPhone("@tester_482619817644"));
+        assertFalse(AdminService.writtenAsPhone("tester_482619817644"));
+        assertFalse(AdminService.writtenAsPhone("@maria"));
     }
 }
