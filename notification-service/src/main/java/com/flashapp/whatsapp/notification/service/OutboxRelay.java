@@ -69,7 +69,6 @@ public class OutboxRelay {
      */
     private final ConcurrentHashMap<String, Long> backlogged = new ConcurrentHashMap<>();
     private final AtomicLong stamps = new AtomicLong();
-    private final AtomicInteger headLanes = new AtomicInteger();
     private final AtomicBoolean claimingHeads = new AtomicBoolean();
     /** Due messages may be waiting that no recipient's claim will reach (lanes ran out): claim them generally. */
     private final AtomicBoolean overflow = new AtomicBoolean();
@@ -267,8 +266,11 @@ public class OutboxRelay {
         backlogged.put(to, stamps.incrementAndGet());
     }
 
-    /** A recipient whose next message a claim should look for; {@code idle}: nothing of theirs is in flight. */
-    private record Head(String to, boolean idle) {
+    /**
+     * A recipient whose next message a claim should look for, with the lanes it brings (taken with it from the
+     * queue, so a claim never sees a head without its lane); {@code idle}: nothing of theirs is in flight.
+     */
+    private record Head(String to, boolean idle, int lanes) {
     }
 
     /** Gives back lanes reserved and not used. */
@@ -306,8 +308,11 @@ public class OutboxRelay {
         if (lanes == 0) {
             return;
         }
-        recipients.forEach(to -> heads.add(new Head(to, false)));
-        headLanes.addAndGet(lanes);
+        int left = lanes;
+        for (var to : recipients) {
+            heads.add(new Head(to, false, left > 0 ? 1 : 0));
+            left--;
+        }
         claimHeads();
     }
 
@@ -323,9 +328,11 @@ public class OutboxRelay {
         var recipients = new HashSet<String>();
         // recipients whose send finished (nothing of theirs in flight), with their stamp before the lookup
         var idle = new HashMap<String, Long>();
+        int brought = 0;
         Head next;
         while ((next = heads.poll()) != null) {
             recipients.add(next.to());
+            brought += next.lanes();
             if (next.idle()) {
                 var stamp = backlogged.get(next.to());
                 if (stamp != null) {
@@ -333,7 +340,7 @@ public class OutboxRelay {
                 }
             }
         }
-        int lanes = headLanes.getAndSet(0);
+        int lanes = brought;
         if (recipients.isEmpty() || paused) {
             claimingHeads.set(false);
             release(lanes);
@@ -382,8 +389,7 @@ public class OutboxRelay {
             release(1);
             return;
         }
-        heads.add(new Head(to, true));
-        headLanes.incrementAndGet();
+        heads.add(new Head(to, true, 1));
         claimHeads();
     }
 
