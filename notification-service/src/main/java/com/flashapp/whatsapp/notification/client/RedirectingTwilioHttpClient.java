@@ -65,10 +65,7 @@ public class RedirectingTwilioHttpClient extends HttpClient implements Closeable
                 .build();
         this.http = HttpClients.custom()
                 .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(requestTimeout))
-                        .setRedirectsEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout)).build())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()

@@ -59,7 +59,7 @@ public class OutboxRelay {
      */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean delayedWake = new AtomicBoolean();
-    /** Recipients whose next message should be claimed, and the lanes held for them. */
+    /** Recipients whose next message should be claimed, each with the lanes held for it. */
     private final ConcurrentLinkedQueue<Head> heads = new ConcurrentLinkedQueue<>();
     /**
      * Recipients that may have a message queued behind one in flight, each with the stamp of its latest mark: a

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.MESSAGES_PATH;
-import static com.flashapp.whatsapp.notification.support.WireMockTwilio.error;
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.form;
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.message;
+import static com.flashapp.whatsapp.notification.support.WireMockTwilio.refuseFreeFormOutsideWindow;
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.requestsTo;
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.server;
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.toParam;
@@ -95,10 +95,7 @@ class RelayHandOverTest extends NotificationTestBase {
     @Test
     void aTemplateResendAfter63016GoesOutWithoutWaitingForAPoll() {
         var to = randomWhatsapp();
-        server.stubFor(post(urlPathEqualTo(MESSAGES_PATH)).atPriority(1).withRequestBody(containing(toParam(to)))
-                .withRequestBody(containing("Body="))
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                        .withBody(error(63016, 400, "Outside the allowed window"))));
+        refuseFreeFormOutsideWindow(to);
 
         send(notification(to, randomUserRef(), "You received 2,000 sats", "payment_received",
                 Map.of("1", "2,000 sats"), null));

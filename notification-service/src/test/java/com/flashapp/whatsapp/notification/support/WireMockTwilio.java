@@ -55,6 +55,14 @@ public class WireMockTwilio implements QuarkusTestResourceLifecycleManager {
         SandboxTwilio.stop();
     }
 
+    /** Twilio refuses free-form sends to this recipient with 63016 (outside the 24-hour window); templates pass. */
+    public static void refuseFreeFormOutsideWindow(String to) {
+        server.stubFor(post(WireMock.urlPathEqualTo(MESSAGES_PATH)).atPriority(1)
+                .withRequestBody(containing(toParam(to))).withRequestBody(containing("Body="))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody(error(63016, 400, "Outside the allowed window"))));
+    }
+
     /** Every send to the right account with the right credentials is accepted (201). */
     static void stubAccepted() {
         server.stubFor(post(WireMock.urlPathEqualTo(MESSAGES_PATH))
