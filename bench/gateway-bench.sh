@@ -6,11 +6,13 @@
 # (every exchange it publishes to prefixed `bench.`: bench.whatsapp.inbound -> quorum queue bench.gateway-inbound,
 # capped), its own Redis key prefix and no media consumer, so no other service's queue or keys see bench traffic; runs the load generator against it (loopback only); prints the
 # report including the gateway's RSS before and after; then stops the gateway and removes what it created.
-# Needs the local RabbitMQ (management API on 15672) and Redis (deploy/local/infra.sh).
+# Starts the local RabbitMQ (management API on 15672) and Redis first if they are not up (deploy/local/infra.sh).
 # To compare builds: GATEWAY_APP=<a quarkus-app directory> and BENCH_JAR=<a bench jar> (then nothing is built).
 # The machine may be shared with other benchmarks: run it as `flock /tmp/bench.lock bench/gateway-bench.sh ...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the servers it needs (installed and started if missing, databases created): a fresh machine runs it too
+bash deploy/local/infra.sh >/dev/null
 
 PORT=${BENCH_PORT:-18080}
 MGMT=${RABBITMQ_MGMT:-http://localhost:15672}

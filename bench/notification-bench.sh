@@ -5,10 +5,12 @@
 # queue of its own, the notification_test database emptied at start, a per-sender rate high enough for the load),
 # publishes replies (--warmup=N: the first N warm the JVMs and are left out of the figures), reads what the simulator received, reports, stops both and removes the bench queue.
 # NOTIFICATION_APP=<dir> / SANDBOX_APP=<dir> run other builds' quarkus-app directories (before/after comparisons,
-# or a copy while another build rewrites target/). Needs deploy/local/infra.sh's servers. Stop ./run.sh first: the bench instance also consumes the other
+# or a copy while another build rewrites target/). Starts deploy/local/infra.sh's servers if they are not up. Stop ./run.sh first: the bench instance also consumes the other
 # notification queues.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the servers it needs (installed and started if missing, databases created): a fresh machine runs it too
+bash deploy/local/infra.sh >/dev/null
 RUN=.run/bench; mkdir -p "$RUN"
 [ -f sandbox/target/quarkus-app/quarkus-run.jar ] && [ -f notification-service/target/quarkus-app/quarkus-run.jar ] \
     || ./mvnw -B -q package -DskipTests -pl sandbox,notification-service
@@ -27,12 +29,23 @@ trap cleanup EXIT
 # the simulator answers each send at once; its status callbacks (three per message, to an address that ignores
 # them) are pushed past the run, so the machine's cores measure notification-service, not the simulator.
 # SANDBOX_JAVA_OPTS adds JVM options to it (e.g. -Xlog:gc).
+# Each process runs in a session of its own, as each would run in its own container or systemd unit: with the
+# kernel's autogroup scheduling (sched_autogroup_enabled=1, the default on desktop and VM kernels) the CPU is shared
+# fairly between sessions, not threads, so service, simulator and publisher started from this one shell would share
+# one session's share against PostgreSQL's and RabbitMQ's (the service's threads then waited ~3 s per second for a
+# core while PostgreSQL and RabbitMQ were served at once).
 # OUTSIDE_NICE=N runs the simulator and the publisher (the outside world: Twilio and the other services, on other
-# machines in production) at that nice level, so that on a shared 2-core box they yield the cores to the service,
-# its broker and its database. Default 0: everything competes equally (the figures in the README say which).
-OUTSIDE=(nice -n "${OUTSIDE_NICE:-0}")
+# machines in production) at that nice level (their sessions' too), so that on a shared 2-core box they yield the
+# cores to the service, its broker and its database. Default 0: every session competes equally.
+# (both exec: run in the background, $! is the program's own pid; in the foreground, call them in a subshell)
+own() { exec setsid -w "$@"; }
+outside() {
+    # a new session's autogroup weight follows the nice level written to it (the process's own nice only counts
+    # within its session)
+    exec setsid -w sh -c 'echo "$0" > /proc/$$/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "${OUTSIDE_NICE:-0}" "$@"
+}
 # shellcheck disable=SC2086
-"${OUTSIDE[@]}" java -Xms1500m -Xmx1500m -Xmn96m -XX:+UseSerialGC ${SANDBOX_JAVA_OPTS:-} -Dquarkus.http.port=18089 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
+outside java -Xms1500m -Xmx1500m -Xmn96m -XX:+UseSerialGC ${SANDBOX_JAVA_OPTS:-} -Dquarkus.http.port=18089 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
     -Dsandbox.twilio.callback-interval="${SANDBOX_CALLBACK_INTERVAL:-1h}" \
     -jar "${SANDBOX_APP:-sandbox/target/quarkus-app}/quarkus-run.jar" >"$RUN/sandbox.log" 2>&1 &
 pids+=($!)
@@ -40,7 +53,7 @@ C=mp.messaging.incoming.whatsapp-outbound
 # NOTIFICATION_JAVA_OPTS adds JVM options to the service, e.g. a flight recording:
 # NOTIFICATION_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/notif.jfr,settings=profile"
 # shellcheck disable=SC2086
-java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
+own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
     -Dquarkus.http.port=18083 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
     -Dquarkus.datasource.reactive.url=postgresql://localhost:5432/notification_test \
     -Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/notification_test \
@@ -68,8 +81,8 @@ echo "notification-service RSS before: $(rss "${pids[1]}")"
 threads "${pids[1]}" >"$RUN/threads-before.txt"
 cpu_before=$(cpu "${pids[1]}")
 sandbox_before=$(cpu "${pids[0]}")
-"${OUTSIDE[@]}" java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench --service-pid="${pids[1]}" \
-    --sandbox-pid="${pids[0]}" "$@"
+(outside java -cp bench/target/bench.jar com.flashapp.whatsapp.bench.NotificationBench --service-pid="${pids[1]}" \
+    --sandbox-pid="${pids[0]}" "$@")
 cpu_after=$(cpu "${pids[1]}")
 sandbox_after=$(cpu "${pids[0]}")
 threads "${pids[1]}" >"$RUN/threads-after.txt"

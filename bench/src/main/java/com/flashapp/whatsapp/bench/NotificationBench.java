@@ -87,12 +87,15 @@ public final class NotificationBench {
         var histogramsAtStart = new java.util.concurrent.atomic.AtomicReference<String>();
         var cpuAtStart = new java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Double>>();
         var names = new java.util.HashMap<String, String>();
-        names.put(options.getOrDefault("service-pid", "-"), "notification-service");
+        var servicePid = options.getOrDefault("service-pid", "-");
+        var threadsAtStart = new java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Double>>();
+        names.put(servicePid, "notification-service");
         names.put(options.getOrDefault("sandbox-pid", "-"), "sandbox (simulator)");
         names.put(String.valueOf(ProcessHandle.current().pid()), "bench publisher");
         if (warmup == 0) {
             histogramsAtStart.set(scrape(http, metrics));
             cpuAtStart.set(cpuByProcess(names));
+            threadsAtStart.set(cpuByThreadGroup(servicePid));
         }
         var started = System.currentTimeMillis();
         var pool = Executors.newFixedThreadPool(publishers);
@@ -118,6 +121,7 @@ public final class NotificationBench {
                         if (seq == warmup && warmup > 0) {
                             histogramsAtStart.set(scrape(http, metrics));
                             cpuAtStart.set(cpuByProcess(names));
+                            threadsAtStart.set(cpuByThreadGroup(servicePid));
                         }
                         var to = recipient(runId, seq % recipients);
                         var payload = outbound(seq, to);
@@ -164,6 +168,7 @@ public final class NotificationBench {
         }
         // before the simulator is polled (that reading costs both sides CPU the measured sends did not)
         var cpuAtEnd = cpuByProcess(names);
+        var threadsAtEnd = cpuByThreadGroup(servicePid);
         var publishSeconds = (System.currentTimeMillis() - started) / 1000.0;
         System.out.printf("published %d of %d in %.1f s via %s (%.0f/s, %d failures)%n", publishedAt.size(),
                 messages, publishSeconds, "amqp".equals(via) ? "AMQP" : "the management API",
@@ -215,6 +220,20 @@ public final class NotificationBench {
             lastSent = Math.max(lastSent, e.getValue());
             firstMeasured = Math.min(firstMeasured, published);
         }
+        // the measured phase second by second (by publish time): a tail made of a few stalls looks different from
+        // one spread over the whole run
+        var perSecond = new java.util.TreeMap<Long, long[]>(); // second -> {messages, over 50 ms, max}
+        for (var e : sentAt.entrySet()) {
+            var published = publishedAt.get(e.getKey());
+            if (published == null || e.getKey() < warmup) {
+                continue;
+            }
+            long delay = e.getValue() - published;
+            var s = perSecond.computeIfAbsent((published - firstMeasured) / 1000, k -> new long[3]);
+            s[0]++;
+            s[1] += delay > 50 ? 1 : 0;
+            s[2] = Math.max(s[2], delay);
+        }
         Collections.sort(delays);
         var seconds = (lastSent - (warmup > 0 ? firstMeasured : started)) / 1000.0;
         if (warmup > 0) {
@@ -227,6 +246,11 @@ public final class NotificationBench {
         System.out.printf("publish→Twilio ms     p50 %d  p95 %d  p99 %d  p99.9 %d  max %d%n", pct(delays, 50),
                 pct(delays, 95), pct(delays, 99), pctMille(delays, 999),
                 delays.isEmpty() ? 0 : delays.get(delays.size() - 1));
+        System.out.printf("seconds of the measured phase with a publish→Twilio over 50 ms: %d of %d; the worst:%n",
+                perSecond.values().stream().filter(v -> v[1] > 0).count(), perSecond.size());
+        perSecond.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(6)
+                .forEach(e -> System.out.printf("  second %3d: %4d of %4d over 50 ms, max %d ms%n", e.getKey(),
+                        e.getValue()[1], e.getValue()[0], e.getValue()[2]));
         if (cpuAtStart.get() != null) {
             System.out.printf("CPU seconds from the first measured publish to the last publish, by process:%n");
             var start = cpuAtStart.get();
@@ -235,6 +259,8 @@ public final class NotificationBench {
                     .filter(e -> e.getValue() >= 0.1)
                     .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> System.out.printf("  %6.1f  %s%n", e.getValue(), e.getKey()));
+            System.out.printf("  of which notification-service's threads (digits folded):%n");
+            printDiff(threadsAtStart.get(), threadsAtEnd, "          ");
         }
         var histogramsAtEnd = scrape(http, metrics);
         var atStart = histogramsAtStart.get() == null ? "" : histogramsAtStart.get();
@@ -247,6 +273,10 @@ public final class NotificationBench {
                 "notification_outbox_store_seconds"));
         System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_twilio_request_seconds"));
+        System.out.printf("  claim, general          %s%n", histogramDiff(atStart, histogramsAtEnd,
+                "notification_relay_claim_seconds{kind=\"general\"}"));
+        System.out.printf("  claim, recipients' next %s%n", histogramDiff(atStart, histogramsAtEnd,
+                "notification_relay_claim_seconds{kind=\"heads\"}"));
     }
 
     /** Milliseconds for a fixed amount of integer work (best of three), to tell a slow machine from a slow build. */
@@ -291,6 +321,45 @@ public final class NotificationBench {
             return result;
         }
         return result;
+    }
+
+    /**
+     * CPU seconds used so far by each thread group of one process (thread names with digits folded), and the
+     * seconds its threads were runnable but waiting for a core (how contended the machine is).
+     */
+    private static java.util.Map<String, Double> cpuByThreadGroup(String pid) {
+        var result = new java.util.HashMap<String, Double>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", pid, "task"))) {
+            tasks.forEach(t -> {
+                try {
+                    var stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    result.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0,
+                            Double::sum);
+                    // schedstat: time on the CPU, time waiting on a run queue (ns), timeslices
+                    var waited = java.nio.file.Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    result.merge(name + " (waiting for a core)", Long.parseLong(waited[1]) / 1e9, Double::sum);
+                } catch (Exception ignored) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (Exception e) {
+            return result;
+        }
+        return result;
+    }
+
+    private static void printDiff(java.util.Map<String, Double> start, java.util.Map<String, Double> end,
+                                  String indent) {
+        if (start == null) {
+            return;
+        }
+        end.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.1)
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("%s%6.1f  %s%n", indent, e.getValue(), e.getKey()));
     }
 
     /** The service's metrics page, or "" if it cannot be read (the figures from it are then left out). */
@@ -341,8 +410,11 @@ public final class NotificationBench {
 
     private static java.util.Map<Double, Double> buckets(String page, String name) {
         var result = new java.util.HashMap<Double, Double>();
-        var line = Pattern.compile("^" + Pattern.quote(name) + "_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+-]+)$",
-                Pattern.MULTILINE).matcher(page);
+        // name{label="value"}: only the series with that label
+        var label = name.contains("{") ? name.substring(name.indexOf('{') + 1, name.length() - 1) : "";
+        var metric = name.contains("{") ? name.substring(0, name.indexOf('{')) : name;
+        var line = Pattern.compile("^" + Pattern.quote(metric) + "_bucket\\{(?=[^}]*" + Pattern.quote(label)
+                + ").*le=\"([^\"]+)\".*\\} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(page);
         while (line.find()) {
             var le = line.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(1));
             result.merge(le, Double.parseDouble(line.group(2)), Double::sum);
