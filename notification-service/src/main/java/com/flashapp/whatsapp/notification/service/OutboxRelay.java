@@ -80,6 +80,8 @@ public class OutboxRelay {
     private final Map<String, Counter> sends = new ConcurrentHashMap<>();
     private final Timer sendLatency;
     private final Timer twilioRequest;
+    private final Timer generalClaim;
+    private final Timer headsClaim;
 
     public OutboxRelay(OutboxRepository outbox, TwilioSender twilio, NotificationConfig config, Clock clock,
                        MeterRegistry registry) {
@@ -115,8 +117,18 @@ public class OutboxRelay {
                 .description("One Twilio Messages API request")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        // the general claim walks every recipient with unsent messages; the heads claim looks up the ones given
+        this.generalClaim = claimTimer(registry, "general");
+        this.headsClaim = claimTimer(registry, "heads");
         registry.gauge("notification.outbox.depth", depth);
         registry.gauge("notification.outbox.oldest.age.seconds", oldestAgeSeconds);
+    }
+
+    private static Timer claimTimer(MeterRegistry registry, String kind) {
+        return Timer.builder("notification.relay.claim").tag("kind", kind)
+                .description("One claim statement of the relay (general: every recipient; heads: the ones given)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
     @Scheduled(every = "${app.relay.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -222,7 +234,9 @@ public class OutboxRelay {
             }
             return;
         }
+        var claimStarted = System.nanoTime();
         outbox.claim(clock.instant(), room).subscribe().with(batch -> {
+            generalClaim.record(System.nanoTime() - claimStarted, TimeUnit.NANOSECONDS);
             overflow.set(batch.size() == room);
             // a message stored behind one of these (or already queued) is claimed when it finishes
             batch.forEach(m -> expect(m.to()));
@@ -349,7 +363,9 @@ public class OutboxRelay {
             }
             return;
         }
+        var claimStarted = System.nanoTime();
         outbox.claimHeads(recipients, clock.instant(), lanes).subscribe().with(claimed -> {
+            headsClaim.record(System.nanoTime() - claimStarted, TimeUnit.NANOSECONDS);
             if (claimed.size() == lanes && lanes < recipients.size()) {
                 overflow.set(true);
             } else {
