@@ -104,6 +104,10 @@ public class OutboxRepository {
             + "v.at from v where not exists (select 1 from u where u.id = v.id)) "
             + "select id from u";
 
+    /** applyStatus: the message a status callback is about, by its Twilio sid (locked). */
+    static final String STATUS_TARGET = "select id, " + RANK + " as rank, sent_at, use_template "
+            + "from outbound_message where twilio_sid = $1 for update";
+
     private final Pool pool;
 
     public OutboxRepository(Pool pool) {
@@ -426,8 +430,7 @@ public class OutboxRepository {
      */
     public Uni<StatusApplied> applyStatus(String sid, String twilioStatus, OutboundState state, String errorCode,
                                           String errorMessage, Instant reportedAt, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("select id, " + RANK + " as rank, sent_at, use_template "
-                        + "from outbound_message where twilio_sid = $1 for update")
+        return pool.withTransaction(c -> c.preparedQuery(STATUS_TARGET)
                 .execute(Tuple.of(sid))
                 .flatMap(rows -> {
                     var detail = errorCode == null ? "reported " + reportedAt

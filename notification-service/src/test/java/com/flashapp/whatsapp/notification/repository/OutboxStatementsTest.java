@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The relay's hot statements prepare as written, with no parameter types sent: PostgreSQL types every parameter
@@ -40,5 +41,30 @@ class OutboxStatementsTest {
     @Test
     void theAcceptanceRecordPreparesWithoutParameterTypes() {
         assertDoesNotThrow(() -> prepareUntyped(OutboxRepository.MARK_ACCEPTED));
+    }
+
+    /**
+     * Only messages Twilio accepted are in the sid index (a partial index: fewer entries per write). A status
+     * callback's lookup must still find its message through it, also with the generic plan PostgreSQL may keep for
+     * a cached statement (where the sid is an unknown parameter), not by scanning the outbox.
+     */
+    @Test
+    void aStatusCallbackFindsItsMessageThroughTheSidIndexWithAGenericPlan() {
+        // seq scans off: on a small test table a scan may be cheaper, but the index must be usable at all
+        var plan = pool.withConnection(c -> c.query("set plan_cache_mode = force_generic_plan").execute()
+                        .flatMap(ignored -> c.query("set enable_seqscan = off").execute())
+                        .flatMap(ignored -> c.query("prepare status_target(varchar) as "
+                                + OutboxRepository.STATUS_TARGET).execute())
+                        .flatMap(ignored -> c.query("explain execute status_target('SM0')").execute())
+                        .map(rows -> {
+                            var text = new StringBuilder();
+                            rows.forEach(r -> text.append(r.getString(0)).append('\n'));
+                            return text.toString();
+                        })
+                        .call(() -> c.query("deallocate status_target").execute())
+                        .call(() -> c.query("reset plan_cache_mode").execute())
+                        .call(() -> c.query("reset enable_seqscan").execute()))
+                .await().atMost(Duration.ofSeconds(10));
+        assertTrue(plan.contains("outbound_message_twilio_sid"), plan);
     }
 }
