@@ -37,13 +37,21 @@ trap cleanup EXIT
 # OUTSIDE_NICE=N runs the simulator and the publisher (the outside world: Twilio and the other services, on other
 # machines in production) at that nice level (their sessions' too), so that on a shared 2-core box they yield the
 # cores to the service, its broker and its database. Default 0: every session competes equally.
+# BENCH_SESSIONS=shared starts all three in this shell's session instead, as the figures before 2026-11-27 23:00 were
+# measured (the service then shares one session's weight with the simulator and the publisher).
 # (both exec: run in the background, $! is the program's own pid; in the foreground, call them in a subshell)
-own() { exec setsid -w "$@"; }
-outside() {
-    # a new session's autogroup weight follows the nice level written to it (the process's own nice only counts
-    # within its session)
-    exec setsid -w sh -c 'echo "$0" > /proc/$$/autogroup 2>/dev/null; exec nice -n "$0" "$@"' "${OUTSIDE_NICE:-0}" "$@"
-}
+if [ "${BENCH_SESSIONS:-own}" = shared ]; then
+    own() { exec "$@"; }
+    outside() { exec nice -n "${OUTSIDE_NICE:-0}" "$@"; }
+else
+    own() { exec setsid -w "$@"; }
+    outside() {
+        # a new session's autogroup weight follows the nice level written to it (the process's own nice only
+        # counts within its session)
+        exec setsid -w sh -c 'echo "$0" > /proc/$$/autogroup 2>/dev/null; exec nice -n "$0" "$@"' \
+            "${OUTSIDE_NICE:-0}" "$@"
+    }
+fi
 # shellcheck disable=SC2086
 outside java -Xms1500m -Xmx1500m -Xmn96m -XX:+UseSerialGC ${SANDBOX_JAVA_OPTS:-} -Dquarkus.http.port=18089 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
     -Dsandbox.twilio.callback-interval="${SANDBOX_CALLBACK_INTERVAL:-1h}" \
