@@ -112,16 +112,17 @@ public final class NotificationBench {
                         } else if (seq == warmup && warmup > 0) {
                             due = started + warmupPauseMs;
                         }
-                        if (due >= 0) {
-                            long wait = due - System.currentTimeMillis();
-                            if (wait > 0) {
-                                Thread.sleep(wait); // pacing a load generator, not a test wait
-                            }
-                        }
                         if (seq == warmup && warmup > 0) {
+                            // the starting readings are taken halfway through the pause, not with the first
+                            // measured publish: rendering the service's metrics page costs it CPU, which then fell
+                            // on the first measured second (its worst in every run)
+                            pause(due - warmupPauseMs / 2);
                             histogramsAtStart.set(scrape(http, metrics));
                             cpuAtStart.set(cpuByProcess(names));
                             threadsAtStart.set(cpuByThreadGroup(servicePid));
+                        }
+                        if (due >= 0) {
+                            pause(due);
                         }
                         var to = recipient(runId, seq % recipients);
                         var payload = outbound(seq, to);
@@ -252,7 +253,8 @@ public final class NotificationBench {
                 .forEach(e -> System.out.printf("  second %3d: %4d of %4d over 50 ms, max %d ms%n", e.getKey(),
                         e.getValue()[1], e.getValue()[0], e.getValue()[2]));
         if (cpuAtStart.get() != null) {
-            System.out.printf("CPU seconds from the first measured publish to the last publish, by process:%n");
+            System.out.printf("CPU seconds from halfway through the pause before the measured phase to its last publish, "
+                    + "by process:%n");
             var start = cpuAtStart.get();
             cpuAtEnd.entrySet().stream()
                     .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0.0)))
@@ -273,10 +275,20 @@ public final class NotificationBench {
                 "notification_outbox_store_seconds"));
         System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_twilio_request_seconds"));
+        System.out.printf("  outbox vacuums          %s%n", counterDiff(atStart, histogramsAtEnd,
+                "notification_outbox_vacuum_seconds"));
         System.out.printf("  claim, general          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_relay_claim_seconds{kind=\"general\"}"));
         System.out.printf("  claim, recipients' next %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_relay_claim_seconds{kind=\"heads\"}"));
+    }
+
+    /** Sleeps until the given time (pacing a load generator, not a test wait). */
+    private static void pause(long until) throws InterruptedException {
+        long wait = until - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
     }
 
     /** Milliseconds for a fixed amount of integer work (best of three), to tell a slow machine from a slow build. */
@@ -394,6 +406,30 @@ public final class NotificationBench {
             }
         }
         return out.toString();
+    }
+
+    /** How many times a timer without a histogram ran between two scrapes, and for how long in all. */
+    private static String counterDiff(String before, String after, String name) {
+        double[] start = timerTotals(before, name);
+        double[] end = timerTotals(after, name);
+        if (end == null) {
+            return "n/a";
+        }
+        double count = end[0] - (start == null ? 0 : start[0]);
+        double seconds = end[1] - (start == null ? 0 : start[1]);
+        return String.format("n %.0f  total %.2f s  mean %.0f ms", count, seconds,
+                count == 0 ? 0 : 1000 * seconds / count);
+    }
+
+    private static double[] timerTotals(String page, String name) {
+        var count = Pattern.compile("^" + Pattern.quote(name) + "_count(\\{[^}]*\\})? ([0-9.eE+-]+)$",
+                Pattern.MULTILINE).matcher(page);
+        var sum = Pattern.compile("^" + Pattern.quote(name) + "_sum(\\{[^}]*\\})? ([0-9.eE+-]+)$",
+                Pattern.MULTILINE).matcher(page);
+        if (!count.find() || !sum.find()) {
+            return null;
+        }
+        return new double[] {Double.parseDouble(count.group(2)), Double.parseDouble(sum.group(2))};
     }
 
     /** The share of a histogram's observations between two scrapes that were at most {@code le} seconds. */
