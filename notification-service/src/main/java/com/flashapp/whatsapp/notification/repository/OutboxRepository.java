@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -302,10 +304,19 @@ public class OutboxRepository {
 
     /**
      * Removes the dead row versions the relay's updates leave behind (and their index entries), without blocking
-     * reads or writes; skipped if another vacuum of the table is running.
+     * reads or writes; skipped if another vacuum of the table is running. {@code costDelay} paces it as autovacuum
+     * is paced (a pause per {@code vacuum_cost_limit} of page work; zero: full speed).
      */
-    public Uni<Void> vacuum() {
-        return pool.query("vacuum (skip_locked) outbound_message").execute().replaceWithVoid();
+    public Uni<Void> vacuum(Duration costDelay) {
+        if (costDelay.isZero()) {
+            return pool.query("vacuum (skip_locked) outbound_message").execute().replaceWithVoid();
+        }
+        // cost-based delay, on this connection only (reset before it goes back to the pool)
+        var millis = String.format(Locale.ROOT, "%.3f", costDelay.toNanos() / 1e6);
+        return pool.withConnection(c -> c.query("set vacuum_cost_delay = " + millis).execute()
+                        .flatMap(ignored -> c.query("vacuum (skip_locked) outbound_message").execute())
+                        .eventually(() -> c.query("reset vacuum_cost_delay").execute()))
+                .replaceWithVoid();
     }
 
     /** Twilio accepted a message (its sid), when, and whether as the approved template. */

@@ -165,7 +165,7 @@ public class OutboxRelay {
         }
         claimedSinceVacuum.addAndGet(-since);
         var started = System.nanoTime();
-        return outbox.vacuum()
+        return outbox.vacuum(config.relay().vacuumCostDelay())
                 .invoke(() -> registry.timer("notification.outbox.vacuum").record(
                         Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure().recoverWithItem(e -> {
