@@ -255,12 +255,7 @@ public final class NotificationBench {
         if (cpuAtStart.get() != null) {
             System.out.printf("CPU seconds from halfway through the pause before the measured phase to its last publish, "
                     + "by process:%n");
-            var start = cpuAtStart.get();
-            cpuAtEnd.entrySet().stream()
-                    .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0.0)))
-                    .filter(e -> e.getValue() >= 0.1)
-                    .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
-                    .forEach(e -> System.out.printf("  %6.1f  %s%n", e.getValue(), e.getKey()));
+            printDiff(cpuAtStart.get(), cpuAtEnd, "  ");
             System.out.printf("  of which notification-service's threads (digits folded):%n");
             printDiff(threadsAtStart.get(), threadsAtEnd, "          ");
         }
@@ -275,7 +270,7 @@ public final class NotificationBench {
                 "notification_outbox_store_seconds"));
         System.out.printf("  Twilio request          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_twilio_request_seconds"));
-        System.out.printf("  outbox vacuums          %s%n", counterDiff(atStart, histogramsAtEnd,
+        System.out.printf("  outbox vacuums          %s%n", timerDiff(atStart, histogramsAtEnd,
                 "notification_outbox_vacuum_seconds"));
         System.out.printf("  claim, general          %s%n", histogramDiff(atStart, histogramsAtEnd,
                 "notification_relay_claim_seconds{kind=\"general\"}"));
@@ -319,12 +314,8 @@ public final class NotificationBench {
             dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(d -> {
                 try {
                     var stat = java.nio.file.Files.readString(d.resolve("stat"));
-                    var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // fields after the name start at field 3 (state): utime is field 14, stime 15
-                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-                    var group = names.getOrDefault(d.getFileName().toString(), name);
-                    result.merge(group, seconds, Double::sum);
+                    var group = names.getOrDefault(d.getFileName().toString(), statName(stat));
+                    result.merge(group, cpuSeconds(stat), Double::sum);
                 } catch (Exception ignored) {
                     // the process ended meanwhile
                 }
@@ -345,10 +336,8 @@ public final class NotificationBench {
             tasks.forEach(t -> {
                 try {
                     var stat = java.nio.file.Files.readString(t.resolve("stat"));
-                    var name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    result.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0,
-                            Double::sum);
+                    var name = statName(stat).replaceAll("[0-9]+", "N");
+                    result.merge(name, cpuSeconds(stat), Double::sum);
                     // schedstat: time on the CPU, time waiting on a run queue (ns), timeslices
                     var waited = java.nio.file.Files.readString(t.resolve("schedstat")).trim().split(" ");
                     result.merge(name + " (waiting for a core)", Long.parseLong(waited[1]) / 1e9, Double::sum);
@@ -362,6 +351,19 @@ public final class NotificationBench {
         return result;
     }
 
+    /** The command name in a {@code /proc/.../stat} line. */
+    private static String statName(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
+    /** User + system CPU seconds in a {@code /proc/.../stat} line. */
+    private static double cpuSeconds(String stat) {
+        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields after the name start at field 3 (state): utime is field 14, stime 15
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** What grew between two readings (at least 0.1 s), largest first. */
     private static void printDiff(java.util.Map<String, Double> start, java.util.Map<String, Double> end,
                                   String indent) {
         if (start == null) {
@@ -409,7 +411,7 @@ public final class NotificationBench {
     }
 
     /** How many times a timer without a histogram ran between two scrapes, and for how long in all. */
-    private static String counterDiff(String before, String after, String name) {
+    private static String timerDiff(String before, String after, String name) {
         double[] start = timerTotals(before, name);
         double[] end = timerTotals(after, name);
         if (end == null) {
