@@ -102,3 +102,12 @@ awk -F'|' -v hz="$(getconf CLK_TCK)" 'NR == FNR {before[$1] = $3 + $4; next}
 echo "notification-service RSS after:  $(rss "${pids[1]}")"
 echo "notification-service CPU during the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}') s"
 echo "sandbox (Twilio simulator) CPU during the run: $(awk -v a="$sandbox_after" -v b="$sandbox_before" 'BEGIN {printf "%.1f", a - b}') s"
+# what the run did to the outbox tables: HOT updates stay on their page and add no index entries; the dead row
+# versions are what the relay's vacuums remove (statistics reach the view within seconds of each statement)
+sleep 2
+echo "outbox tables after the run (rows written, updates and how many were HOT, vacuums, size with indexes):"
+PGPASSWORD="${DB_PASSWORD:-flash}" psql -h 127.0.0.1 -U "${DB_USERNAME:-flash}" -d notification_test -X -q -P footer=off -c "select relname as table,
+    n_tup_ins as inserted, n_tup_upd as updated, n_tup_hot_upd as hot, n_tup_del as deleted, n_dead_tup as dead,
+    vacuum_count as vacuums, pg_size_pretty(pg_total_relation_size(relid)) as size
+    from pg_stat_user_tables where relname in ('outbound_message', 'outbound_pending', 'outbound_sid',
+    'outbound_event') order by relname" || true

@@ -134,13 +134,13 @@ public interface NotificationConfig {
         Duration sendingLease();
 
         /**
-         * Messages claimed since the outbox table was last vacuumed that make the relay vacuum it at its next
-         * {@code app.relay.vacuum-interval} ("off" disables the job): every send leaves dead row versions behind,
-         * and until a vacuum removes them every per-recipient lookup steps over them (without it, sends/s fell from
-         * ~1,000 to ~300 within a minute on the benchmark). Autovacuum's default minute between runs is too slow for
-         * a queue table, and some servers run without it. Each vacuum also passes over every index of the table, so
-         * it is not free either: at 1,000 sends/s, every 10,000 claims kept the lookups fast and gave a tail a
-         * third of what vacuuming every 2,000 did (each vacuum took ~0.2 s of a core at 160,000 rows).
+         * Messages claimed since the outbox was last vacuumed that make the relay vacuum it at its next
+         * {@code app.relay.vacuum-interval} ("off" disables the job): every message is inserted into the relay's
+         * queue table and deleted from it, and until a vacuum removes the dead rows every per-recipient lookup steps
+         * over them (without it, sends/s fell from ~1,000 to ~300 within a minute on the benchmark). Autovacuum's
+         * default minute between runs is too slow for a queue table, and some servers run without it. The queue
+         * holds only unsent messages, so its vacuum is cheap; the message records are vacuumed in the same run (their
+         * updates are HOT, so that is mostly a pass over the pages written since the last one).
          */
         @WithDefault("10000")
         int vacuumAfter();

@@ -66,8 +66,7 @@ public class OutboxRepository {
             + "order by v.n) as k from v where not exists (select 1 from outbound_message x "
             + "where x.id = v.id)), "
             + "direct as (select f.n from fresh f where f.k = 1 and not exists (select 1 from "
-            + "outbound_message o where o.to_address = f.to_address and o.state in ('queued', 'sending')) "
-            + "order by f.n limit $15::int), "
+            + "outbound_pending o where o.to_address = f.to_address) order by f.n limit $15::int), "
             + "m as (insert into outbound_message as m (id, correlation_id, user_ref, kind, to_address, "
             + "body, media_urls, quick_replies, template_key, template_variables, last_inbound_at, state, "
             + "attempts, claimed_at, next_attempt_at, created_at, updated_at) select id, correlation_id, "
@@ -79,17 +78,24 @@ public class OutboxRepository {
             + "then null else $12::timestamptz end, $12, v.created_at, $12 from v left join direct d "
             + "on d.n = v.n order by v.n "
             + "on conflict (id) do nothing" + RETURNING + ", m.state), "
+            // every stored message is also in the relay's queue, as it was stored (queued, or claimed)
+            + "p as (insert into outbound_pending (id, seq, to_address, state, next_attempt_at, claimed_at, "
+            + "created_at) select m.id, m.seq, m.to_address, m.state, $12, case when m.state = 'sending' "
+            + "then $12 end, m.created_at from m), "
             + "i as (insert into inbox_message (message_id, consumer, received_at) "
             + "select unnest($13::uuid[]), $14::varchar, $12 on conflict do nothing) "
             + "select * from m";
 
     /** claimHeads: the next message of each recipient given. */
     static final String CLAIM_HEADS = "with h as (select o.id, o.seq from unnest($1::varchar[]) as r(to_address) "
-            + "cross join lateral (select u.id, u.seq, u.state, u.next_attempt_at from outbound_message u "
-            + "where u.to_address = r.to_address and u.state in ('queued', 'sending') order by u.seq "
-            + "limit 1) o where o.state = 'queued' and o.next_attempt_at <= $2 order by o.seq limit $3) "
+            + "cross join lateral (select u.id, u.seq, u.state, u.next_attempt_at from outbound_pending u "
+            + "where u.to_address = r.to_address order by u.seq limit 1) o where o.state = 'queued' "
+            + "and o.next_attempt_at <= $2 order by o.seq limit $3), "
+            // a message another claim took first (its queue row no longer queued) is left alone
+            + "p as (update outbound_pending q set state = 'sending', claimed_at = $2 from h "
+            + "where q.id = h.id and q.state = 'queued' returning q.id) "
             + "update outbound_message m set state = 'sending', attempts = m.attempts + 1, "
-            + "claimed_at = $2, updated_at = $2 from h where m.id = h.id and m.state = 'queued'"
+            + "claimed_at = $2, updated_at = $2 from p where m.id = p.id"
             + RETURNING;
 
     /** markAccepted: sending → sent for a group of Twilio acceptances. */
@@ -98,6 +104,10 @@ public class OutboxRepository {
             + "u as (update outbound_message m set state = 'sent', twilio_sid = v.sid, sent_at = v.at, "
             + "updated_at = v.at, use_template = v.template, error_code = null, error_message = null "
             + "from v where m.id = v.id and m.state = 'sending' returning m.id), "
+            // out of the relay's queue; the sid is how its status callbacks find it
+            + "d as (delete from outbound_pending q using u where q.id = u.id), "
+            + "s as (insert into outbound_sid (twilio_sid, message_id) select v.sid, v.id from v "
+            + "join u on u.id = v.id on conflict (twilio_sid) do nothing), "
             // an acceptance that moved the message is its sent_at (the history shows it from there);
             // one that could not (the message was no longer sending) is kept as an unapplied step
             + "e as (insert into outbound_event (message_id, twilio_sid, state, applied, detail, "
@@ -107,8 +117,11 @@ public class OutboxRepository {
             + "select id from u";
 
     /** applyStatus: the message a status callback is about, by its Twilio sid (locked). */
-    static final String STATUS_TARGET = "select id, " + RANK + " as rank, sent_at, use_template "
-            + "from outbound_message where twilio_sid = $1 for update";
+    static final String STATUS_TARGET = "select m.id, " + RANK + " as rank, m.sent_at, m.use_template "
+            + "from outbound_sid s join outbound_message m on m.id = s.message_id where s.twilio_sid = $1 "
+            + "for update of m";
+
+    static final String VACUUM = "vacuum (skip_locked) outbound_pending, outbound_message";
 
     private final Pool pool;
 
@@ -130,10 +143,13 @@ public class OutboxRepository {
         var values = new ArrayList<Object>(Arrays.asList(m.id(), m.correlationId(), m.userRef(), m.kind(),
                 m.to(), m.body(), mediaJson(m), repliesJson(m), m.templateKey(), variablesJson(m),
                 odt(m.lastInboundAt()), odt(now)));
-        return client.preparedQuery("insert into outbound_message (id, correlation_id, user_ref, kind, "
-                        + "to_address, body, media_urls, quick_replies, template_key, template_variables, "
+        return client.preparedQuery("with m as (insert into outbound_message (id, correlation_id, user_ref, "
+                        + "kind, to_address, body, media_urls, quick_replies, template_key, template_variables, "
                         + "last_inbound_at, state, next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, "
-                        + "$5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12) on conflict (id) do nothing")
+                        + "$5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12) on conflict (id) do nothing "
+                        + "returning id, seq, to_address) "
+                        + "insert into outbound_pending (id, seq, to_address, state, next_attempt_at, created_at) "
+                        + "select id, seq, to_address, 'queued', $12, $12 from m")
                 .execute(Tuple.from(values))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -227,9 +243,10 @@ public class OutboxRepository {
 
     /** Puts back to queued every message a dead relay left in sending (its lease ran out). */
     public Uni<Integer> requeueStale(Instant now, Instant leaseCutoff) {
-        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'queued', "
-                        + "next_attempt_at = $1, updated_at = $1 where state = 'sending' and claimed_at < $2 "
-                        + "returning id")
+        return pool.withTransaction(c -> c.preparedQuery("with p as (update outbound_pending set "
+                        + "state = 'queued', next_attempt_at = $1, claimed_at = null where state = 'sending' "
+                        + "and claimed_at < $2 returning id) update outbound_message m set state = 'queued', "
+                        + "next_attempt_at = $1, updated_at = $1 from p where m.id = p.id returning m.id")
                 .execute(Tuple.of(odt(now), odt(leaseCutoff)))
                 .flatMap(rows -> {
                     var ids = new ArrayList<UUID>();
@@ -260,19 +277,19 @@ public class OutboxRepository {
         // size for about a millisecond of planning (a stale plan once made each claim take 1-4 s).
         return pool.withTransaction(c -> c.query(CUSTOM_PLAN).execute().flatMap(ignored -> c.preparedQuery(
                         "with recursive r(to_address) as ("
-                        + "(select to_address from outbound_message where state in ('queued', 'sending') "
-                        + "order by to_address limit 1) "
-                        + "union all select (select u.to_address from outbound_message u where u.state in "
-                        + "('queued', 'sending') and u.to_address > r.to_address order by u.to_address limit 1) "
+                        + "(select to_address from outbound_pending order by to_address limit 1) "
+                        + "union all select (select u.to_address from outbound_pending u "
+                        + "where u.to_address > r.to_address order by u.to_address limit 1) "
                         + "from r where r.to_address is not null), "
                         + "h as (select o.id from r cross join lateral (select u.id, u.state, u.next_attempt_at "
-                        + "from outbound_message u where u.to_address = r.to_address and u.state in "
-                        + "('queued', 'sending') order by u.seq limit 1) o where o.state = 'queued' "
-                        + "and o.next_attempt_at <= $1), "
-                        + "c as (select x.id from outbound_message x where x.id in (select id from h) "
-                        + "and x.state = 'queued' order by x.seq limit $2 for update skip locked) "
+                        + "from outbound_pending u where u.to_address = r.to_address order by u.seq limit 1) o "
+                        + "where o.state = 'queued' and o.next_attempt_at <= $1), "
+                        + "c as (select x.id from outbound_pending x where x.id in (select id from h) "
+                        + "and x.state = 'queued' order by x.seq limit $2 for update skip locked), "
+                        + "p as (update outbound_pending q set state = 'sending', claimed_at = $1 from c "
+                        + "where q.id = c.id returning q.id) "
                         + "update outbound_message m set state = 'sending', attempts = m.attempts + 1, "
-                        + "claimed_at = $1, updated_at = $1 from c where m.id = c.id" + RETURNING)
+                        + "claimed_at = $1, updated_at = $1 from p where m.id = p.id" + RETURNING)
                 .execute(Tuple.of(odt(now), batchSize)))
                 .map(rows -> {
                     var claimed = new ArrayList<OutboundRecord>();
@@ -303,18 +320,21 @@ public class OutboxRepository {
     }
 
     /**
-     * Removes the dead row versions the relay's updates leave behind (and their index entries), without blocking
-     * reads or writes; skipped if another vacuum of the table is running. {@code costDelay} paces it as autovacuum
+     * Removes the dead row versions the relay's writes leave behind (and their index entries), without blocking
+     * reads or writes; skipped if another vacuum of a table is running. The relay's queue first: every message is
+     * inserted there and deleted, and each claim walks its index. Then the records: their updates are HOT, pruned
+     * on their pages as they go, so this is mostly a pass over the pages written since the last one (PostgreSQL
+     * skips the index pass when few dead entries point into the table). {@code costDelay} paces it as autovacuum
      * is paced (a pause per {@code vacuum_cost_limit} of page work; zero: full speed).
      */
     public Uni<Void> vacuum(Duration costDelay) {
         if (costDelay.isZero()) {
-            return pool.query("vacuum (skip_locked) outbound_message").execute().replaceWithVoid();
+            return pool.query(VACUUM).execute().replaceWithVoid();
         }
         // cost-based delay, on this connection only (reset before it goes back to the pool)
         var millis = String.format(Locale.ROOT, "%.3f", costDelay.toNanos() / 1e6);
         return pool.withConnection(c -> c.query("set vacuum_cost_delay = " + millis).execute()
-                        .flatMap(ignored -> c.query("vacuum (skip_locked) outbound_message").execute())
+                        .flatMap(ignored -> c.query(VACUUM).execute())
                         .eventually(() -> c.query("reset vacuum_cost_delay").execute()))
                 .replaceWithVoid();
     }
@@ -387,8 +407,10 @@ public class OutboxRepository {
                         return Uni.createFrom().voidItem();
                     }
                     var target = best;
-                    return pool.preparedQuery("update outbound_message set state = $2, updated_at = now() "
-                                    + "where id = $1 and " + RANK + " < $3")
+                    // a message re-queued meanwhile (its lease ran out) that Twilio did deliver leaves the queue
+                    return pool.preparedQuery("with u as (update outbound_message set state = $2, "
+                                    + "updated_at = now() where id = $1 and " + RANK + " < $3 returning id) "
+                                    + "delete from outbound_pending q using u where q.id = u.id")
                             .execute(Tuple.of(id, target.dbValue(), target.rank()))
                             .flatMap(ignored -> pool.preparedQuery("update outbound_event set message_id = $1 "
                                     + "where twilio_sid = $2 and message_id is null").execute(Tuple.of(id, sid)))
@@ -398,9 +420,11 @@ public class OutboxRepository {
 
     /** A retryable error: back to queued, due again at {@code nextAttemptAt}. */
     public Uni<Void> markRetry(UUID id, Instant nextAttemptAt, String code, String reason, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'queued', "
-                                + "next_attempt_at = $2, error_code = $3, error_message = $4, updated_at = $5 "
-                                + "where id = $1 and state = 'sending'")
+        return pool.withTransaction(c -> c.preparedQuery("with u as (update outbound_message set "
+                                + "state = 'queued', next_attempt_at = $2, error_code = $3, error_message = $4, "
+                                + "updated_at = $5 where id = $1 and state = 'sending' returning id) "
+                                + "update outbound_pending q set state = 'queued', next_attempt_at = $2, "
+                                + "claimed_at = null from u where q.id = u.id")
                         .execute(Tuple.of(id, odt(nextAttemptAt), code, truncate(reason), odt(now)))
                         .flatMap(ignored -> event(c, id, null, "retry", true,
                                 "error " + code + ", next attempt at " + nextAttemptAt, now)));
@@ -408,9 +432,11 @@ public class OutboxRepository {
 
     /** Outside the 24-hour window: queued again at once, this time as the approved template. */
     public Uni<Void> markTemplateFallback(UUID id, String code, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'queued', "
-                                + "use_template = true, next_attempt_at = $2, error_code = $3, updated_at = $2 "
-                                + "where id = $1 and state = 'sending'")
+        return pool.withTransaction(c -> c.preparedQuery("with u as (update outbound_message set "
+                                + "state = 'queued', use_template = true, next_attempt_at = $2, error_code = $3, "
+                                + "updated_at = $2 where id = $1 and state = 'sending' returning id) "
+                                + "update outbound_pending q set state = 'queued', next_attempt_at = $2, "
+                                + "claimed_at = null from u where q.id = u.id")
                         .execute(Tuple.of(id, odt(now), code))
                         .flatMap(ignored -> event(c, id, null, "template_fallback", true,
                                 "error " + code + ": resending as the approved template", now)));
@@ -418,9 +444,10 @@ public class OutboxRepository {
 
     /** A permanent error: failed with the reason, never retried. */
     public Uni<Void> markFailed(UUID id, String code, String reason, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("update outbound_message set state = 'failed', "
-                                + "error_code = $2, error_message = $3, updated_at = $4 where id = $1 "
-                                + "and state in ('queued', 'sending')")
+        return pool.withTransaction(c -> c.preparedQuery("with u as (update outbound_message set "
+                                + "state = 'failed', error_code = $2, error_message = $3, updated_at = $4 "
+                                + "where id = $1 and state in ('queued', 'sending') returning id) "
+                                + "delete from outbound_pending q using u where q.id = u.id")
                         .execute(Tuple.of(id, code, truncate(reason), odt(now)))
                         .flatMap(ignored -> event(c, id, null, "failed", true, code + ": " + reason, now)));
     }
@@ -526,8 +553,7 @@ public class OutboxRepository {
     }
 
     public Uni<Backlog> backlog() {
-        return pool.query("select count(*) as depth, min(created_at) as oldest from outbound_message "
-                        + "where state in ('queued', 'sending')")
+        return pool.query("select count(*) as depth, min(created_at) as oldest from outbound_pending")
                 .execute()
                 .map(rows -> {
                     var r = rows.iterator().next();
@@ -537,8 +563,10 @@ public class OutboxRepository {
 
     /** Cancels queued notifications of a user who unlinked (replies still go out). */
     public Uni<Integer> cancelNotifications(SqlClient client, String userRef, Instant now) {
-        return client.preparedQuery("update outbound_message set state = 'failed', error_message = 'unlinked', "
-                        + "updated_at = $2 where user_ref = $1 and kind = 'notification' and state = 'queued'")
+        return client.preparedQuery("with u as (update outbound_message set state = 'failed', "
+                        + "error_message = 'unlinked', updated_at = $2 where user_ref = $1 and kind = 'notification' "
+                        + "and state = 'queued' returning id) delete from outbound_pending q using u "
+                        + "where q.id = u.id")
                 .execute(Tuple.of(userRef, odt(now)))
                 .map(rows -> rows.rowCount());
     }

@@ -60,6 +60,8 @@ class AdminReportTest extends NotificationTestBase {
     void removeSeeds() {
         pool.preparedQuery("delete from outbound_event where message_id in (select id from outbound_message "
                 + "where to_address like $1)").execute(Tuple.of(seedPrefix + "%")).await().indefinitely();
+        pool.preparedQuery("delete from outbound_pending where to_address like $1")
+                .execute(Tuple.of(seedPrefix + "%")).await().indefinitely();
         pool.preparedQuery("delete from outbound_message where to_address like $1")
                 .execute(Tuple.of(seedPrefix + "%")).await().indefinitely();
     }
@@ -206,6 +208,13 @@ class AdminReportTest extends NotificationTestBase {
                         odt(due), accepted ? randomSid() : null, error, odt(createdAt),
                         accepted ? odt(createdAt.plusSeconds(1)) : null)))
                 .await().indefinitely();
+        if (state.equals("queued") || state.equals("sending")) {
+            // an unsent message is also in the relay's queue
+            pool.preparedQuery("insert into outbound_pending (id, seq, to_address, state, next_attempt_at, "
+                            + "claimed_at, created_at) select id, seq, to_address, state, next_attempt_at, claimed_at, "
+                            + "created_at from outbound_message where id = $1")
+                    .execute(Tuple.of(id)).await().indefinitely();
+        }
         return id;
     }
 

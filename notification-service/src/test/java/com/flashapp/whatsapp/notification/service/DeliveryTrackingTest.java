@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static com.flashapp.whatsapp.notification.support.WireMockTwilio.form;
@@ -15,6 +16,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Twilio status callbacks (as the gateway publishes them) move a message forward only; the admin query shows it. */
 @QuarkusTest
@@ -74,6 +76,47 @@ class DeliveryTrackingTest extends NotificationTestBase {
         assertEquals("failed", stateOf(message.envelope().messageId()));
         await().atMost(WAIT).until(() -> stored(to).size() == 2 && "sent".equals(stored(to).get(1).getString("state")));
         assertEquals("template", stored(to).get(1).getString("kind"));
+    }
+
+    /**
+     * No index of the message record names a column its later steps change, so sent, delivered and read are HOT
+     * updates (the new row version on the same page, no index entries): nothing for the relay's vacuum to find in
+     * the record's indexes. An index on state or on the Twilio sid would make every one of them non-HOT.
+     */
+    @Test
+    void aMessagesLaterStepsAreHotUpdatesOfItsRecord() {
+        var before = updates();
+        var to = randomWhatsapp();
+        var user = randomUserRef();
+        int messages = 10;
+        var first = reply(to, user, "hot 0");
+        send(first);
+        for (int i = 1; i < messages; i++) {
+            send(reply(to, user, "hot " + i));
+        }
+        var rows = await().atMost(WAIT).until(() -> stored(to), r -> r.size() == messages
+                && r.stream().allMatch(row -> "sent".equals(row.getString("state"))));
+        for (var row : rows) {
+            var sid = row.getString("twilio_sid");
+            status(first.envelope(), sid, "delivered", to, null);
+            status(first.envelope(), sid, "read", to, null);
+        }
+        awaitState(to, "read");
+
+        // the statistics reach pg_stat_user_tables when each connection next reports (within seconds)
+        var after = await().atMost(Duration.ofSeconds(30)).until(this::updates,
+                u -> u[0] - before[0] >= 3L * messages);
+        long updated = after[0] - before[0];
+        long hot = after[1] - before[1];
+        assertTrue(hot >= updated * 9 / 10, hot + " of " + updated + " updates were HOT");
+    }
+
+    /** The record table's updates so far and how many of them were HOT. */
+    private long[] updates() {
+        var row = pool.query("select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables "
+                        + "where relname = 'outbound_message'")
+                .execute().await().indefinitely().iterator().next();
+        return new long[] {row.getLong(0), row.getLong(1)};
     }
 
     @Test

@@ -102,8 +102,10 @@ class OutboxRelayTest extends NotificationTestBase {
         send(reply(to, randomUserRef(), "claimed, then the relay died"));
         var id = storedOne(to).getUUID("id");
         // what a relay that claimed the message and died before calling Twilio leaves behind
-        pool.preparedQuery("update outbound_message set state = 'sending', attempts = 1, "
-                        + "claimed_at = now() - interval '1 hour' where id = $1")
+        pool.preparedQuery("with m as (update outbound_message set state = 'sending', attempts = 1, "
+                        + "claimed_at = now() - interval '1 hour' where id = $1 returning id) "
+                        + "update outbound_pending q set state = 'sending', claimed_at = now() - interval '1 hour' "
+                        + "from m where q.id = m.id")
                 .execute(Tuple.of(id)).await().indefinitely();
 
         relay.resume();
@@ -399,7 +401,7 @@ class OutboxRelayTest extends NotificationTestBase {
     }
 
     private long vacuumCount() {
-        return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbound_message'")
+        return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbound_pending'")
                 .execute().await().indefinitely().iterator().next().getLong(0);
     }
 }

@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Shared wiring for the end-to-end tests: real broker and PostgreSQL, WireMock as Twilio, a movable clock. */
 @QuarkusTestResource(WireMockTwilio.class)
@@ -53,6 +54,21 @@ public abstract class NotificationTestBase {
         TestClock.INSTANCE.reset();
         relay.resume();
         broker.close();
+        assertQueueMatchesRecords();
+    }
+
+    /**
+     * The relay's queue holds exactly the unsent messages, each in its record's state: every statement that moves
+     * a message into or out of queued/sending changes both tables at once, so one snapshot sees them agree.
+     */
+    protected void assertQueueMatchesRecords() {
+        var row = pool.query("select (select count(*) from outbound_pending q left join outbound_message m "
+                        + "on m.id = q.id where m.state is distinct from q.state) as stray, "
+                        + "(select count(*) from outbound_message m where m.state in ('queued', 'sending') "
+                        + "and not exists (select 1 from outbound_pending q where q.id = m.id)) as missing")
+                .execute().await().indefinitely().iterator().next();
+        assertEquals(0L, row.getLong("stray"), "queue rows whose message is not in that state");
+        assertEquals(0L, row.getLong("missing"), "unsent messages missing from the queue");
     }
 
     /** A fresh WhatsApp address no other test (or engineer) uses. */
