@@ -10,6 +10,9 @@
 -- of the record names a column the relay or a callback changes, so those updates are HOT (the new version on the
 -- same page, no index entries) as long as the page has room: hence the fill factor.
 
+-- Deploy with the old version scaled to zero (docs/operations.md): an old replica would store messages without
+-- their queue row.
+
 -- One row per queued or sending message; state and times mirror the record's (the record stays the truth shown).
 create table outbound_pending (
     id              uuid        primary key,

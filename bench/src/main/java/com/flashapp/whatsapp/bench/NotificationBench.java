@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -242,6 +243,10 @@ public final class NotificationBench {
         }
         System.out.printf("sent to Twilio        %d of %d%n", delays.size(),
                 publishedAt.keySet().stream().filter(k -> k >= warmup).count());
+        // each recipient's last reading is its whole list at the simulator: more entries than distinct messages
+        // means a message was sent twice
+        System.out.printf("sent more than once   %d (warm-up included)%n",
+                Arrays.stream(received).sum() - sentAt.size());
         System.out.printf("sustained sends/s     %.0f (first %s publish to last Twilio request: %.1f s)%n",
                 delays.size() / seconds, warmup > 0 ? "measured" : "", seconds);
         System.out.printf("publish→Twilio ms     p50 %d  p95 %d  p99 %d  p99.9 %d  max %d%n", pct(delays, 50),

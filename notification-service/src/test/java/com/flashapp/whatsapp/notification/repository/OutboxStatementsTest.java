@@ -2,10 +2,13 @@ package com.flashapp.whatsapp.notification.repository;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +44,37 @@ class OutboxStatementsTest {
     @Test
     void theAcceptanceRecordPreparesWithoutParameterTypes() {
         assertDoesNotThrow(() -> prepareUntyped(OutboxRepository.MARK_ACCEPTED));
+    }
+
+    /**
+     * True if the statement, executed twice on one connection, stays prepared there (the client's statement cache
+     * names it; an uncached statement is parsed and planned again on every execution, as an unnamed one).
+     */
+    private boolean staysPrepared(String sql, Tuple values) {
+        return pool.withConnection(c -> c.preparedQuery(sql).execute(values)
+                        .flatMap(ignored -> c.preparedQuery(sql).execute(values))
+                        .flatMap(ignored -> c.preparedQuery("select count(*) from pg_prepared_statements "
+                                + "where statement = $1").execute(Tuple.of(sql)))
+                        .map(rows -> rows.iterator().next().getLong(0) == 1))
+                .await().atMost(Duration.ofSeconds(10));
+    }
+
+    /** The group store is longer than the client's default cache limit (2,048 characters): see the pool creator. */
+    @Test
+    void theHotStatementsStayPreparedOnTheirConnection() {
+        var none = new OffsetDateTime[0];
+        var noStrings = new String[0];
+        var store = Tuple.tuple().addArrayOfUUID(new UUID[0]);
+        for (int i = 0; i < 9; i++) {
+            store.addArrayOfString(noStrings);
+        }
+        store.addArrayOfOffsetDateTime(none).addOffsetDateTime(OffsetDateTime.now()).addArrayOfUUID(new UUID[0])
+                .addString("statements-test").addInteger(0).addArrayOfOffsetDateTime(none);
+        assertTrue(OutboxRepository.STORE_GROUP.length() > 2048, "the case this guards: a statement over the default");
+        assertTrue(staysPrepared(OutboxRepository.STORE_GROUP, store));
+        assertTrue(staysPrepared(OutboxRepository.MARK_ACCEPTED, Tuple.of(new UUID[0], noStrings, new Boolean[0],
+                none)));
+        assertTrue(staysPrepared(OutboxRepository.CLAIM_HEADS, Tuple.of(noStrings, OffsetDateTime.now(), 0)));
     }
 
     /**
