@@ -2,10 +2,10 @@
 # Sustained sends through ONE notification-service instance to the sandbox's Twilio simulator, with the outbox in
 # PostgreSQL: bench/notification-bench.sh [--messages=5000 --recipients=100 --publishers=16 --rate=0 --via=amqp]
 # Starts the sandbox on 18089 and notification-service on 18083 (its outbound channel moved to an exchange and
-# queue of its own, the notification_test database emptied at start, a per-sender rate high enough for the load),
+# queue of its own, the notification_bench database emptied at start, a per-sender rate high enough for the load),
 # publishes replies (--warmup=N: the first N warm the JVMs and are left out of the figures), reads what the simulator received, reports, stops both and removes the bench queue.
 # NOTIFICATION_APP=<dir> / SANDBOX_APP=<dir> run other builds' quarkus-app directories (before/after comparisons,
-# or a copy while another build rewrites target/). Starts deploy/local/infra.sh's servers if they are not up. Stop ./run.sh first: the bench instance also consumes the other
+# or a copy while another build rewrites target/). Starts deploy/local/infra.sh's servers if they are not up. Stop ./run.sh (and any notification test run) first: the bench instance also consumes the other
 # notification queues.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,8 +63,8 @@ C=mp.messaging.incoming.whatsapp-outbound
 # shellcheck disable=SC2086
 own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
     -Dquarkus.http.port=18083 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
-    -Dquarkus.datasource.reactive.url=postgresql://localhost:5432/notification_test \
-    -Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/notification_test \
+    -Dquarkus.datasource.reactive.url=postgresql://localhost:5432/notification_bench \
+    -Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/notification_bench \
     -Dquarkus.flyway.clean-at-start=true \
     -Dapp.twilio.base-url=http://127.0.0.1:18089 \
     -Dapp.twilio.status-callback=http://127.0.0.1:18089/bench-callbacks-ignored \
@@ -103,10 +103,10 @@ echo "notification-service RSS after:  $(rss "${pids[1]}")"
 echo "notification-service CPU during the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN {printf "%.1f", a - b}') s"
 echo "sandbox (Twilio simulator) CPU during the run: $(awk -v a="$sandbox_after" -v b="$sandbox_before" 'BEGIN {printf "%.1f", a - b}') s"
 # what the run did to the outbox tables: HOT updates stay on their page and add no index entries; the dead row
-# versions are what the relay's vacuums remove (statistics reach the view within seconds of each statement)
-sleep 2
+# versions are what the relay's vacuums remove (an idle connection reports its statistics within 10 s)
+sleep 11
 echo "outbox tables after the run (rows written, updates and how many were HOT, vacuums, size with indexes):"
-PGPASSWORD="${DB_PASSWORD:-flash}" psql -h 127.0.0.1 -U "${DB_USERNAME:-flash}" -d notification_test -X -q -P footer=off -c "select relname as table,
+PGPASSWORD="${DB_PASSWORD:-flash}" psql -h 127.0.0.1 -U "${DB_USERNAME:-flash}" -d notification_bench -X -q -P footer=off -c "select relname as table,
     n_tup_ins as inserted, n_tup_upd as updated, n_tup_hot_upd as hot, n_tup_del as deleted, n_dead_tup as dead,
     vacuum_count as vacuums, pg_size_pretty(pg_total_relation_size(relid)) as size
     from pg_stat_user_tables where relname in ('outbound_message', 'outbound_pending', 'outbound_sid',
