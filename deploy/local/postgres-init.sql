@@ -12,3 +12,5 @@ create database command_e2e owner flash;
 create database balance_e2e owner flash;
 create database notification_e2e owner flash;
 create database ai_support_e2e owner flash;
+create database notification_bench owner flash;
+create database notification_migration owner flash;
