@@ -14,3 +14,4 @@ create database notification_e2e owner flash;
 create database ai_support_e2e owner flash;
 create database notification_bench owner flash;
 create database notification_migration owner flash;
+create database messaging_test owner flash;

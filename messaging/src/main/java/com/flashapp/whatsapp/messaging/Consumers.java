@@ -1,0 +1,265 @@
+package com.flashapp.whatsapp.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Instance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every queue this service consumes ({@code messaging.consumers.*}), on one connection of its own with one channel
+ * per queue (its prefetch is that queue's {@code prefetch}). A connector thread opens the connection, declares the
+ * topology and starts each consumer; when the connection or any of its channels is lost — the broker restarted, a
+ * network cut, a channel error, the broker cancelled a consumer — it closes what is left, lets every consumer drop
+ * the deliveries that connection brought, and starts again after {@code reconnect-interval}, for as long as the
+ * service runs. The RabbitMQ client's own recovery is off: it would keep delivery tags of the old channel valid-looking
+ * and hide which deliveries were lost.
+ */
+@ApplicationScoped
+public class Consumers {
+
+    private final BrokerSettings settings;
+    private final MessagingConfig config;
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final Instance<MessageHandler> handlers;
+    private final Instance<Inbox> inboxes;
+    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    private final Object signal = new Object();
+    private AckWriter acks;
+    private Thread connector;
+    private volatile boolean running;
+    private volatile Connection connection;
+    private volatile String connectionName;
+    private int generation;
+
+    public Consumers(BrokerSettings settings, MessagingConfig config, Vertx vertx, MeterRegistry registry,
+                     @Any Instance<MessageHandler> handlers, Instance<Inbox> inboxes) {
+        this.settings = settings;
+        this.config = config;
+        this.vertx = vertx;
+        this.registry = registry;
+        this.handlers = handlers;
+        this.inboxes = inboxes;
+    }
+
+    // after the publisher (handlers publish), before HTTP traffic matters
+    void start(@Observes @Priority(20) StartupEvent event) {
+        Causation.install();
+        for (Map.Entry<String, MessagingConfig.Consumer> entry : config.consumers().entrySet()) {
+            var name = entry.getKey();
+            var consumer = entry.getValue();
+            if (!consumer.enabled()) {
+                continue;
+            }
+            Inbox inbox = null;
+            if (consumer.inbox()) {
+                if (!inboxes.isResolvable()) {
+                    throw new IllegalStateException("messaging.consumers." + name + ".inbox is true but this service "
+                            + "has no inbox store (messaging.inbox.store=none); set inbox=false for this consumer");
+                }
+                inbox = inboxes.get();
+            }
+            consumers.add(new QueueConsumer(name, consumer.exchange(), consumer, handlerFor(name), inbox,
+                    acks(), vertx, config, registry));
+        }
+        if (consumers.isEmpty()) {
+            return;
+        }
+        running = true;
+        connector = new Thread(this::connectLoop, "messaging-consumers");
+        connector.setDaemon(true);
+        connector.start();
+    }
+
+    // first of all at shutdown: start nothing new, let the messages being handled finish and be acknowledged, then
+    // close; what was delivered and not started goes back to the queue with the connection
+    void stop(@Observes @Priority(5) ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumers.forEach(QueueConsumer::stop);
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && consumers.stream().anyMatch(QueueConsumer::busy)) {
+            sleep(20);
+        }
+        acks.drain(2_000);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        closeConnection();
+        acks.stop();
+    }
+
+    /** The consumers, for readiness. */
+    List<QueueConsumer> all() {
+        return List.copyOf(consumers);
+    }
+
+    /** Whether the consumer connection is open. */
+    boolean connected() {
+        var c = connection;
+        return c != null && c.isOpen();
+    }
+
+    /** The client-provided name of the current consumer connection ({@code <app>-consumers-<id>#<n>}). */
+    public String connectionName() {
+        return connectionName;
+    }
+
+    private AckWriter acks() {
+        if (acks == null) {
+            acks = new AckWriter();
+        }
+        return acks;
+    }
+
+    private MessageHandler handlerFor(String name) {
+        var own = handlers.select(Identifier.Literal.of(name));
+        if (own.isResolvable()) {
+            return own.get();
+        }
+        var fallback = handlers.select(Default.Literal.INSTANCE);
+        if (fallback.isResolvable()) {
+            return fallback.get();
+        }
+        throw new IllegalStateException("no MessageHandler for messaging consumer " + name
+                + ": add a bean qualified @Identifier(\"" + name + "\") or one unqualified handler");
+    }
+
+    private void connectLoop() {
+        while (running) {
+            if (connection == null) {
+                connect();
+            }
+            synchronized (signal) {
+                try {
+                    // woken when the connection is lost; otherwise look again after the interval
+                    signal.wait(config.reconnectInterval().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void connect() {
+        Connection c = null;
+        try {
+            var name = settings.connectionName("consumers", instance, ++generation);
+            c = settings.factory().newConnection(name);
+            var opened = c;
+            c.addShutdownListener(cause -> lost(opened, cause));
+            for (var consumer : consumers) {
+                startConsumer(c, consumer);
+            }
+            connectionName = name;
+            connection = c;
+            if (!c.isOpen()) {
+                lost(c, c.getCloseReason());
+                return;
+            }
+            Log.infof("messaging: consuming %d queue(s) from %s as %s", consumers.size(), settings.address(), name);
+        } catch (Exception e) {
+            Log.warnf("messaging: cannot consume from %s: %s", settings.address(), e.toString());
+            if (c != null) {
+                c.abort(1000);
+            }
+            consumers.forEach(QueueConsumer::abandon);
+        }
+    }
+
+    private void startConsumer(Connection c, QueueConsumer consumer) throws Exception {
+        var channel = c.createChannel();
+        var exchange = settings.exchange(consumer.config().exchange());
+        Topology.declare(channel, exchange, consumer.config(), config.maxDeliveries());
+        channel.basicQos(consumer.config().prefetch());
+        var generationOfChannel = generation;
+        channel.addShutdownListener(cause -> {
+            if (!cause.isHardError() && !cause.isInitiatedByApplication() && c.isOpen()) {
+                // a channel error (e.g. an ack the broker did not accept): start everything afresh
+                Log.warnf("messaging: channel of %s closed by the broker: %s; reconnecting", consumer.name(),
+                        cause.getMessage());
+                c.abort(1000);
+            }
+        });
+        channel.basicConsume(consumer.config().queue(), false, new DefaultConsumer(channel) {
+            @Override
+            public void handleConsumeOk(String consumerTag) {
+                consumer.consuming(true);
+            }
+
+            @Override
+            public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                                       byte[] body) {
+                consumer.deliver(new Delivery(channel, generationOfChannel, envelope.getDeliveryTag(),
+                        envelope.isRedeliver(), envelope.getRoutingKey(), properties, body));
+            }
+
+            @Override
+            public void handleCancel(String consumerTag) {
+                // the broker cancelled us (queue deleted, node going down): declare and consume again
+                Log.warnf("messaging: the broker cancelled the consumer of %s; reconnecting", consumer.name());
+                consumer.consuming(false);
+                c.abort(1000);
+            }
+        });
+    }
+
+    private void lost(Connection c, ShutdownSignalException cause) {
+        if (connection != null && connection != c) {
+            return; // an older connection
+        }
+        connection = null;
+        consumers.forEach(QueueConsumer::abandon);
+        if (running && cause != null && !cause.isInitiatedByApplication()) {
+            Log.warnf("messaging: consumer connection lost (%s); reconnecting every %d ms", cause.getMessage(),
+                    config.reconnectInterval().toMillis());
+        }
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    private void closeConnection() {
+        var c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close(2000);
+            } catch (Exception e) {
+                c.abort(1000);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package com.flashapp.whatsapp.messaging;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a service uses RabbitMQ ({@code messaging.*}). The broker's address and credentials are the {@code rabbitmq-*}
+ * keys (defaults in this jar's {@code META-INF/microprofile-config.properties}, overridden by {@code RABBITMQ_*}).
+ */
+@ConfigMapping(prefix = "messaging")
+public interface MessagingConfig {
+
+    /** Wait between attempts to (re)connect to the broker. */
+    @WithDefault("2s")
+    Duration reconnectInterval();
+
+    /** Time-out of the TCP connection and the AMQP handshake. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** AMQP heartbeat: how soon a silently dead connection is noticed (about twice this). */
+    @WithDefault("10s")
+    Duration heartbeat();
+
+    /** How many times a message is delivered before its quorum queue dead-letters it ({@code x-delivery-limit}). */
+    @WithDefault("5")
+    int maxDeliveries();
+
+    /** A consumer that holds unacknowledged messages and settles none for this long makes readiness DOWN. */
+    @WithDefault("60s")
+    Duration stallTimeout();
+
+    /** Prepended to every exchange published to and consumed from (only benchmarks set it, to keep apart). */
+    Optional<String> exchangePrefix();
+
+    /** Handling that failed because something it needs is away (database, Redis, broker) is retried in place. */
+    Retry retry();
+
+    /** The queues this service consumes, by name (the name identifies the handler and labels metrics). */
+    Map<String, Consumer> consumers();
+
+    /** Publishing with publisher confirms. */
+    Publisher publisher();
+
+    /** The idempotency inbox. */
+    Inbox inbox();
+
+    /** What makes the {@code RabbitMQ} readiness check DOWN (everything is always reported in its data). */
+    Readiness readiness();
+
+    interface Readiness {
+        /** The publisher without a connection. Off where the service has somewhere else to put messages. */
+        @WithDefault("true")
+        boolean publisher();
+
+        /** A consumer not registered on the broker, or stalled. */
+        @WithDefault("true")
+        boolean consumers();
+    }
+
+    interface Retry {
+        /** First wait before handling a message again after a transient failure; doubles up to the maximum. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    interface Consumer {
+        /** Consume this queue (false: declared nowhere and not consumed, e.g. a benchmark). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The durable quorum queue, e.g. {@code command.whatsapp-inbound}; its DLQ is {@code <queue>.dlq}. */
+        String queue();
+
+        /** The topic exchange the queue is bound to. */
+        String exchange();
+
+        /** Binding keys ({@code #} for every message on the exchange). */
+        @WithDefault("#")
+        List<String> routingKeys();
+
+        /** Unacknowledged messages the broker hands this consumer at once. */
+        @WithDefault("32")
+        int prefetch();
+
+        /**
+         * Messages handled at the same time. 1 keeps the queue's order (each user's messages in the order they
+         * came); more only for handlers that keep order themselves (they are still started in delivery order).
+         */
+        @WithDefault("1")
+        int concurrency();
+
+        /** Skip message ids this consumer has already handled (the inbox); off where the handler is idempotent. */
+        @WithDefault("true")
+        boolean inbox();
+    }
+
+    interface Publisher {
+        /** Exchanges this service publishes to (declared on connect; a publish elsewhere is refused). */
+        Optional<List<String>> exchanges();
+
+        /** A publish whose confirm has not come after this long fails (and the caller retries or reports it). */
+        @WithDefault("5s")
+        Duration confirmTimeout();
+
+        /** Messages waiting for the broker at most; beyond, a publish fails at once instead of queueing. */
+        @WithDefault("10000")
+        int maxPending();
+    }
+
+    interface Inbox {
+        /** Where the inbox lives: {@code postgresql} (table {@code inbox_message}) or {@code none}. Build time. */
+        @WithDefault("postgresql")
+        String store();
+    }
+}
