@@ -38,8 +38,8 @@ api POST bindings/%2F/e/bench.whatsapp.inbound/q/bench.gateway-inbound '{"routin
 java $GATEWAY_JAVA_OPTS -Dquarkus.http.port="$PORT" -Dgateway.public-base-url="http://localhost:$PORT" \
     -Dgateway.rate-limit.burst=100000000 -Dgateway.rate-limit.per-minute=100000000 \
     -Dgateway.redis.key-prefix="$PREFIX" \
-    -Dgateway.publisher.exchange-prefix=bench. \
-    -Dmp.messaging.incoming.media-store.enabled=false \
+    -Dmessaging.exchange-prefix=bench. \
+    -Dmessaging.consumers.media-store.enabled=false \
     -Dquarkus.log.level=WARN \
     -jar "$GATEWAY_APP/quarkus-run.jar" >"$LOG" 2>&1 &
 GATEWAY_PID=$!

@@ -57,7 +57,6 @@ outside java -Xms1500m -Xmx1500m -Xmn96m -XX:+UseSerialGC ${SANDBOX_JAVA_OPTS:-}
     -Dsandbox.twilio.callback-interval="${SANDBOX_CALLBACK_INTERVAL:-1h}" \
     -jar "${SANDBOX_APP:-sandbox/target/quarkus-app}/quarkus-run.jar" >"$RUN/sandbox.log" 2>&1 &
 pids+=($!)
-C=mp.messaging.incoming.whatsapp-outbound
 # NOTIFICATION_JAVA_OPTS adds JVM options to the service, e.g. a flight recording:
 # NOTIFICATION_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/notif.jfr,settings=profile"
 # shellcheck disable=SC2086
@@ -69,8 +68,9 @@ own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
     -Dapp.twilio.base-url=http://127.0.0.1:18089 \
     -Dapp.twilio.status-callback=http://127.0.0.1:18089/bench-callbacks-ignored \
     -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-256}" \
-    -D$C.exchange.name=bench.whatsapp.outbound -D$C.queue.name=bench.notification-outbound \
-    -D$C.dead-letter-queue-name=bench.notification-outbound.dlq -D$C.dead-letter-routing-key=bench.notification-outbound \
+    -Dmessaging.exchange-prefix=bench. -Dmessaging.consumers.whatsapp-outbound.queue=bench.notification-outbound \
+    -Dmessaging.consumers.whatsapp-delivery.enabled=false -Dmessaging.consumers.flash-events.enabled=false \
+    -Dmessaging.consumers.notification-requests.enabled=false -Dmessaging.consumers.whatsapp-inbound.enabled=false \
     -jar "${NOTIFICATION_APP:-notification-service/target/quarkus-app}/quarkus-run.jar" >"$RUN/notification.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do ready 18089 && ready 18083 && break; sleep 1; done

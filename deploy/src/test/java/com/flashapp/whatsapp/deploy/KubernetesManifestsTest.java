@@ -111,7 +111,7 @@ class KubernetesManifestsTest {
                     .collect(Collectors.toCollection(TreeSet::new));
             var config = properties(service);
             var declared = config.stringPropertyNames().stream()
-                    .filter(k -> k.startsWith("mp.messaging.incoming.") && k.endsWith(".queue.name"))
+                    .filter(k -> k.startsWith("messaging.consumers.") && k.endsWith(".queue"))
                     .map(config::getProperty)
                     .collect(Collectors.toCollection(TreeSet::new));
             assertFalse(declared.isEmpty(), service);

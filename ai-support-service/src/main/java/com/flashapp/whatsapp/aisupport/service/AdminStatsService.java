@@ -1,6 +1,6 @@
 package com.flashapp.whatsapp.aisupport.service;
 
-import com.flashapp.whatsapp.aisupport.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.aisupport.repository.ReportRepository;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
@@ -48,9 +48,9 @@ public class AdminStatsService {
     }
 
     private final ReportRepository reports;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
 
-    public AdminStatsService(ReportRepository reports, BrokerPublisher publisher) {
+    public AdminStatsService(ReportRepository reports, Publisher publisher) {
         this.reports = reports;
         this.publisher = publisher;
     }

@@ -6,7 +6,7 @@ import com.flashapp.whatsapp.aisupport.knowledge.FaqMatch;
 import com.flashapp.whatsapp.aisupport.knowledge.KnowledgeBase;
 import com.flashapp.whatsapp.aisupport.memory.ConversationMemory;
 import com.flashapp.whatsapp.aisupport.memory.Turn;
-import com.flashapp.whatsapp.aisupport.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.aisupport.repository.Interaction;
 import com.flashapp.whatsapp.aisupport.repository.InteractionRepository;
 import com.flashapp.whatsapp.contracts.Exchanges;
@@ -61,13 +61,13 @@ public class AnswerService {
     private final ConversationMemory memory;
     private final PromptBuilder prompts;
     private final MapleClient maple;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final InteractionRepository interactions;
     private final MeterRegistry registry;
 
     public AnswerService(SupportConfig config, Throttle throttle, Redactor redactor, KnowledgeBase knowledgeBase,
                          ConversationMemory memory, PromptBuilder prompts, MapleClient maple,
-                         BrokerPublisher publisher, InteractionRepository interactions, MeterRegistry registry) {
+                         Publisher publisher, InteractionRepository interactions, MeterRegistry registry) {
         this.config = config;
         this.throttle = throttle;
         this.redactor = redactor;

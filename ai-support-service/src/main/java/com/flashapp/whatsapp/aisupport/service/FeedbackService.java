@@ -7,7 +7,7 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
-import com.flashapp.whatsapp.aisupport.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,10 +29,10 @@ public class FeedbackService {
     private static final Set<String> NEGATIVE = Set.of("👎", "no", "n", "nope", "bad", "2", "4");
 
     private final InteractionRepository interactions;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final Redactor redactor;
 
-    public FeedbackService(InteractionRepository interactions, BrokerPublisher publisher, Redactor redactor) {
+    public FeedbackService(InteractionRepository interactions, Publisher publisher, Redactor redactor) {
         this.interactions = interactions;
         this.publisher = publisher;
         this.redactor = redactor;

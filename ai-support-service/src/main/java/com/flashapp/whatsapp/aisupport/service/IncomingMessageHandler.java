@@ -5,6 +5,7 @@ import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * {@code admin stats}.
  */
 @ApplicationScoped
-public class IncomingMessageHandler {
+public class IncomingMessageHandler implements MessageHandler {
 
     private final AnswerService answers;
     private final FeedbackService feedback;
@@ -26,6 +27,7 @@ public class IncomingMessageHandler {
         this.adminStats = adminStats;
     }
 
+    @Override
     public Uni<Void> handle(ContractMessage message) {
         if (message instanceof SupportQuestion question) {
             return answers.answer(question);

@@ -1,7 +1,7 @@
 package com.flashapp.whatsapp.balance.media;
 
 import com.flashapp.whatsapp.balance.config.BalanceConfig;
-import com.flashapp.whatsapp.balance.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
@@ -33,12 +33,12 @@ public class GatewayMedia {
     /** 128 random bits: the id is also the capability of an unexpired URL, so it must not be guessable. */
     private static final int ID_BYTES = 16;
 
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final BalanceConfig.Media config;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
 
-    public GatewayMedia(BrokerPublisher publisher, BalanceConfig config) {
+    public GatewayMedia(Publisher publisher, BalanceConfig config) {
         this.publisher = publisher;
         this.config = config.media();
     }

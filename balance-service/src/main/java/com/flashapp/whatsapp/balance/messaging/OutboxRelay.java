@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.balance.messaging;
 
 import com.flashapp.whatsapp.balance.repository.OutboxRepository;
+import com.flashapp.whatsapp.messaging.Publisher;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -19,10 +20,10 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final OutboxRepository outbox;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final int batchSize;
 
-    public OutboxRelay(Pool pool, OutboxRepository outbox, BrokerPublisher publisher,
+    public OutboxRelay(Pool pool, OutboxRepository outbox, Publisher publisher,
                        BalanceConfig config) {
         this.pool = pool;
         this.outbox = outbox;

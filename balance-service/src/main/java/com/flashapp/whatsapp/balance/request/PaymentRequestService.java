@@ -5,7 +5,7 @@ import com.flashapp.whatsapp.balance.config.WalletConfig;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory.Contact;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
-import com.flashapp.whatsapp.balance.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.balance.receive.ReceiveService;
 import com.flashapp.whatsapp.balance.request.PaymentRequestRepository.StoredRequest;
 import com.flashapp.whatsapp.balance.service.Conversation;
@@ -43,12 +43,12 @@ public class PaymentRequestService {
     private final ReceiveService receive;
     private final ContactDirectory directory;
     private final PaymentRequestRepository requests;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final WalletConfig.Requests config;
     private final Clock clock = Clock.systemUTC();
 
     public PaymentRequestService(WalletSupport support, ReceiveService receive, ContactDirectory directory,
-                                 PaymentRequestRepository requests, BrokerPublisher publisher, WalletConfig config) {
+                                 PaymentRequestRepository requests, Publisher publisher, WalletConfig config) {
         this.support = support;
         this.receive = receive;
         this.directory = directory;
@@ -142,12 +142,12 @@ public class PaymentRequestService {
         var body = "💸 " + who + " is asking you for " + amount
                 + (memo == null || memo.isBlank() ? "" : " (" + memo.strip() + ")")
                 + ". Tap Pay to see the payment and confirm it, or ignore this message.";
-        var envelope = new Envelope(UUID.randomUUID(), request.correlationId(), Instant.now(), payer.userRef(),
-                RoutingKeys.Outbound.NOTIFICATION);
+        var envelope = Envelope.create(RoutingKeys.Outbound.NOTIFICATION, request.correlationId(),
+                payer.userRef());
         var message = new OutboundMessage(envelope, payer.whatsapp(), body, List.of(),
                 List.of(Conversation.quick("pay " + invoice, "Pay " + shortAmount(amount))), null, Map.of(), null);
-        var invoiceEnvelope = new Envelope(UUID.randomUUID(), request.correlationId(), Instant.now(), payer.userRef(),
-                RoutingKeys.Outbound.NOTIFICATION);
+        var invoiceEnvelope = Envelope.create(RoutingKeys.Outbound.NOTIFICATION, request.correlationId(),
+                payer.userRef());
         var invoiceMessage = new OutboundMessage(invoiceEnvelope, payer.whatsapp(), invoice, List.of(), List.of(), null,
                 Map.of(), null);
         Log.infof("Payment request from %s delivered to %s", requester.userRef(), payer.userRef());

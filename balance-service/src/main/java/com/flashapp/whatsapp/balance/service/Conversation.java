@@ -1,6 +1,6 @@
 package com.flashapp.whatsapp.balance.service;
 
-import com.flashapp.whatsapp.balance.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.QuickReply;
@@ -20,9 +20,9 @@ import java.util.List;
 @ApplicationScoped
 public class Conversation {
 
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
 
-    public Conversation(BrokerPublisher publisher) {
+    public Conversation(Publisher publisher) {
         this.publisher = publisher;
     }
 

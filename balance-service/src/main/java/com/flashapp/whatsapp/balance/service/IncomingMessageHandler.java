@@ -17,6 +17,7 @@ import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
 import com.flashapp.whatsapp.balance.wallet.WalletRequests;
+import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -24,7 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /** Handles each message balance-service consumes, once: routes it to the service that owns it. */
 @ApplicationScoped
-public class IncomingMessageHandler {
+public class IncomingMessageHandler implements MessageHandler {
 
     private final LinkService linking;
     private final BalanceService balances;
@@ -45,6 +46,7 @@ public class IncomingMessageHandler {
         this.wallet = wallet;
     }
 
+    @Override
     public Uni<Void> handle(ContractMessage message) {
         return wallet.remember(message).flatMap(x -> dispatch(message));
     }

@@ -3,7 +3,7 @@ package com.flashapp.whatsapp.command.admin;
 import com.flashapp.whatsapp.command.ConversationUser;
 import com.flashapp.whatsapp.command.client.ServiceStatusClient;
 import com.flashapp.whatsapp.command.config.CommandConfig;
-import com.flashapp.whatsapp.command.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.command.parser.Args;
 import com.flashapp.whatsapp.command.parser.CommandParser;
 import com.flashapp.whatsapp.command.parser.ParseResult;
@@ -72,12 +72,12 @@ public class AdminService {
     private final ServiceStatusClient status;
     private final CommandParser parser;
     private final CommandRegistry registry;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
 
     public AdminService(CommandConfig config, AdminSessionRepository sessions, AdminCodeRepository usedCodes,
                         Replies replies, UserService users, CommandEventRepository events,
                         ServiceStatusClient status, CommandParser parser, CommandRegistry registry,
-                        BrokerPublisher publisher) {
+                        Publisher publisher) {
         this.config = config.admin();
         this.services = config.status().services();
         this.adminNumbers = Set.copyOf(config.admin().numbers().orElse(List.of()));

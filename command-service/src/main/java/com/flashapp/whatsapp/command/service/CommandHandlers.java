@@ -1,6 +1,6 @@
 package com.flashapp.whatsapp.command.service;
 
-import com.flashapp.whatsapp.command.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.command.parser.Args;
 import com.flashapp.whatsapp.command.registry.CommandRegistry;
 import com.flashapp.whatsapp.command.registry.CommandSpec;
@@ -40,13 +40,13 @@ public class CommandHandlers {
         Uni<Handled> handle(Turn turn, Args args);
     }
 
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final Replies replies;
     private final HelpTexts help;
     private final CommandRegistry registry;
     private final Map<String, Handler> handlers;
 
-    public CommandHandlers(BrokerPublisher publisher, Replies replies, HelpTexts help, CommandRegistry registry) {
+    public CommandHandlers(Publisher publisher, Replies replies, HelpTexts help, CommandRegistry registry) {
         this.publisher = publisher;
         this.replies = replies;
         this.help = help;

@@ -2,7 +2,7 @@ package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.command.admin.AdminService;
 import com.flashapp.whatsapp.command.config.CommandConfig;
-import com.flashapp.whatsapp.command.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.command.parser.CommandParser;
 import com.flashapp.whatsapp.command.parser.LocaleGuesser;
 import com.flashapp.whatsapp.command.parser.ParseResult;
@@ -45,12 +45,12 @@ public class ConversationService {
     private final UserService users;
     private final AdminService admin;
     private final Telemetry telemetry;
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final CommandConfig config;
 
     public ConversationService(CommandParser parser, CommandHandlers handlers, Replies replies, HelpTexts help,
                                ExpectationRepository expectations, UserService users, AdminService admin,
-                               Telemetry telemetry, BrokerPublisher publisher, CommandConfig config) {
+                               Telemetry telemetry, Publisher publisher, CommandConfig config) {
         this.parser = parser;
         this.handlers = handlers;
         this.replies = replies;

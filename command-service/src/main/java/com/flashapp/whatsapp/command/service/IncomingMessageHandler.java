@@ -5,13 +5,17 @@ import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
+import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Handles each message command-service consumes, once: inbound messages, expectations, link events. */
+/**
+ * Handles each message command-service consumes, once (the messaging module's consumers call it for all three
+ * queues: inbound messages, expectations, link events).
+ */
 @ApplicationScoped
-public class IncomingMessageHandler {
+public class IncomingMessageHandler implements MessageHandler {
 
     private final ConversationService conversations;
     private final UserService users;
@@ -21,6 +25,7 @@ public class IncomingMessageHandler {
         this.users = users;
     }
 
+    @Override
     public Uni<Void> handle(ContractMessage message) {
         if (message instanceof InboundMessage inbound) {
             return conversations.onInbound(inbound);

@@ -1,7 +1,7 @@
 package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.command.config.CommandConfig;
-import com.flashapp.whatsapp.command.messaging.BrokerPublisher;
+import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.command.repository.ExpectationRepository;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.QuickReply;
@@ -32,11 +32,11 @@ public class Replies {
     /** WhatsApp shows at most three quick-reply buttons on a session message. */
     public static final int MAX_QUICK_REPLIES = 3;
 
-    private final BrokerPublisher publisher;
+    private final Publisher publisher;
     private final ExpectationRepository expectations;
     private final Duration localTtl;
 
-    public Replies(BrokerPublisher publisher, ExpectationRepository expectations, CommandConfig config) {
+    public Replies(Publisher publisher, ExpectationRepository expectations, CommandConfig config) {
         this.publisher = publisher;
         this.expectations = expectations;
         this.localTtl = config.expectations().localTtl();

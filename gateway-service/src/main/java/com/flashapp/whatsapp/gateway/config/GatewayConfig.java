@@ -21,9 +21,34 @@ public interface GatewayConfig {
     /** Key of the keyed hash that turns a WhatsApp number into a {@code userRef}. Prod: from a secret. */
     String userRefKey();
 
-    /** How long a webhook may wait for the broker's publisher confirm before it is answered 503. */
+    /** How long a webhook may wait for the broker's publisher confirm before it goes to the spool instead. */
     @WithDefault("2s")
     Duration publishTimeout();
+
+    /** Where webhooks go while the broker cannot take them. */
+    Spool spool();
+
+    /**
+     * The spool: a Redis stream ({@code <prefix>spool}) of webhook messages the broker could not confirm in time,
+     * relayed to the broker in order once it is back. Redis must persist it (AOF) in production.
+     */
+    interface Spool {
+        /** Spool at all (off: a webhook the broker cannot take is answered 503, as before the spool). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often each replica looks at the spool's depth and, holding the relay lock, relays it. */
+        @WithDefault("500ms")
+        Duration relayInterval();
+
+        /** Messages read from the spool per relay round. */
+        @WithDefault("200")
+        int batch();
+
+        /** How long one replica holds the relay lock without renewing it (a dead replica's lock expires). */
+        @WithDefault("15s")
+        Duration lockTtl();
+    }
 
     Twilio twilio();
 
@@ -36,25 +61,6 @@ public interface GatewayConfig {
     Media media();
 
     Redis redis();
-
-    Publisher publisher();
-
-    /** The webhook publisher's own broker connection (host and credentials: the {@code rabbitmq-*} keys). */
-    interface Publisher {
-        /** Messages waiting to be handed to the broker at most; beyond, a webhook is answered 503 at once. */
-        @WithDefault("4096")
-        int maxPending();
-
-        /** How long opening a connection to the broker may take. */
-        @WithDefault("5s")
-        Duration connectTimeout();
-
-        /**
-         * Prepended to every exchange the gateway publishes to (and declares). Unset in every environment; the
-         * benchmark sets it so its traffic reaches no other service's queue.
-         */
-        Optional<String> exchangePrefix();
-    }
 
     /** Twilio account settings. */
     interface Twilio {

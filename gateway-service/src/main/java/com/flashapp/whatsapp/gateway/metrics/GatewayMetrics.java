@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The gateway's meters: webhooks received, rejected (by reason), published, deduplicated, rate-limited, and the
  * ack latency (from request to answer), each tagged with the endpoint ({@code messages}, {@code status},
  * {@code flash}); and the media intake: store requests stored, rejected (by reason), requeued, and image fetches
- * waiting for an image not stored yet.
+ * waiting for an image not stored yet; the spool's depth, messages spooled and relayed.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -40,6 +40,24 @@ public class GatewayMetrics {
         counters.computeIfAbsent("gateway.webhooks.rejected|" + endpoint + "|" + reason,
                 k -> Counter.builder("gateway.webhooks.rejected").tag("endpoint", endpoint).tag("reason", reason)
                         .register(registry)).increment();
+    }
+
+    /** The spool's depth, as the intake last read it. */
+    public void spoolDepth(java.util.concurrent.atomic.AtomicLong depth) {
+        registry.gauge("gateway.spool.depth", depth);
+    }
+
+    /** A webhook published without dedup and rate limit because Redis was away. */
+    public void unchecked(String endpoint) {
+        counter("gateway.webhooks.unchecked", endpoint).increment();
+    }
+
+    public void spooled() {
+        counters.computeIfAbsent("gateway.spool.spooled", k -> registry.counter(k)).increment();
+    }
+
+    public void relayed() {
+        counters.computeIfAbsent("gateway.spool.relayed", k -> registry.counter(k)).increment();
     }
 
     public void published(String endpoint) {

@@ -30,7 +30,13 @@ public class WebhookGate {
         /** Over the sender's limit; this is the first refusal in the window, so tell the sender once. */
         RATE_LIMITED_NOTIFY,
         /** Over the sender's limit, already told. */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /**
+         * Redis could not be asked: neither dedup nor the rate limit could be checked (nor the spool used). Not
+         * decided here; the caller may still publish (message ids are derived from the sid, so the consumers'
+         * inboxes drop a duplicate).
+         */
+        UNCHECKED
     }
 
     // KEYS: dedup, bucket, notice. ARGV: capacity, refill tokens per ms, in-flight ttl ms, notice window ms,

@@ -8,7 +8,6 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.gateway.config.GatewayConfig;
 import com.flashapp.whatsapp.gateway.mapping.InboundMapper;
-import com.flashapp.whatsapp.gateway.messaging.BrokerPublisher;
 import com.flashapp.whatsapp.gateway.metrics.GatewayMetrics;
 import com.flashapp.whatsapp.gateway.repository.WebhookGate;
 import com.flashapp.whatsapp.gateway.rest.WebhookProblem;
@@ -38,21 +37,21 @@ public class FlashWebhookService {
     static final Pattern CURRENCY = Pattern.compile("[A-Z]{3,4}");
 
     /** What happened to an accepted (2xx) callback. */
-    public enum Outcome { PUBLISHED, DUPLICATE, IGNORED }
+    public enum Outcome { PUBLISHED, SPOOLED, DUPLICATE, IGNORED }
 
     private final SvixVerifier verifier;
     private final ObjectMapper json;
     private final WebhookGate gate;
-    private final BrokerPublisher publisher;
+    private final WebhookIntake intake;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
 
-    public FlashWebhookService(SvixVerifier verifier, ObjectMapper json, WebhookGate gate, BrokerPublisher publisher,
+    public FlashWebhookService(SvixVerifier verifier, ObjectMapper json, WebhookGate gate, WebhookIntake intake,
                                GatewayMetrics metrics, GatewayConfig config) {
         this.verifier = verifier;
         this.json = json;
         this.gate = gate;
-        this.publisher = publisher;
+        this.intake = intake;
         this.metrics = metrics;
         this.config = config;
     }
@@ -71,22 +70,14 @@ public class FlashWebhookService {
             }
             var key = "flash-tx:" + event.transactionId();
             return gate.claim(key)
-                    .onFailure().transform(f -> TwilioWebhookService.storeUnavailable(FLASH, f))
+                    .onFailure().recoverWithItem(f -> TwilioWebhookService.storeUnavailable(FLASH, f))
                     .flatMap(admission -> switch (admission) {
-                case ACCEPTED -> publisher.publish(Exchanges.FLASH_EVENTS, event)
-                        .ifNoItem().after(config.publishTimeout()).fail()
-                        .onItemOrFailure().transformToUni((ok, failure) -> {
-                            if (failure != null) {
-                                Log.warnf("payment.received %s not confirmed: %s", event.transactionId(),
-                                        failure.getClass().getSimpleName());
-                                return gate.release(key).onFailure().recoverWithNull()
-                                        .flatMap(x -> Uni.createFrom().<Outcome>failure(new WebhookProblem(503,
-                                                "broker-unavailable", "The event could not be queued; please retry.")));
-                            }
-                            metrics.published(FLASH);
-                            return gate.done(key, config.flash().dedupTtl()).onFailure().recoverWithNull()
-                                    .replaceWith(Outcome.PUBLISHED);
-                        });
+                case ACCEPTED -> intake.keepClaimed(FLASH, Exchanges.FLASH_EVENTS, event,
+                                () -> gate.done(key, config.flash().dedupTtl()), () -> gate.release(key))
+                        .map(destination -> destination == WebhookIntake.Destination.BROKER
+                                ? Outcome.PUBLISHED : Outcome.SPOOLED);
+                case UNCHECKED -> intake.keepUnchecked(FLASH, Exchanges.FLASH_EVENTS, event)
+                        .replaceWith(Outcome.PUBLISHED);
                 case IN_FLIGHT -> Uni.createFrom().failure(new WebhookProblem(503, "in-flight",
                         "This event is being queued by another request; please retry."));
                 default -> {

@@ -8,7 +8,6 @@ import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.gateway.config.GatewayConfig;
 import com.flashapp.whatsapp.gateway.mapping.FormBody;
 import com.flashapp.whatsapp.gateway.mapping.InboundMapper;
-import com.flashapp.whatsapp.gateway.messaging.BrokerPublisher;
 import com.flashapp.whatsapp.gateway.metrics.GatewayMetrics;
 import com.flashapp.whatsapp.gateway.repository.WebhookGate;
 import com.flashapp.whatsapp.gateway.rest.WebhookProblem;
@@ -24,8 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * The Twilio webhooks' rules, in order: signature (403) → well-formed input (4xx) → dedup and rate limit (one
- * Redis round trip) → publish with publisher confirm → 200. A publish that is not confirmed in time is a 503, and
- * its dedup claim is released so Twilio's retry publishes it.
+ * Redis round trip) → kept (published with publisher confirm, or spooled while the broker cannot take it, see
+ * {@link WebhookIntake}) → 200. Only when neither takes it is the answer a 503, and its dedup claim is released so
+ * Twilio's retry keeps it.
  */
 @ApplicationScoped
 public class TwilioWebhookService {
@@ -36,21 +36,21 @@ public class TwilioWebhookService {
     public static final String STATUS_PATH = "/webhooks/twilio/status";
 
     /** What happened to an accepted (2xx) webhook. */
-    public enum Outcome { PUBLISHED, DUPLICATE, RATE_LIMITED }
+    public enum Outcome { PUBLISHED, SPOOLED, DUPLICATE, RATE_LIMITED }
 
     private final TwilioSignatureVerifier verifier;
     private final InboundMapper mapper;
     private final WebhookGate gate;
-    private final BrokerPublisher publisher;
+    private final WebhookIntake intake;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
 
     public TwilioWebhookService(TwilioSignatureVerifier verifier, InboundMapper mapper, WebhookGate gate,
-                                BrokerPublisher publisher, GatewayMetrics metrics, GatewayConfig config) {
+                                WebhookIntake intake, GatewayMetrics metrics, GatewayConfig config) {
         this.verifier = verifier;
         this.mapper = mapper;
         this.gate = gate;
-        this.publisher = publisher;
+        this.intake = intake;
         this.metrics = metrics;
         this.config = config;
     }
@@ -64,7 +64,7 @@ public class TwilioWebhookService {
                 Log.infof("body of %s cut to %d characters", message.messageSid(), config.inbound().maxBodyChars());
             }
             return gate.admitMessage(message.messageSid(), message.envelope().userRef())
-                    .onFailure().transform(f -> storeUnavailable(MESSAGES, f))
+                    .onFailure().recoverWithItem(f -> storeUnavailable(MESSAGES, f))
                     .flatMap(admission -> switch (admission) {
                         case ACCEPTED -> publishClaimed(MESSAGES, Exchanges.WHATSAPP_INBOUND, message,
                                 () -> gate.messageDone(message.messageSid(), config.twilio().dedupTtl()),
@@ -73,6 +73,7 @@ public class TwilioWebhookService {
                         case IN_FLIGHT -> inFlight(MESSAGES);
                         case RATE_LIMITED_NOTIFY -> rateLimited(message, true);
                         case RATE_LIMITED -> rateLimited(message, false);
+                        case UNCHECKED -> unchecked(MESSAGES, Exchanges.WHATSAPP_INBOUND, message);
                     });
         } catch (WebhookProblem problem) {
             return Uni.createFrom().failure(problem.at(MESSAGES));
@@ -86,11 +87,12 @@ public class TwilioWebhookService {
             var status = mapper.toDeliveryStatus(form, Instant.now());
             var key = "status:" + status.messageSid() + ":" + status.status();
             return gate.claim(key)
-                    .onFailure().transform(f -> storeUnavailable(STATUS, f))
+                    .onFailure().recoverWithItem(f -> storeUnavailable(STATUS, f))
                     .flatMap(admission -> switch (admission) {
                         case ACCEPTED -> publishClaimed(STATUS, Exchanges.WHATSAPP_DELIVERY, status,
                                 () -> gate.done(key, config.twilio().dedupTtl()), () -> gate.release(key));
                         case IN_FLIGHT -> inFlight(STATUS);
+                        case UNCHECKED -> unchecked(STATUS, Exchanges.WHATSAPP_DELIVERY, status);
                         default -> duplicate(STATUS);
                     });
         } catch (WebhookProblem problem) {
@@ -142,27 +144,18 @@ public class TwilioWebhookService {
 
     private Uni<Outcome> publishClaimed(String endpoint, String exchange, ContractMessage message,
                                         Supplier<Uni<Void>> done, Supplier<Uni<Void>> release) {
-        return publisher.publish(exchange, message)
-                .ifNoItem().after(config.publishTimeout()).fail()
-                .onItemOrFailure().transformToUni((ok, failure) -> {
-                    if (failure != null) {
-                        Log.warnf("publish of %s to %s not confirmed: %s", message.envelope().correlationId(), exchange,
-                                failure.getClass().getSimpleName());
-                        // release so Twilio's retry is published; a late confirm is harmless (same message id)
-                        return release.get().onFailure().recoverWithNull()
-                                .flatMap(x -> Uni.createFrom().<Outcome>failure(new WebhookProblem(503, "broker-unavailable",
-                                        "The message could not be queued; please retry.").at(endpoint)));
-                    }
-                    metrics.published(endpoint);
-                    // if marking fails the in-flight claim expires; a retry then re-publishes the same message id
-                    return done.get().onFailure().recoverWithNull().replaceWith(Outcome.PUBLISHED);
-                });
+        return intake.keepClaimed(endpoint, exchange, message, done, release)
+                .map(destination -> destination == WebhookIntake.Destination.BROKER ? Outcome.PUBLISHED : Outcome.SPOOLED);
     }
 
-    /** Redis unreachable or overloaded: not the caller's fault, and Twilio's retry may succeed. */
-    static WebhookProblem storeUnavailable(String endpoint, Throwable failure) {
+    /** Redis unreachable or overloaded: neither dedup nor the rate limit can be checked. */
+    static WebhookGate.Admission storeUnavailable(String endpoint, Throwable failure) {
         Log.warnf("dedup/rate-limit store failed on %s: %s", endpoint, failure.getClass().getSimpleName());
-        return new WebhookProblem(503, "store-unavailable", "The message could not be checked; please retry.").at(endpoint);
+        return WebhookGate.Admission.UNCHECKED;
+    }
+
+    private Uni<Outcome> unchecked(String endpoint, String exchange, ContractMessage message) {
+        return intake.keepUnchecked(endpoint, exchange, message).replaceWith(Outcome.PUBLISHED);
     }
 
     private Uni<Outcome> duplicate(String endpoint) {
@@ -183,8 +176,7 @@ public class TwilioWebhookService {
         }
         var reply = new OutboundMessage(message.envelope().follow(RoutingKeys.Outbound.REPLY), message.from(),
                 config.rateLimit().noticeText(), List.of(), List.of(), null, null, message.receivedAt());
-        return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply)
-                .ifNoItem().after(config.publishTimeout()).fail()
+        return intake.keep(Exchanges.WHATSAPP_OUTBOUND, reply)
                 .onFailure().invoke(f -> Log.warnf("slow-down reply for %s not queued: %s",
                         message.envelope().userRef(), f.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()

@@ -7,7 +7,7 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.gateway.metrics.GatewayMetrics;
 import com.flashapp.whatsapp.gateway.repository.MediaStore;
-import com.flashapp.whatsapp.gateway.support.TestBroker;
+import com.flashapp.whatsapp.messaging.testkit.TestBroker;
 import com.flashapp.whatsapp.gateway.support.Webhooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -4,7 +4,7 @@ import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.gateway.security.SvixVerifier;
-import com.flashapp.whatsapp.gateway.support.BrokerTap;
+import com.flashapp.whatsapp.messaging.testkit.BrokerTap;
 import com.flashapp.whatsapp.gateway.support.Webhooks;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,7 +68,7 @@ class FlashWebhookTest {
         assertEquals(204, send(json, now, true).statusCode());
         assertEquals(204, send(json, now, true).statusCode()); // Svix retries with a new attempt
 
-        var event = events.await(PaymentReceived.class, e -> txid.equals(e.transactionId())).get(0);
+        var event = events.await(PaymentReceived.class, e -> txid.equals(e.transactionId()));
         assertEquals(RoutingKeys.FlashEvents.PAYMENT_RECEIVED, event.envelope().type());
         assertEquals("acct-42", event.flashAccountId());
         assertEquals("wal-usd-1", event.walletId());
@@ -76,7 +76,7 @@ class FlashWebhookTest {
         assertEquals(1250, event.amountMinor());
         assertEquals("webhook", event.source());
         assertNull(event.envelope().userRef());
-        events.drain();
+        events.flush();
         assertEquals(1, events.messages(PaymentReceived.class, e -> txid.equals(e.transactionId())).size());
     }
 
@@ -91,7 +91,7 @@ class FlashWebhookTest {
         assertEquals(400, send("{\"eventType\":\"receive.lightning\",\"accountId\":\"acct-7\"}", now, true).statusCode());
         assertEquals(400, send("not json", now, true).statusCode());
         assertEquals(204, send("{\"eventType\":\"send.lightning\",\"txid\":\"" + txid + "\"}", now, true).statusCode());
-        events.drain();
+        events.flush();
         assertTrue(events.messages(PaymentReceived.class, e -> txid.equals(e.transactionId())).isEmpty());
     }
 }

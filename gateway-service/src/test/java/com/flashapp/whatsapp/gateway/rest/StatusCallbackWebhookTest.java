@@ -4,7 +4,7 @@ import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.delivery.DeliveryStatus;
 import com.flashapp.whatsapp.gateway.security.UserRefHasher;
-import com.flashapp.whatsapp.gateway.support.BrokerTap;
+import com.flashapp.whatsapp.messaging.testkit.BrokerTap;
 import com.flashapp.whatsapp.gateway.support.Webhooks;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,19 +73,19 @@ class StatusCallbackWebhookTest {
         assertEquals(204, Webhooks.postSigned(base, STATUS, failed).statusCode());
         assertEquals(204, Webhooks.postSigned(base, STATUS, callback(sid, "sent", phone)).statusCode());
 
-        var status = delivery.await(DeliveryStatus.class, s -> sid.equals(s.messageSid()) && "failed".equals(s.status())).get(0);
+        var status = delivery.await(DeliveryStatus.class, s -> sid.equals(s.messageSid()) && "failed".equals(s.status()));
         assertEquals(RoutingKeys.Delivery.FAILED, status.envelope().type());
         assertEquals("63016", status.errorCode());
         assertEquals("Outside the 24-hour window", status.errorMessage());
         assertEquals("whatsapp:" + phone, status.to());
         assertEquals(hasher.userRef(phone), status.envelope().userRef());
         assertEquals(sid, status.envelope().correlationId());
-        delivery.drain();
+        delivery.flush();
         assertEquals(1, delivery.messages(DeliveryStatus.class, s -> sid.equals(s.messageSid()) && "failed".equals(s.status())).size());
         var sent = delivery.messages(DeliveryStatus.class, s -> sid.equals(s.messageSid()) && "sent".equals(s.status()));
         assertEquals(1, sent.size());
         assertNull(sent.get(0).errorCode());
-        assertTrue(delivery.deliveries(sid).stream().anyMatch(d -> d.getEnvelope().getRoutingKey().equals("status.sent")));
+        assertTrue(delivery.seen(sid).stream().anyMatch(d -> d.routingKey().equals("status.sent")));
     }
 
     @Test
@@ -99,7 +99,7 @@ class StatusCallbackWebhookTest {
         var oddStatus = new LinkedHashMap<>(params);
         oddStatus.put("MessageStatus", "delivered.#");
         assertEquals(400, Webhooks.postSigned(base, STATUS, oddStatus).statusCode());
-        delivery.drain();
+        delivery.flush();
         assertTrue(delivery.messages(DeliveryStatus.class, s -> sid.equals(s.messageSid())).isEmpty());
     }
 }

@@ -5,7 +5,7 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.gateway.security.UserRefHasher;
-import com.flashapp.whatsapp.gateway.support.BrokerTap;
+import com.flashapp.whatsapp.messaging.testkit.BrokerTap;
 import com.flashapp.whatsapp.gateway.support.Webhooks;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,7 +74,7 @@ class TwilioMessageWebhookTest {
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/xml"));
         assertTrue(response.body().contains("<Response/>"));
-        var message = inbound.await(InboundMessage.class, m -> sid.equals(m.messageSid())).get(0);
+        var message = inbound.await(InboundMessage.class, m -> sid.equals(m.messageSid()));
         assertEquals(RoutingKeys.Inbound.TEXT, message.envelope().type());
         assertEquals(sid, message.envelope().correlationId());
         assertEquals("whatsapp:" + phone, message.from());
@@ -84,8 +84,8 @@ class TwilioMessageWebhookTest {
         assertEquals("Caf\u00e9 balance", message.body());
         assertFalse(message.bodyTruncated());
         assertEquals("Keisha", message.profileName());
-        assertEquals(RoutingKeys.Inbound.TEXT, inbound.deliveries(sid).get(0).getEnvelope().getRoutingKey());
-        inbound.drain();
+        assertEquals(RoutingKeys.Inbound.TEXT, inbound.seen(sid).get(0).routingKey());
+        inbound.flush();
         assertEquals(1, published(sid).size());
     }
 
@@ -96,7 +96,7 @@ class TwilioMessageWebhookTest {
         assertEquals(200, postSigned(base, MESSAGES, params).statusCode());
         assertEquals(200, postSigned(base, MESSAGES, params).statusCode());
         inbound.await(InboundMessage.class, m -> sid.equals(m.messageSid()));
-        inbound.drain();
+        inbound.flush();
         assertEquals(1, published(sid).size());
     }
 
@@ -123,7 +123,7 @@ class TwilioMessageWebhookTest {
         altered.put("Body", "send 100000 to mallory");
         assertEquals(403, Webhooks.post(base, MESSAGES, Webhooks.FORM, good, Webhooks.form(altered)).statusCode());
 
-        inbound.drain();
+        inbound.flush();
         assertTrue(published(sid).isEmpty());
     }
 
@@ -174,16 +174,16 @@ class TwilioMessageWebhookTest {
             assertEquals(200, postSigned(base, MESSAGES, p).statusCode());
         }
 
-        var m = inbound.await(InboundMessage.class, x -> mediaSid.equals(x.messageSid())).get(0);
+        var m = inbound.await(InboundMessage.class, x -> mediaSid.equals(x.messageSid()));
         assertEquals(RoutingKeys.Inbound.MEDIA, m.envelope().type());
         assertEquals(List.of(new InboundMessage.Media("image/jpeg", media.get("MediaUrl0")),
                 new InboundMessage.Media("audio/ogg", media.get("MediaUrl1"))), m.media());
-        var b = inbound.await(InboundMessage.class, x -> buttonSid.equals(x.messageSid())).get(0);
+        var b = inbound.await(InboundMessage.class, x -> buttonSid.equals(x.messageSid()));
         assertEquals(RoutingKeys.Inbound.BUTTON, b.envelope().type());
         assertEquals("balance", b.buttonPayload());
         assertEquals("Check balance", b.buttonText());
         assertEquals("MM0123456789abcdef0123456789abcdef", b.repliedToMessageSid());
-        var l = inbound.await(InboundMessage.class, x -> locationSid.equals(x.messageSid())).get(0);
+        var l = inbound.await(InboundMessage.class, x -> locationSid.equals(x.messageSid()));
         assertEquals(RoutingKeys.Inbound.LOCATION, l.envelope().type());
         assertEquals(new InboundMessage.Location(18.0179, -76.8099, "Half Way Tree, Kingston", "Home"), l.location());
     }
@@ -193,7 +193,7 @@ class TwilioMessageWebhookTest {
         var sid = newSid();
         var response = postSigned(base, MESSAGES, text(sid, newPhone(), "x".repeat(5000)));
         assertEquals(200, response.statusCode());
-        var message = inbound.await(InboundMessage.class, m -> sid.equals(m.messageSid())).get(0);
+        var message = inbound.await(InboundMessage.class, m -> sid.equals(m.messageSid()));
         assertTrue(message.bodyTruncated());
         assertEquals(4096, message.body().length());
     }
@@ -235,7 +235,7 @@ class TwilioMessageWebhookTest {
         var huge = text(newSid(), phone, "y".repeat(70_000));
         assertProblem(413, "body-too-large", postSigned(base, MESSAGES, huge));
 
-        inbound.drain();
+        inbound.flush();
         assertTrue(published(sid).isEmpty());
     }
 
@@ -262,8 +262,8 @@ class TwilioMessageWebhookTest {
             pool.shutdownNow();
         }
         var seconds = (System.nanoTime() - started) / 1e9;
-        inbound.drain();
-        outbound.drain();
+        inbound.flush();
+        outbound.flush();
         for (var phone : phones) {
             var userRef = hasher.userRef(phone);
             var accepted = inbound.messages(InboundMessage.class, m -> userRef.equals(m.envelope().userRef())).size();

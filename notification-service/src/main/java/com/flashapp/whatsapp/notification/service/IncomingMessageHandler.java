@@ -13,13 +13,14 @@ import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.notification.repository.AccountRepository;
+import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Handles each message notification-service consumes, once, by handing it to the service that owns it. */
 @ApplicationScoped
-public class IncomingMessageHandler {
+public class IncomingMessageHandler implements MessageHandler {
 
     private final OutboundService outbound;
     private final DeliveryTracker delivery;
@@ -39,6 +40,7 @@ public class IncomingMessageHandler {
         this.accounts = accounts;
     }
 
+    @Override
     public Uni<Void> handle(ContractMessage message) {
         if (message instanceof OutboundMessage m) {
             return outbound.accept(m);

@@ -3,7 +3,7 @@ package com.flashapp.whatsapp.notification.service;
 import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.notification.config.NotificationConfig;
-import com.flashapp.whatsapp.notification.repository.InboxRepository;
+import com.flashapp.whatsapp.messaging.Inbox;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository.NewMessage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +38,7 @@ public class OutboundService {
     static final int MAX_BODY = 1600;
 
     private final OutboxRepository outbox;
-    private final InboxRepository inbox;
+    private final Inbox inbox;
     private final OutboxRelay relay;
     private final Pool pool;
     private final Clock clock;
@@ -47,7 +47,7 @@ public class OutboundService {
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final Timer storeTimer;
 
-    public OutboundService(OutboxRepository outbox, InboxRepository inbox, OutboxRelay relay, Pool pool,
+    public OutboundService(OutboxRepository outbox, Inbox inbox, OutboxRelay relay, Pool pool,
                            Clock clock, NotificationConfig config, MeterRegistry registry) {
         this.outbox = outbox;
         this.inbox = inbox;

@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * real handler (no mocks: the broker is shared with other runs, so every assertion looks for this test's ids).
  */
 @QuarkusTest
-class MessageConsumersTest extends NotificationTestBase {
+class OutboundConsumerTest extends NotificationTestBase {
 
-    @ConfigProperty(name = "app.messaging.max-deliveries")
+    @ConfigProperty(name = "messaging.max-deliveries")
     int maxDeliveries;
 
     @Inject
@@ -74,25 +74,8 @@ class MessageConsumersTest extends NotificationTestBase {
                 "attempts: " + (failedAttempts() - failedBefore));
     }
 
-    @Test
-    void aMalformedMessageIsDeadLetteredAtOnce() throws Exception {
-        var malformed = "{\"not\": \"a contract\", \"nonce\": \"" + UUID.randomUUID() + "\"";
-        broker.publish(Exchanges.WHATSAPP_OUTBOUND, RoutingKeys.Outbound.REPLY,
-                malformed.getBytes(StandardCharsets.UTF_8));
-
-        var dlq = Queues.dlq(Queues.NOTIFICATION_OUTBOUND);
-        // the broker is shared: skip anything other runs dead-lettered here
-        var dead = await().atMost(Duration.ofSeconds(30)).until(() -> broker.get(dlq),
-                r -> r != null && malformed.equals(new String(r.getBody(), StandardCharsets.UTF_8)));
-        @SuppressWarnings("unchecked")
-        var deaths = (List<Map<String, Object>>) dead.getProps().getHeaders().get("x-death");
-        assertEquals("rejected", deaths.get(0).get("reason").toString());
-        // dead-lettered on its first delivery, never retried
-        assertEquals(1L, ((Number) deaths.get(0).get("count")).longValue());
-    }
-
     private double failedAttempts() {
-        return registry.counter("messages.consumed", "channel", MessageConsumers.OUTBOUND, "type",
+        return registry.counter("messages.consumed", "channel", OutboundHandler.CONSUMER, "type",
                 RoutingKeys.Outbound.REPLY, "outcome", "failed").count();
     }
 

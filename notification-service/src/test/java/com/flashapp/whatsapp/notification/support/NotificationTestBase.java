@@ -7,7 +7,7 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.delivery.DeliveryStatus;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
-import com.flashapp.whatsapp.notification.messaging.TestBroker;
+import com.flashapp.whatsapp.messaging.testkit.TestBroker;
 import com.flashapp.whatsapp.notification.service.OutboxRelay;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.vertx.mutiny.sqlclient.Pool;
