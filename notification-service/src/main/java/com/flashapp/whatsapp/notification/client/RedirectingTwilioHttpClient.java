@@ -20,7 +20,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
@@ -45,6 +49,11 @@ public class RedirectingTwilioHttpClient extends HttpClient implements Closeable
 
     private final String baseUrl;
     private final CloseableHttpClient http;
+    /**
+     * The Retry-After of the last response on this thread (null when it had none): twilio-java turns an error answer
+     * into an ApiException without its headers, so the caller reads it from here, on the same thread, right after.
+     */
+    private final ThreadLocal<Duration> retryAfter = new ThreadLocal<>();
 
     /**
      * @param connections the most requests in flight at once (the relay's concurrency): the pool keeps that many
@@ -99,12 +108,44 @@ public class RedirectingTwilioHttpClient extends HttpClient implements Closeable
                     ? new StringEntity(request.getBody(), JSON)
                     : new StringEntity(request.encodeFormBody(), FORM));
         }
+        retryAfter.remove();
         try {
-            return http.execute(builder.build(), response -> new Response(
-                    response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8),
-                    response.getCode()));
+            return http.execute(builder.build(), response -> {
+                var header = response.getFirstHeader("Retry-After");
+                retryAfter.set(header == null ? null : parseRetryAfter(header.getValue(), Clock.systemUTC()));
+                return new Response(response.getEntity() == null ? ""
+                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8), response.getCode());
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Retry-After of the last response this thread received, or null if it had none (or no response came). */
+    public Duration retryAfter() {
+        return retryAfter.get();
+    }
+
+    /**
+     * A Retry-After value: delay-seconds or an HTTP date (RFC 9110 §10.2.3). A date already past is zero; anything
+     * else unreadable is null (ignored: the relay's own backoff applies).
+     */
+    static Duration parseRetryAfter(String value, Clock clock) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        var text = value.strip();
+        try {
+            long seconds = Long.parseLong(text);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                var at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                var wait = Duration.between(clock.instant(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
         }
     }
 

@@ -16,13 +16,16 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
 /**
  * twilio-java's {@code Message.creator(...).create()}, pointed at the configured base URL, behind a circuit
  * breaker: when Twilio keeps answering 5xx or cannot be reached, sends stop for a while instead of piling up
- * retries. Twilio's 4xx answers (a bad number, 63016, 429) are outcomes, not outages: they pass through without
- * counting. No retry here: the relay retries, with backoff, and counts. Blocking.
+ * retries (the relay holds its queue while the breaker is open, and sends one probe at a time while it is half
+ * open). Twilio's 4xx answers (a bad number, 63016, 429) are outcomes, not outages: they pass through without
+ * counting. No retry here: the relay retries, with backoff, and counts. Blocking. The breaker's thresholds and
+ * delay are configurable ({@code quarkus.fault-tolerance."<this class>/create".circuit-breaker.*}).
  */
 @ApplicationScoped
 public class TwilioMessages {
@@ -49,10 +52,41 @@ public class TwilioMessages {
         http.close();
     }
 
-    /** Twilio is down or unreachable (5xx, connection error): counts against the breaker. */
+    /**
+     * Twilio is down or unreachable (5xx, connection error or time-out): counts against the breaker. {@code
+     * retryAfter}: Twilio's Retry-After, if it answered with one.
+     */
     public static class TwilioUnavailableException extends RuntimeException {
-        TwilioUnavailableException(Throwable cause) {
+        private final transient Duration retryAfter;
+
+        TwilioUnavailableException(Throwable cause, Duration retryAfter) {
             super(cause.getMessage(), cause);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    /**
+     * Twilio answered with an error that is not an outage (4xx: a bad number, 63016, 429): passes the breaker
+     * without counting. {@code retryAfter}: Twilio's Retry-After, if it answered with one.
+     */
+    public static class TwilioRefusedException extends RuntimeException {
+        private final transient Duration retryAfter;
+
+        TwilioRefusedException(ApiException cause, Duration retryAfter) {
+            super(cause.getMessage(), cause);
+            this.retryAfter = retryAfter;
+        }
+
+        public ApiException error() {
+            return (ApiException) getCause();
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
         }
     }
 
@@ -75,13 +109,13 @@ public class TwilioMessages {
         } catch (ApiException e) {
             var status = e.getStatusCode();
             if (status != null && status >= 500) {
-                throw new TwilioUnavailableException(e);
+                throw new TwilioUnavailableException(e, http.retryAfter());
             }
-            throw e;
+            throw new TwilioRefusedException(e, http.retryAfter());
         } catch (ApiConnectionException | UncheckedIOException e) {
             // the request may or may not have reached Twilio; Twilio has no idempotency key, so the relay's
             // retry can (rarely) duplicate a message: accepted over losing it
-            throw new TwilioUnavailableException(e);
+            throw new TwilioUnavailableException(e, null);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("template variables cannot be written as JSON", e);
         }

@@ -4,6 +4,7 @@ import com.twilio.exception.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,16 +33,23 @@ public class TwilioSender {
                        Map<String, String> contentVariables) {
     }
 
-    /** What happened: accepted (with Twilio's sid), retryable, outside the window, or another permanent error. */
-    public record Outcome(Kind kind, String sid, String errorCode, String errorMessage) {
-        public enum Kind { ACCEPTED, RETRYABLE, OUTSIDE_WINDOW, PERMANENT }
+    /**
+     * What happened: accepted (with Twilio's sid), retryable (with Twilio's Retry-After, if any), outside the window,
+     * another permanent error, or held: the circuit breaker refused the call, so no request was made.
+     */
+    public record Outcome(Kind kind, String sid, String errorCode, String errorMessage, Duration retryAfter) {
+        public enum Kind { ACCEPTED, RETRYABLE, OUTSIDE_WINDOW, PERMANENT, HELD }
 
         static Outcome accepted(String sid) {
-            return new Outcome(Kind.ACCEPTED, sid, null, null);
+            return new Outcome(Kind.ACCEPTED, sid, null, null, null);
         }
 
         static Outcome of(Kind kind, Object code, String message) {
-            return new Outcome(kind, null, code == null ? null : code.toString(), message);
+            return of(kind, code, message, null);
+        }
+
+        static Outcome of(Kind kind, Object code, String message, Duration retryAfter) {
+            return new Outcome(kind, null, code == null ? null : code.toString(), message, retryAfter);
         }
     }
 
@@ -50,13 +58,15 @@ public class TwilioSender {
         try {
             return Outcome.accepted(messages.create(send));
         } catch (CircuitBreakerOpenException e) {
-            // Twilio has been failing: do not call it; the relay backs off like for a 5xx
-            return Outcome.of(Outcome.Kind.RETRYABLE, "circuit_open", "Twilio circuit breaker open");
+            // Twilio has been failing and the breaker did not call it: not an attempt, the relay holds the message
+            return Outcome.of(Outcome.Kind.HELD, "circuit_open", "Twilio circuit breaker open");
         } catch (TwilioMessages.TwilioUnavailableException e) {
-            return e.getCause() instanceof ApiException api ? classify(api)
+            return e.getCause() instanceof ApiException api ? classify(api, e.retryAfter())
                     : Outcome.of(Outcome.Kind.RETRYABLE, null, "connection: " + e.getCause().getClass().getSimpleName());
+        } catch (TwilioMessages.TwilioRefusedException e) {
+            return classify(e.error(), e.retryAfter());
         } catch (ApiException e) {
-            return classify(e);
+            return classify(e, null);
         } catch (RuntimeException e) {
             // a request we cannot build (e.g. a malformed media URL) fails the same way every time
             return Outcome.of(Outcome.Kind.PERMANENT, "invalid_request", e.getClass().getSimpleName()
@@ -65,6 +75,11 @@ public class TwilioSender {
     }
 
     static Outcome classify(ApiException e) {
+        return classify(e, null);
+    }
+
+    /** 63016 → outside the window; 429, 20429, 63018 and 5xx → retryable (with Retry-After); other errors → permanent. */
+    static Outcome classify(ApiException e, Duration retryAfter) {
         Integer code = e.getCode();
         Integer status = e.getStatusCode();
         if (code != null && code == OUTSIDE_WINDOW) {
@@ -72,7 +87,8 @@ public class TwilioSender {
         }
         boolean retryable = (status != null && (status == 429 || status >= 500))
                 || (code != null && (code == TOO_MANY_REQUESTS || code == CHANNEL_RATE_LIMIT));
-        return Outcome.of(retryable ? Outcome.Kind.RETRYABLE : Outcome.Kind.PERMANENT,
-                code != null ? code : status, e.getMessage());
+        return retryable
+                ? Outcome.of(Outcome.Kind.RETRYABLE, code != null ? code : status, e.getMessage(), retryAfter)
+                : Outcome.of(Outcome.Kind.PERMANENT, code != null ? code : status, e.getMessage());
     }
 }

@@ -103,13 +103,18 @@ public interface NotificationConfig {
         @WithDefault("70")
         double ratePerSecond();
 
-        /** Send attempts (first one included) before a retryable error marks a message failed. */
-        @WithDefault("6")
-        int maxAttempts();
+        /**
+         * How long a message is worth sending, by kind, counted from when this service stored it: a retryable error
+         * (5xx, 429, a connection failure or time-out) is retried until then, and a message still unsent when its
+         * lifetime ends (or whose next try would fall after it) is marked failed with the reason {@code expired}.
+         */
+        Lifetime lifetime();
 
+        /** First wait after a retryable error; doubled after each further one, up to {@link #backoffMax()}. */
         @WithDefault("500ms")
         Duration backoffInitial();
 
+        /** Longest wait between two tries of one message (unless Twilio's Retry-After asks for longer). */
         @WithDefault("30s")
         Duration backoffMax();
 
@@ -158,6 +163,25 @@ public interface NotificationConfig {
          */
         @WithDefault("2ms")
         Duration vacuumCostDelay();
+    }
+
+    /** How long a message of each kind ({@code whatsapp.outbound} routing key) is worth sending. */
+    interface Lifetime {
+        /**
+         * An answer to something the user just wrote (and anything of an unknown kind). Ten minutes is also how long
+         * a link code is valid (balance-service {@code balance.link.code-ttl}): a later "reply with the code" is no
+         * use.
+         */
+        @WithDefault("10m")
+        Duration reply();
+
+        /** A payment notification: still worth knowing hours later. */
+        @WithDefault("12h")
+        Duration notification();
+
+        /** An approved template (a notification resent outside the 24-hour window, or sent as one). */
+        @WithDefault("12h")
+        Duration template();
     }
 
     /** The WhatsApp customer-service window. */

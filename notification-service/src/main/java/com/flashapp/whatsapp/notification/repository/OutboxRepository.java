@@ -442,14 +442,49 @@ public class OutboxRepository {
                                 "error " + code + ": resending as the approved template", now)));
     }
 
-    /** A permanent error: failed with the reason, never retried. */
-    public Uni<Void> markFailed(UUID id, String code, String reason, Instant now) {
+    /**
+     * Failed for good with the reason, never retried. {@code requested}: this claim made a Twilio request (else its
+     * claim is taken back from {@code attempts}, which counts requests).
+     */
+    public Uni<Void> markFailed(UUID id, String code, String reason, boolean requested, Instant now) {
         return pool.withTransaction(c -> c.preparedQuery("with u as (update outbound_message set "
-                                + "state = 'failed', error_code = $2, error_message = $3, updated_at = $4 "
+                                + "state = 'failed', error_code = $2, error_message = $3, updated_at = $4, "
+                                + "attempts = attempts - $5 "
                                 + "where id = $1 and state in ('queued', 'sending') returning id) "
                                 + "delete from outbound_pending q using u where q.id = u.id")
-                        .execute(Tuple.of(id, code, truncate(reason), odt(now)))
+                        .execute(Tuple.of(id, code, truncate(reason), odt(now), requested ? 0 : 1))
                         .flatMap(ignored -> event(c, id, null, "failed", true, code + ": " + reason, now)));
+    }
+
+    /**
+     * Claimed after its lifetime ended, not sent: failed with {@code expired}, the reason followed by the last error
+     * it had (why it was still unsent), its claim taken back from {@code attempts}.
+     */
+    public Uni<Void> markExpired(UUID id, String reason, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("with u as (update outbound_message set "
+                                + "state = 'failed', error_code = 'expired', error_message = left($2 "
+                                + "|| coalesce('; last error ' || coalesce(error_code, '-') || ': ' || error_message, "
+                                + "''), 500), updated_at = $3, attempts = attempts - 1 "
+                                + "where id = $1 and state = 'sending' returning id, error_message) "
+                                + "delete from outbound_pending q using u where q.id = u.id returning u.error_message")
+                        .execute(Tuple.of(id, reason, odt(now)))
+                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
+                                : event(c, id, null, "failed", true,
+                                "expired: " + rows.iterator().next().getString(0), now)));
+    }
+
+    /**
+     * The circuit breaker refused the call, so no request was made: back to queued as it was (still first in its
+     * recipient's line, due at once), its claim taken back from {@code attempts}. No history step: nothing happened.
+     */
+    public Uni<Void> markUntried(UUID id, Instant now) {
+        return pool.preparedQuery("with u as (update outbound_message set state = 'queued', "
+                        + "attempts = greatest(attempts - 1, 0), next_attempt_at = $2, updated_at = $2 "
+                        + "where id = $1 and state = 'sending' returning id) "
+                        + "update outbound_pending q set state = 'queued', next_attempt_at = $2, claimed_at = null "
+                        + "from u where q.id = u.id")
+                .execute(Tuple.of(id, odt(now)))
+                .replaceWithVoid();
     }
 
     /** Notes on the original message that it was resent as the approved template (a new message). */
@@ -548,16 +583,24 @@ public class OutboxRepository {
                 });
     }
 
-    /** Unsent messages and the age of the oldest, for the gauges. */
-    public record Backlog(long depth, Instant oldest) {
+    /**
+     * Unsent messages and when the oldest was stored; of them, those waiting for their next try (a backoff or
+     * Twilio's Retry-After) and when the first of those falls due (null if none waits). For the gauges.
+     */
+    public record Backlog(long depth, Instant oldest, long waiting, Instant nextDue) {
     }
 
-    public Uni<Backlog> backlog() {
-        return pool.query("select count(*) as depth, min(created_at) as oldest from outbound_pending")
-                .execute()
+    /** One pass over the relay's queue (unsent messages only). */
+    public Uni<Backlog> backlog(Instant now) {
+        return pool.preparedQuery("select count(*) as depth, min(created_at) as oldest, "
+                        + "count(*) filter (where state = 'queued' and next_attempt_at > $1) as waiting, "
+                        + "min(next_attempt_at) filter (where state = 'queued' and next_attempt_at > $1) as next_due "
+                        + "from outbound_pending")
+                .execute(Tuple.of(odt(now)))
                 .map(rows -> {
                     var r = rows.iterator().next();
-                    return new Backlog(r.getLong("depth"), instant(r.getOffsetDateTime("oldest")));
+                    return new Backlog(r.getLong("depth"), instant(r.getOffsetDateTime("oldest")),
+                            r.getLong("waiting"), instant(r.getOffsetDateTime("next_due")));
                 });
     }
 

@@ -1,6 +1,8 @@
 package com.flashapp.whatsapp.notification.service;
 
 import com.flashapp.whatsapp.notification.OutboundRecord;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.notification.client.TwilioMessages;
 import com.flashapp.whatsapp.notification.client.TwilioSender;
 import com.flashapp.whatsapp.notification.client.TwilioSender.Outcome;
 import com.flashapp.whatsapp.notification.config.NotificationConfig;
@@ -10,12 +12,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,9 +40,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The outbox relay: claims stored messages (queued → sending), chooses free-form or the approved template
  * (the 24-hour window), paces them under the sender's rate, sends each through Twilio on a worker thread and
- * records the outcome (sent, retry with exponential backoff and jitter, template fallback, failed). It runs when
- * woken after a store and on a short poll (retries falling due, other replicas' work); a message a dead relay
- * left in sending goes back to the queue when its lease runs out.
+ * records the outcome (sent; retry after exponential backoff with jitter, or Twilio's Retry-After; template
+ * fallback; failed). A message is retried until its lifetime (by kind) ends, then fails as {@code expired}. While
+ * Twilio's circuit breaker is open the relay claims nothing (messages wait, no attempt is spent), while it is half
+ * open it sends one message at a time (the probes), and when it closes the backlog drains. It runs when woken
+ * after a store and on a short poll (retries falling due, other replicas' work); a message a dead relay left in
+ * sending goes back to the queue when its lease runs out.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -50,6 +58,14 @@ public class OutboxRelay {
     private final SendRateLimiter limiter;
     private final ExecutorService senders;
     private final AcceptedBatcher accepted;
+    private final CircuitBreakerMaintenance breakers;
+    /**
+     * Messages Twilio's circuit breaker lets the relay have in flight: every lane while it is closed, one while it is
+     * half open (its probes go one at a time), none while it is open. Lowered to none when a send finds the breaker
+     * open; raised by the breaker's state changes (and checked on every poll).
+     */
+    private volatile int breakerLimit;
+    private final AtomicLong held = new AtomicLong();
     /** A claim query is running (one at a time: the wakes that arrive meanwhile are folded into {@link #again}). */
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -76,15 +92,18 @@ public class OutboxRelay {
     private final AtomicLong depth = new AtomicLong();
     private final AtomicLong claimedSinceVacuum = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
+    private final AtomicLong waiting = new AtomicLong();
+    private final AtomicLong nextAttemptMillis = new AtomicLong();
     private volatile boolean paused;
     private final Map<String, Counter> sends = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     private final Timer sendLatency;
     private final Timer twilioRequest;
     private final Timer generalClaim;
     private final Timer headsClaim;
 
     public OutboxRelay(OutboxRepository outbox, TwilioSender twilio, NotificationConfig config, Clock clock,
-                       MeterRegistry registry) {
+                       MeterRegistry registry, CircuitBreakerMaintenance breakers) {
         this.outbox = outbox;
         this.twilio = twilio;
         this.config = config;
@@ -122,6 +141,12 @@ public class OutboxRelay {
         this.headsClaim = claimTimer(registry, "heads");
         registry.gauge("notification.outbox.depth", depth);
         registry.gauge("notification.outbox.oldest.age.seconds", oldestAgeSeconds);
+        registry.gauge("notification.outbox.waiting", waiting);
+        registry.gauge("notification.outbox.next.attempt.seconds", nextAttemptMillis, ms -> ms.get() / 1000.0);
+        registry.gauge("notification.relay.held", held);
+        this.breakers = breakers;
+        this.breakerLimit = config.relay().concurrency();
+        breakers.onStateChange(TwilioMessages.BREAKER, this::breakerChanged);
     }
 
     private static Timer claimTimer(MeterRegistry registry, String kind) {
@@ -133,7 +158,62 @@ public class OutboxRelay {
 
     @Scheduled(every = "${app.relay.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
+        // the state-change callbacks keep the limit current; this catches a reset, or a hold set after the change
+        breakerChanged(breakers.currentState(TwilioMessages.BREAKER));
         wake();
+    }
+
+    /**
+     * Follows Twilio's circuit breaker: open → claim nothing (stored messages wait, no attempt is spent on them);
+     * half open → one message in flight at a time, the breaker's probes; closed → every lane. Called by the
+     * breaker on each state change (on the thread that caused it) and on every poll.
+     */
+    void breakerChanged(CircuitBreakerState state) {
+        int limit = switch (state) {
+            case CLOSED -> config.relay().concurrency();
+            case HALF_OPEN -> 1;
+            case OPEN -> 0;
+        };
+        int before = breakerLimit;
+        if (limit == before) {
+            return;
+        }
+        breakerLimit = limit;
+        held.set(limit == 0 ? 1 : 0);
+        switch (state) {
+            case OPEN -> {
+                if (before == config.relay().concurrency()) {
+                    Log.warn("Twilio circuit breaker open: the relay holds its queue until the breaker lets a probe "
+                            + "through");
+                } else {
+                    Log.info("Twilio circuit breaker open again: the relay holds its queue");
+                }
+            }
+            case HALF_OPEN -> Log.info("Twilio circuit breaker half open: the relay sends one message at a time");
+            case CLOSED -> Log.info("Twilio circuit breaker closed: the relay sends on every lane again");
+        }
+        if (limit > before) {
+            wake();
+        }
+    }
+
+    /** A send found the breaker open (it made no request): hold until the breaker says otherwise. */
+    private void holdForBreaker() {
+        if (breakerLimit != 0) {
+            breakerLimit = 0;
+            held.set(1);
+            Log.warn("Twilio circuit breaker open: the relay holds its queue until the breaker lets a probe through");
+        }
+    }
+
+    /** Claims nothing: stopped by {@link #pause()}, or Twilio's circuit breaker is open. */
+    private boolean holding() {
+        return paused || breakerLimit == 0;
+    }
+
+    /** Most messages in flight now: the concurrency, or fewer while the breaker is open or half open. */
+    private int limit() {
+        return Math.min(config.relay().concurrency(), breakerLimit);
     }
 
     @Scheduled(every = "${app.relay.lease-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -177,10 +257,14 @@ public class OutboxRelay {
 
     @Scheduled(every = "${app.relay.metrics-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshGauges() {
-        return outbox.backlog().invoke(b -> {
+        var now = clock.instant();
+        return outbox.backlog(now).invoke(b -> {
             depth.set(b.depth());
             oldestAgeSeconds.set(b.oldest() == null ? 0
-                    : Math.max(0, Duration.between(b.oldest(), clock.instant()).toSeconds()));
+                    : Math.max(0, Duration.between(b.oldest(), now).toSeconds()));
+            waiting.set(b.waiting());
+            nextAttemptMillis.set(b.nextDue() == null ? 0
+                    : Math.max(0, Duration.between(now, b.nextDue()).toMillis()));
         }).replaceWithVoid().onFailure().recoverWithItem(e -> {
             Log.debugf("Backlog gauges not refreshed: %s", e.toString());
             return null;
@@ -216,7 +300,7 @@ public class OutboxRelay {
      * follow-up claim.
      */
     public void wake() {
-        if (paused) {
+        if (holding()) {
             return;
         }
         again.set(true);
@@ -256,12 +340,12 @@ public class OutboxRelay {
     /**
      * Takes up to {@code wanted} free lanes for messages about to be claimed (by a store or a claim); the caller
      * starts what it claimed with {@link #started} and gives the rest back with {@link #release}. None while
-     * paused.
+     * paused or while the breaker is open, one at a time while it is half open.
      */
     public int reserve(int wanted) {
-        while (!paused) {
+        while (!holding()) {
             int taken = inFlight.get();
-            int granted = Math.min(wanted, config.relay().concurrency() - taken);
+            int granted = Math.min(wanted, limit() - taken);
             if (granted <= 0) {
                 return 0;
             }
@@ -297,7 +381,7 @@ public class OutboxRelay {
     }
 
     private int free() {
-        return config.relay().concurrency() - inFlight.get();
+        return limit() - inFlight.get();
     }
 
     /** Sends messages a store claimed, each on a lane the store reserved. */
@@ -311,7 +395,7 @@ public class OutboxRelay {
      * general claim.
      */
     public void claimNext(Collection<String> recipients) {
-        if (recipients.isEmpty() || paused) {
+        if (recipients.isEmpty()) {
             return;
         }
         recipients.forEach(this::expect);
@@ -355,7 +439,7 @@ public class OutboxRelay {
             }
         }
         int lanes = brought;
-        if (recipients.isEmpty() || paused) {
+        if (recipients.isEmpty() || holding()) {
             claimingHeads.set(false);
             release(lanes);
             if (!heads.isEmpty()) {
@@ -401,7 +485,8 @@ public class OutboxRelay {
     }
 
     private void finished(String to) {
-        if (paused || !backlogged.containsKey(to)) {
+        // the lane goes to the recipient's next message only while lanes are not over the breaker's limit
+        if (holding() || inFlight.get() > limit() || !backlogged.containsKey(to)) {
             release(1);
             return;
         }
@@ -414,7 +499,7 @@ public class OutboxRelay {
      * enough lanes are free ({@code claim-threshold}), otherwise within {@code claim-delay}, one query for all.
      */
     private void lanesFreed() {
-        if (!overflow.get() || paused) {
+        if (!overflow.get() || holding()) {
             return;
         }
         if (free() >= claimThreshold || config.relay().claimDelay().isZero()) {
@@ -430,19 +515,30 @@ public class OutboxRelay {
 
     Uni<Void> send(OutboundRecord m) {
         var now = clock.instant();
+        var expiresAt = expiresAt(m);
+        if (!now.isBefore(expiresAt)) {
+            // waited out its lifetime (behind earlier messages, or while Twilio was down): no longer worth sending
+            count("expired");
+            countFailure("expired");
+            Log.infof("%s (%s) not sent within its lifetime: failed as expired", m.id(), m.kind());
+            return outbox.markExpired(m.id(), "not sent within its lifetime (" + lifetime(m.kind()) + " for "
+                    + m.kind() + ")", now);
+        }
         var contentSid = m.templateKey() == null ? null : config.templates().contentSids().get(m.templateKey());
         boolean windowClosed = m.windowOpenedAt() != null
                 && m.windowOpenedAt().plus(config.window().duration()).isBefore(now);
         boolean template = "template".equals(m.kind()) || m.useTemplate() || (windowClosed && contentSid != null);
         if (template && contentSid == null) {
             count("failed");
+            countFailure("no_template");
             return outbox.markFailed(m.id(), "no_template",
-                    "no approved template configured for '" + m.templateKey() + "'", now);
+                    "no approved template configured for '" + m.templateKey() + "'", false, now);
         }
         if (!template && windowClosed) {
             count("outside_window");
+            countFailure("outside_window");
             return outbox.markFailed(m.id(), String.valueOf(TwilioSender.OUTSIDE_WINDOW),
-                    "outside the 24-hour window and no approved template for this message", now);
+                    "outside the 24-hour window and no approved template for this message", false, now);
         }
         var request = template
                 ? new TwilioSender.Send(m.to(), null, List.of(), contentSid, m.templateVariables())
@@ -474,16 +570,29 @@ public class OutboxRelay {
                 count("accepted");
                 return accepted.add(new OutboxRepository.Accepted(m.id(), outcome.sid(), template, now));
             }
+            case HELD -> {
+                // the breaker opened after this message was claimed: no request was made, nothing is spent; the
+                // message waits first in its recipient's line until the breaker lets sends through again
+                count("held");
+                holdForBreaker();
+                return outbox.markUntried(m.id(), now);
+            }
             case RETRYABLE -> {
-                if (m.attempts() >= config.relay().maxAttempts()) {
-                    count("failed");
-                    return outbox.markFailed(m.id(), outcome.errorCode(),
-                            "gave up after " + m.attempts() + " attempts: " + outcome.errorMessage(), now);
+                // Twilio's Retry-After when it gave one, else our backoff
+                var delay = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(m.attempts());
+                var next = now.plus(delay);
+                var expiresAt = expiresAt(m);
+                if (!next.isBefore(expiresAt)) {
+                    count("expired");
+                    countFailure("expired");
+                    Log.infof("Twilio answered %s for %s (attempt %d); its lifetime ends before the next try",
+                            outcome.errorCode(), m.id(), m.attempts());
+                    return outbox.markFailed(m.id(), "expired", "lifetime (" + lifetime(m.kind()) + " for "
+                            + m.kind() + ") ends before the next try; last error " + outcome.errorCode() + ": "
+                            + outcome.errorMessage(), true, now);
                 }
                 count("retry");
                 registry.counter("notification.retries").increment();
-                var delay = backoff(m.attempts());
-                var next = now.plus(delay);
                 Log.infof("Twilio answered %s for %s (attempt %d); retrying at %s", outcome.errorCode(), m.id(),
                         m.attempts(), next);
                 return outbox.markRetry(m.id(), next, outcome.errorCode(), outcome.errorMessage(), now)
@@ -499,30 +608,58 @@ public class OutboxRelay {
                     return outbox.markTemplateFallback(m.id(), outcome.errorCode(), now);
                 }
                 count("outside_window");
+                countFailure("outside_window");
                 return outbox.markFailed(m.id(), outcome.errorCode(),
-                        "outside the 24-hour window and no approved template for this message", now);
+                        "outside the 24-hour window and no approved template for this message", true, now);
             }
             default -> {
                 count("failed");
+                countFailure("rejected");
                 Log.infof("Twilio refused %s permanently (%s)", m.id(), outcome.errorCode());
-                return outbox.markFailed(m.id(), outcome.errorCode(), outcome.errorMessage(), now);
+                return outbox.markFailed(m.id(), outcome.errorCode(), outcome.errorMessage(), true, now);
             }
         }
     }
 
-    /** A round when a retry falls due, rather than at the next poll. */
-    private void wakeAfter(Duration delay) {
-        Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(ignored -> wake());
+    /** How long a message of this kind is worth sending ({@code app.relay.lifetime.*}); unknown kinds as a reply. */
+    Duration lifetime(String kind) {
+        var lifetime = config.relay().lifetime();
+        return switch (kind == null ? "" : kind) {
+            case RoutingKeys.Outbound.NOTIFICATION -> lifetime.notification();
+            case RoutingKeys.Outbound.TEMPLATE -> lifetime.template();
+            default -> lifetime.reply();
+        };
     }
 
-    /** Exponential backoff with jitter: initial × 2^(attempt-1), capped, spread by ± jitter. */
+    /** When this message stops being worth sending: its lifetime from when this service stored it. */
+    private Instant expiresAt(OutboundRecord m) {
+        return m.createdAt().plus(lifetime(m.kind()));
+    }
+
+    /** A round when a retry falls due, rather than at the next poll. */
+    private void wakeAfter(Duration delay) {
+        // the scheduler's timers refuse less than a millisecond (Retry-After: 0)
+        var wait = delay.toMillis() < 1 ? Duration.ofMillis(1) : delay;
+        Uni.createFrom().voidItem().onItem().delayIt().by(wait).subscribe().with(ignored -> wake());
+    }
+
+    /**
+     * Exponential backoff with jitter: initial × 2^(attempt-1) up to {@code backoff-max}, spread by ± jitter and
+     * never over the maximum (at the cap the spread is below it, so messages that failed together do not keep
+     * retrying together). A long outage is retried about every backoff-max until the message's lifetime ends.
+     */
     Duration backoff(int attempt) {
         var relay = config.relay();
-        double base = relay.backoffInitial().toMillis() * Math.pow(2, Math.max(0, attempt - 1));
-        double capped = Math.min(base, relay.backoffMax().toMillis());
+        double max = relay.backoffMax().toMillis();
+        double base = Math.min(relay.backoffInitial().toMillis() * Math.pow(2, Math.max(0, attempt - 1)), max);
         double jitter = relay.backoffJitter();
         double factor = 1 + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextDouble(-jitter, jitter));
-        return Duration.ofMillis(Math.max(1, Math.round(capped * factor)));
+        return Duration.ofMillis(Math.max(1, Math.round(Math.min(base * factor, max))));
+    }
+
+    /** A message that ended failed, by reason: expired, rejected, outside_window, no_template. */
+    private void countFailure(String reason) {
+        failures.computeIfAbsent(reason, r -> registry.counter("notification.failed", "reason", r)).increment();
     }
 
     private void count(String outcome) {

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,6 +30,7 @@ class RedirectingTwilioHttpClientTest {
     AtomicReference<String> lastPath = new AtomicReference<>();
     AtomicReference<String> lastAuth = new AtomicReference<>();
     volatile int status = 500;
+    volatile String retryAfter;
 
     @BeforeEach
     void start() throws Exception {
@@ -41,6 +45,9 @@ class RedirectingTwilioHttpClientTest {
                     : "{\"code\": 20500, \"message\": \"Internal Server Error\", \"status\": 500}";
             var bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            if (retryAfter != null) {
+                exchange.getResponseHeaders().add("Retry-After", retryAfter);
+            }
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
@@ -53,9 +60,16 @@ class RedirectingTwilioHttpClientTest {
         server.stop(0);
     }
 
-    private TwilioRestClient client() {
-        var http = new RedirectingTwilioHttpClient("http://127.0.0.1:" + server.getAddress().getPort() + "/",
+    private RedirectingTwilioHttpClient http() {
+        return new RedirectingTwilioHttpClient("http://127.0.0.1:" + server.getAddress().getPort() + "/",
                 Duration.ofSeconds(2), Duration.ofSeconds(5), 4);
+    }
+
+    private TwilioRestClient client() {
+        return client(http());
+    }
+
+    private static TwilioRestClient client(RedirectingTwilioHttpClient http) {
         return new TwilioRestClient.Builder("AC00000000000000000000000000000000", "0123456789abcdef0123456789abcdef")
                 .httpClient(http).build();
     }
@@ -85,6 +99,40 @@ class RedirectingTwilioHttpClientTest {
     }
 
     @Test
+    void twilioRetryAfterIsKeptForTheThreadThatGotTheAnswer() throws Exception {
+        status = 429;
+        retryAfter = "7";
+        var http = http();
+        var creator = Message.creator(new PhoneNumber("whatsapp:+18765550101"),
+                new PhoneNumber("whatsapp:+14155238886"), "hi");
+
+        assertThrows(ApiException.class, () -> creator.create(client(http)));
+
+        assertEquals(Duration.ofSeconds(7), http.retryAfter());
+        var elsewhere = new AtomicReference<Duration>(Duration.ZERO);
+        var thread = new Thread(() -> elsewhere.set(http.retryAfter()));
+        thread.start();
+        thread.join();
+        assertEquals(null, elsewhere.get(), "another sender thread's answer is its own");
+
+        retryAfter = null;
+        assertThrows(ApiException.class, () -> creator.create(client(http)));
+        assertEquals(null, http.retryAfter(), "the next answer had none");
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDate() {
+        var now = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
+        assertEquals(Duration.ofSeconds(120), RedirectingTwilioHttpClient.parseRetryAfter("120", now));
+        assertEquals(Duration.ofSeconds(90),
+                RedirectingTwilioHttpClient.parseRetryAfter("Sat, 28 Nov 2026 10:01:30 GMT", now));
+        assertEquals(Duration.ZERO, RedirectingTwilioHttpClient.parseRetryAfter("Sat, 28 Nov 2026 09:00:00 GMT", now));
+        assertEquals(null, RedirectingTwilioHttpClient.parseRetryAfter("soon", now));
+        assertEquals(null, RedirectingTwilioHttpClient.parseRetryAfter("-5", now));
+        assertEquals(null, RedirectingTwilioHttpClient.parseRetryAfter(" ", now));
+    }
+
+    @Test
     void onlyTwilioApiUrlsAreRewritten() {
         var http = new RedirectingTwilioHttpClient("http://localhost:8089", Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 1);
@@ -101,6 +149,8 @@ class RedirectingTwilioHttpClientTest {
     void errorsAreClassifiedForTheRelay() {
         assertEquals(TwilioSender.Outcome.Kind.RETRYABLE,
                 TwilioSender.classify(error("busy", 20429, 429)).kind());
+        assertEquals(Duration.ofSeconds(5),
+                TwilioSender.classify(error("busy", 20429, 429), Duration.ofSeconds(5)).retryAfter());
         assertEquals(TwilioSender.Outcome.Kind.RETRYABLE,
                 TwilioSender.classify(error("down", 20500, 503)).kind());
         assertEquals(TwilioSender.Outcome.Kind.OUTSIDE_WINDOW,

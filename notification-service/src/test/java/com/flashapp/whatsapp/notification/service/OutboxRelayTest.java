@@ -7,12 +7,10 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.notification.support.NotificationTestBase;
+import com.flashapp.whatsapp.notification.support.TestClock;
 import com.flashapp.whatsapp.notification.support.WireMockTwilio;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.flashapp.whatsapp.notification.client.TwilioMessages;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -48,9 +46,6 @@ class OutboxRelayTest extends NotificationTestBase {
 
     @Inject
     MeterRegistry registry;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
     @Inject
     RetentionJob retention;
@@ -150,48 +145,61 @@ class OutboxRelayTest extends NotificationTestBase {
     }
 
     @Test
-    void aServerErrorIsRetriedOnlyByUsAndFailsAfterMaxAttempts() {
+    void twilioRetryAfterIsHonouredInsteadOfOurBackoff() {
+        var to = randomWhatsapp();
+        var scenario = "retry-after-" + to;
+        server.stubFor(post(urlPathEqualTo(MESSAGES_PATH)).atPriority(1).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).withRequestBody(containing(toParam(to)))
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                        .withHeader("Retry-After", "3")
+                        .withBody(error(20429, 429, "Too Many Requests")))
+                .willSetStateTo("open"));
+
+        send(reply(to, randomUserRef(), "after Twilio said when"));
+
+        var row = awaitState(to, "sent");
+        assertEquals(2, row.getInteger("attempts"));
+        // the retry was scheduled for exactly Retry-After after the answer (our backoff would have been ~400 ms)
+        var retry = pool.preparedQuery("select detail, occurred_at from outbound_event where message_id = $1 "
+                        + "and state = 'retry'").execute(Tuple.of(row.getUUID("id"))).await().indefinitely()
+                .iterator().next();
+        var detail = retry.getString("detail");
+        var nextAttempt = Instant.parse(detail.substring(detail.indexOf("next attempt at ") + 16));
+        // (the stored time has microseconds)
+        assertEquals(3000, Math.round(Duration.between(retry.getOffsetDateTime("occurred_at").toInstant(),
+                nextAttempt).toNanos() / 1e6));
+        var requests = requestsTo(to);
+        assertEquals(2, requests.size());
+        long gap = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+        assertTrue(gap >= 3000, "Twilio was asked again after " + gap + " ms");
+    }
+
+    @Test
+    void aServerErrorIsRetriedOnlyByUsUntilTheMessagesLifetimeEndsThenFailsAsExpired() {
         var to = randomWhatsapp();
         server.stubFor(post(urlPathEqualTo(MESSAGES_PATH)).atPriority(1).withRequestBody(containing(toParam(to)))
                 .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
                         .withBody(error(20503, 503, "Service Unavailable"))));
+        double expiredBefore = registry.counter("notification.failed", "reason", "expired").count();
 
         send(reply(to, randomUserRef(), "Twilio is down"));
 
+        // retried while its lifetime lasts, however many attempts that takes
+        await().atMost(WAIT).until(() -> requestsTo(to).size() >= 3);
+        assertEquals("queued", stored(to).get(0).getString("state"));
+        // the wait for its next try shows in the gauges
+        await().atMost(WAIT).until(() -> registry.get("notification.outbox.waiting").gauge().value() >= 1
+                && registry.get("notification.outbox.next.attempt.seconds").gauge().value() > 0);
+        // a reply lives 10 minutes (app.relay.lifetime.reply): move past them
+        TestClock.INSTANCE.advance(Duration.ofMinutes(10));
+
         var row = awaitState(to, "failed");
-        // max-attempts 4 in tests; twilio-java's own retry would have made it 12 requests
-        assertEquals(4, row.getInteger("attempts"));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> requestsTo(to).size() == 4);
-        assertTrue(row.getString("error_message").contains("gave up after 4 attempts"));
-    }
-
-    @Test
-    void aTwilioOutageOpensTheCircuitBreakerSoRetriesStopCallingTwilio() {
-        pauseRelay();
-        var prefix = "whatsapp:+1876557";
-        var outage = server.stubFor(post(urlPathEqualTo(MESSAGES_PATH)).atPriority(1)
-                .withRequestBody(containing(toParam(prefix)))
-                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
-                        .withBody(error(20500, 500, "Internal Server Error"))));
-        var numbers = new java.util.ArrayList<String>();
-        try {
-            for (int i = 0; i < 12; i++) {
-                var to = prefix + String.format("%07d", java.util.concurrent.ThreadLocalRandom.current()
-                        .nextInt(10_000_000));
-                numbers.add(to);
-                send(reply(to, randomUserRef(), "during the outage"));
-            }
-            await().atMost(WAIT).until(() -> numbers.stream().allMatch(n -> stored(n).size() == 1));
-            relay.resume();
-
-            await().atMost(WAIT).until(() -> breakers.currentState(TwilioMessages.BREAKER) == CircuitBreakerState.OPEN);
-            // while open, due retries are recorded without a request to Twilio
-            await().atMost(WAIT).until(() -> numbers.stream()
-                    .anyMatch(n -> "circuit_open".equals(stored(n).get(0).getString("error_code"))));
-        } finally {
-            server.removeStub(outage);
-            breakers.reset(TwilioMessages.BREAKER);
-        }
+        assertEquals("expired", row.getString("error_code"));
+        assertTrue(row.getString("error_message").contains("20503"), row.getString("error_message"));
+        // every attempt was one request: twilio-java's own retry (three per call) is off, and none was spent unsent
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> requestsTo(to).size() == row.getInteger("attempts"));
+        assertEquals(expiredBefore + 1, registry.counter("notification.failed", "reason", "expired").count());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package com.flashapp.whatsapp.notification.support;
 
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -62,6 +66,29 @@ public final class SandboxTwilio {
                     return RestAssured.given().get(baseUrl + "/sandbox/twilio/faults").statusCode() == 200;
                 });
         return baseUrl;
+    }
+
+    /** A fresh number whose sends reach the simulator ({@link WireMockTwilio#SANDBOX_PREFIX}). */
+    public static String number() {
+        return WireMockTwilio.SANDBOX_PREFIX + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+    }
+
+    /** What the simulator accepted for one number (its message views), in the order it accepted them. */
+    public static List<Map<String, Object>> sentTo(String to) {
+        JsonPath json = RestAssured.given().queryParam("to", to).get(ready() + "/sandbox/twilio/messages")
+                .then().statusCode(200).extract().jsonPath();
+        return json.getList("$");
+    }
+
+    /** Injects a simulator fault (mode, rate, durationSeconds...: the sandbox's fault API). */
+    public static void fault(Map<String, Object> fault) {
+        RestAssured.given().contentType(ContentType.JSON).body(fault).post(ready() + "/sandbox/twilio/faults")
+                .then().statusCode(200);
+    }
+
+    /** Clears every simulator fault. */
+    public static void clearFaults() {
+        RestAssured.given().delete(ready() + "/sandbox/twilio/faults").then().statusCode(204);
     }
 
     static synchronized void stop() {
