@@ -285,11 +285,12 @@ log "phase 2 (isolated, network namespace $NETNS: loopback only, no route): ./ru
 phase_cmd=(ip netns exec "$NETNS" unshare --mount --propagation private --uts --ipc --pid --fork --kill-child
            env GUEST_HOSTNAME="$GUEST_HOSTNAME" bash -c "$IN_ROOT" in-root "$ROOT"
            runuser -l "$GUEST" -c "bash $HOME_IN/fresh-check.sh")
+date +%s >"$WORK/phase2-start"
 if [ -n "$LOCK" ]; then
     log "waiting for $LOCK"
-    phase_cmd=(flock "$LOCK" "${phase_cmd[@]}")
+    phase_cmd=(flock "$LOCK" sh -c 'date +%s >"$0"; exec "$@"' "$WORK/phase2-start" "${phase_cmd[@]}")
 fi
-started=$SECONDS
+requested=$(date +%s)
 set -m   # its own process group, so that the clean-up can end all of it
 "${phase_cmd[@]}" >"$LOG_DIR/inside.log" 2>&1 </dev/null &
 PHASE_PID=$!
@@ -300,7 +301,8 @@ rc=0
 wait "$PHASE_PID" || rc=$?
 wait "$tail_pid" 2>/dev/null || true
 PHASE_PID=""
-phase2=$((SECONDS - started))
+phase2=$(($(date +%s) - $(cat "$WORK/phase2-start")))
+lock_wait=$(($(cat "$WORK/phase2-start") - requested))
 
 # what the run left: logs and test reports (on failure), then the verdict
 if [ "$rc" -ne 0 ] || ! grep -q '^\[inside .*\] PASSED$' "$LOG_DIR/inside.log"; then
@@ -314,4 +316,5 @@ fi
 setup=$(sed -n 's/.*FRESH SET-UP: .\/run.sh took \([0-9]*\) s.*/\1/p' "$LOG_DIR/inside.log")
 tests=$(sed -n 's/.*TESTS: .\/test.sh took \([0-9]*\) s.*/\1/p' "$LOG_DIR/inside.log")
 log "PASSED on $(date -u +%Y-%m-%d): phase 1 (debootstrap, downloads, copies) ${phase1} s;" \
-    "fresh set-up (./run.sh from nothing to six ready apps) ${setup} s; ./test.sh ${tests} s; phase 2 ${phase2} s"
+    "fresh set-up (./run.sh from nothing to six ready apps) ${setup} s; ./test.sh ${tests} s; phase 2 ${phase2} s" \
+    "(after ${lock_wait} s waiting for the lock)"
