@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite locally: infrastructure, build, the five services and the sandbox, each on its port.
+# Runs the whole suite locally: tools (Java 17, curl) and infrastructure, installed from Debian packages when missing
+# (deploy/local/tools.sh, deploy/local/infra.sh), build, the five services and the sandbox, each on its port.
 #   ./run.sh          start everything (returns once every app answers /q/health/ready)
 #   ./run.sh stop     stop what ./run.sh started
 #   ./run.sh status   show each app's readiness
@@ -51,6 +52,7 @@ local_secrets() {
 }
 
 start() {
+    deploy/local/tools.sh
     deploy/local/infra.sh
     local_secrets
     echo "building (./mvnw -B -q package -DskipTests)"

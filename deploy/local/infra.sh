@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Makes RabbitMQ, Redis and PostgreSQL available on localhost for the suite and its tests.
 # Idempotent: a server that already answers is only checked; a missing one is installed from Debian
-# packages and started on loopback; then the databases and the application user are created if absent.
-# With a working Docker engine and FLASH_INFRA=compose it uses docker-compose.yml instead.
+# packages and started on loopback (as root or with sudo); then the databases and the application user are created
+# if absent. Where systemd runs the machine (a desktop or laptop), the servers are started as the packages' own
+# services; elsewhere (containers, chroots) the script starts them itself. With a working Docker engine and FLASH_INFRA=compose it uses docker-compose.yml instead.
+# `--packages` prints the Debian packages it may install.
 set -euo pipefail
+PACKAGES=(postgresql postgresql-client redis-server rabbitmq-server)
+if [ "${1:-}" = "--packages" ]; then echo "${PACKAGES[*]}"; exit 0; fi
 
 DB_USER=${DB_USERNAME:-flash}
 DB_PASSWORD=${DB_PASSWORD:-flash}
 DATABASES=(command balance notification ai_support command_test balance_test notification_test ai_support_test
            command_e2e balance_e2e notification_e2e ai_support_e2e notification_bench notification_migration
            messaging_test)
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-
-log() { printf '[infra] %s\n' "$*"; }
+LOG_TAG=infra
+# shellcheck source=deploy/local/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -25,17 +28,6 @@ wait_port() { # port name seconds
     done
     log "$2 did not open port $1 within $3 s"
     return 1
-}
-
-apt_updated=""
-install_packages() {
-    if [ -z "$apt_updated" ]; then
-        log "apt-get update"
-        $SUDO apt-get update -qq
-        apt_updated=yes
-    fi
-    log "installing $*"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
 }
 
 if [ "${FLASH_INFRA:-}" = "compose" ] && docker info >/dev/null 2>&1; then
@@ -50,14 +42,18 @@ fi
 # ---------------------------------------------------------------- PostgreSQL
 if ! port_open 5432; then
     if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-        install_packages postgresql postgresql-client
+        apt_install postgresql postgresql-client
     fi
-    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
     if [ -z "$version" ]; then
-        log "no PostgreSQL cluster found"; exit 1
+        log "no PostgreSQL cluster found in /etc/postgresql"; exit 1
     fi
     log "starting PostgreSQL $version"
-    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    if [ -d /run/systemd/system ]; then
+        $SUDO pg_ctlcluster "$version" main start || true     # as systemd's postgresql@$version-main
+    else
+        $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    fi
     wait_port 5432 PostgreSQL 60
 fi
 
@@ -85,30 +81,46 @@ done
 
 # ---------------------------------------------------------------- Redis
 if ! port_open 6379; then
-    command -v redis-server >/dev/null 2>&1 || install_packages redis-server
-    log "starting Redis"
-    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
-    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-        --dir /var/lib/redis --logfile /var/log/redis/flash-whatsapp.log
+    command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+    if systemd_unit redis-server.service; then
+        log "starting Redis (systemd)"
+        $SUDO systemctl start redis-server.service
+    else
+        log "starting Redis"
+        redis=(redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+               --dir /var/lib/redis --logfile /var/log/redis/flash-whatsapp.log)
+        if id redis >/dev/null 2>&1 && [ -d /var/lib/redis ] && [ -d /var/log/redis ]; then
+            as_user redis "${redis[@]}"      # Debian's package: its user owns those folders
+        else
+            $SUDO mkdir -p /var/lib/redis /var/log/redis
+            $SUDO "${redis[@]}"
+        fi
+    fi
     wait_port 6379 Redis 30
 fi
 
 # ---------------------------------------------------------------- RabbitMQ
-if ! command -v rabbitmq-plugins >/dev/null 2>&1 && ! port_open 5672; then
-    install_packages rabbitmq-server
-fi
+# (its commands live in /usr/sbin, which is not on a normal user's PATH; sudo finds them)
 if ! port_open 5672; then
+    if ! [ -x /usr/sbin/rabbitmq-server ] && ! command -v rabbitmq-server >/dev/null 2>&1; then
+        apt_install rabbitmq-server
+    fi
     # The management API is how tests and `admin status` read queue depths: enable it before the start.
     $SUDO rabbitmq-plugins enable --offline rabbitmq_management >/dev/null 2>&1 || true
-    log "starting RabbitMQ"
-    $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
+    if systemd_unit rabbitmq-server.service; then
+        log "starting RabbitMQ (systemd)"
+        $SUDO systemctl start rabbitmq-server.service
+    else
+        log "starting RabbitMQ"
+        $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
+    fi
     wait_port 5672 RabbitMQ 120
 fi
 if ! port_open 15672; then
-    if ! $SUDO rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_management; then
-        log "enabling rabbitmq_management"
-        $SUDO rabbitmq-plugins enable rabbitmq_management >/dev/null
-    fi
+    # also when the plugin is in the enabled list but the running node has not started it (a node that was
+    # started before the offline enable above): enabling it online applies the list to the running node
+    log "enabling rabbitmq_management"
+    $SUDO rabbitmq-plugins enable rabbitmq_management >/dev/null
     wait_port 15672 "RabbitMQ management" 90
 fi
 
