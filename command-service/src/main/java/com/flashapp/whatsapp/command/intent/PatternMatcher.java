@@ -133,7 +133,8 @@ public final class PatternMatcher {
         var sendVerb = message.hasAny(SEND_VERBS);
         var requestCue = message.hasAny(REQUEST_CUES) || "from".equals(slots.recipientWord())
                 || message.hasNear("pay", ME, 1) && recipient != null;
-        if (recipient == null) {
+        if (recipient == null || question && !sendVerb && !requestCue) {
+            // "why is my payment to @marcus pending" mentions a payment; it asks about one
             return Optional.empty();
         }
         if (recipient.kind() == Recipient.Kind.LIGHTNING_INVOICE) {
