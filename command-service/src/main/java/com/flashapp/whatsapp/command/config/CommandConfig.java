@@ -36,7 +36,7 @@ public interface CommandConfig {
         boolean semantic();
 
         /** A label at least this similar, and {@link #margin()} ahead of the next, is acted on. */
-        @WithDefault("0.80")
+        @WithDefault("0.72")
         double sure();
 
         /** The lead over the second label needed to act. */
@@ -44,7 +44,7 @@ public interface CommandConfig {
         double margin();
 
         /** At least this similar: "Did you mean …?"; below: not an action (AI support). */
-        @WithDefault("0.62")
+        @WithDefault("0.40")
         double unsure();
 
         /** "My replies are in English for now" is said to a Spanish writer once in this period. */

@@ -14,8 +14,8 @@ import jakarta.inject.Singleton;
 public class IntentBeans {
 
     /** The thresholds chosen from the examples part (see the README); configuration may override them. */
-    public static final IntentClassifier.Thresholds DEFAULT_THRESHOLDS = new IntentClassifier.Thresholds(0.80, 0.04,
-            0.62);
+    public static final IntentClassifier.Thresholds DEFAULT_THRESHOLDS = new IntentClassifier.Thresholds(0.72, 0.04,
+            0.40);
 
     @Produces
     @Singleton

@@ -18,6 +18,11 @@ public final class IntentClassifier {
     public record Thresholds(double sure, double margin, double unsure) {
     }
 
+    /** Commands that move money or ask someone for it: never taken from a question by the matcher alone. */
+    private static final java.util.Set<String> MONEY = java.util.Set.of(
+            com.flashapp.whatsapp.command.registry.CommandRegistry.SEND,
+            com.flashapp.whatsapp.command.registry.CommandRegistry.REQUEST);
+
     private final SlotReader slots;
     private final SemanticMatcher semantic;
     private final Thresholds thresholds;
@@ -60,6 +65,10 @@ public final class IntentClassifier {
                 return new Intent(ranking.best(), Intent.Confidence.SURE, ranking.score(), read, "semantic");
             }
             return new Intent(guess, Intent.Confidence.UNSURE, ranking.score(), read, "pattern");
+        }
+        if (question && MONEY.contains(ranking.best())) {
+            // "why is my payment to @marcus of 25 pending" is close to a send; it is a question about one
+            return Intent.none(read, ranking.score());
         }
         if (sure) {
             return new Intent(ranking.best(), Intent.Confidence.SURE, ranking.score(), read, "semantic");

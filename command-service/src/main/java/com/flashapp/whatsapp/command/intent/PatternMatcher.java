@@ -105,7 +105,8 @@ public final class PatternMatcher {
         if (message.size() <= 3 && message.hasPair("what", "this") || message.hasPair("little", "more")) {
             return guess(message.has("more") ? Labels.SMALL_TALK : CommandRegistry.ABOUT, true);
         }
-        if (message.hasPair("get", "paid") || message.hasPair("pay", "me") && slots.recipient() == null) {
+        if (message.hasPair("get", "paid") || message.hasPair("get", "pay")
+                || message.hasPair("pay", "me") && slots.recipient() == null) {
             return guess(CommandRegistry.RECEIVE, !question);
         }
         if (message.hasPair("log", "in") || message.hasPair("sign", "in")) {

@@ -4,11 +4,9 @@ import com.flashapp.whatsapp.command.intent.IntentDataset;
 import com.flashapp.whatsapp.command.intent.Labels;
 import com.flashapp.whatsapp.command.repository.ExpectationRepository;
 import com.flashapp.whatsapp.contracts.Amount;
-import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
-import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
@@ -29,8 +27,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,12 +49,11 @@ class NaturalLanguageTest {
 
     @BeforeEach
     void connect() throws Exception {
-        broker = new BrokerProbe(Exchanges.WALLET_REQUESTS, Exchanges.SUPPORT_REQUESTS,
-                Exchanges.NOTIFICATION_REQUESTS, Exchanges.WHATSAPP_OUTBOUND);
-        userRef = "u_test_" + UUID.randomUUID().toString().replace("-", "");
-        phone = "+1876555" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+        broker = TestUsers.probe();
+        userRef = TestUsers.newUserRef();
+        phone = TestUsers.newPhone();
         broker.await(Exchanges.WHATSAPP_OUTBOUND, broker.send(userRef, phone, "hello"), s -> true); // the welcome
-        link();
+        TestUsers.link(broker, pool, userRef, phone, "tester_" + userRef.substring(userRef.length() - 12));
     }
 
     @AfterEach
@@ -174,17 +169,5 @@ class NaturalLanguageTest {
     private long telemetryRows() {
         return pool.preparedQuery("select count(*) from command_event where user_ref = $1")
                 .execute(Tuple.of(userRef)).await().indefinitely().iterator().next().getLong(0);
-    }
-
-    private void link() throws Exception {
-        broker.publish(Exchanges.FLASH_EVENTS, new AccountLinked(
-                Envelope.create(RoutingKeys.FlashEvents.ACCOUNT_LINKED, "test", userRef), "whatsapp:" + phone,
-                "acc-" + userRef, "user-" + userRef, "tester_" + userRef.substring(userRef.length() - 12), "JMD",
-                List.of("w1")));
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
-            var rows = pool.preparedQuery("select linked from conversation_user where user_ref = $1")
-                    .execute(Tuple.of(userRef)).await().indefinitely();
-            return rows.size() == 1 && rows.iterator().next().getBoolean(0);
-        });
     }
 }
