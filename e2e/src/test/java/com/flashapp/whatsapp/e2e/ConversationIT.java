@@ -203,6 +203,67 @@ class ConversationIT {
                 "the paid 500 sats invoice");
     }
 
+    @Test
+    @Order(11)
+    void aNaturalSendReachesTheConfirmationCardAndMovesNothingWithoutYes() throws Exception {
+        var aliceBefore = Chat.get("/sandbox/flash/users?phone=%2B18765550101").get(0).path("usdCents").asLong();
+        BOB.say("mi waan sen 1 dolla to @alice");
+        var card = BOB.expect("asking for a code or a confirmation",
+                m -> m.text().toLowerCase().contains("code") || m.text().toUpperCase().contains("YES"));
+        if (!card.text().toUpperCase().contains("YES")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            card = BOB.expectContaining("YES");
+        }
+        assertTrue(card.text().contains("@alice") && card.text().contains("$1.00"), card.text());
+        BOB.say("no");
+        BOB.expect("the payment cancelled", m -> m.text().toLowerCase().contains("cancelled"));
+        var aliceAfter = Chat.get("/sandbox/flash/users?phone=%2B18765550101").get(0).path("usdCents").asLong();
+        assertEquals(aliceBefore, aliceAfter, "no money moved without YES on the card");
+    }
+
+    @Test
+    @Order(12)
+    void aBalanceAskedInPatoisIsTheBalance() throws Exception {
+        BOB.say("wah mi a balance deh?");
+        BOB.expectContaining("your flash balance");
+    }
+
+    // carol from here: bob has sent many messages in the last minute, and the gateway limits each sender's rate
+
+    @Test
+    @Order(13)
+    void aBalanceAskedInSpanishIsUnderstoodAndTheEnglishRepliesAreExplained() throws Exception {
+        // carol has not linked: being told that *balance* needs a link shows the Spanish was read as balance
+        CAROL.say("¿cuál es mi saldo?");
+        var replies = new java.util.ArrayList<String>();
+        for (int i = 0; i < 2; i++) {
+            replies.add(CAROL.expect("the notice or the balance's answer", m -> m.text().contains("English")
+                    || m.text().contains("*balance*")).text());
+        }
+        assertTrue(replies.stream().anyMatch(r -> r.contains("replies are in English")), replies.toString());
+        assertTrue(replies.stream().anyMatch(r -> r.contains("To use *balance* you need to link")),
+                replies.toString());
+    }
+
+    @Test
+    @Order(14)
+    void anUnsurePhraseGetsDidYouMeanAndNoIsRespected() throws Exception {
+        CAROL.say("ask @alice for 2");
+        CAROL.expectContaining("Did you mean *request 2 usd from @alice*");
+        CAROL.say("no");
+        CAROL.expectContaining("in other words");
+    }
+
+    @Test
+    @Order(15)
+    void smallTalkGetsAShortFriendlyReplyNotAnFaq() throws Exception {
+        CAROL.skipAll();
+        CAROL.say("thanks!");
+        var reply = CAROL.expect("a reply", m -> !m.text().isBlank());
+        assertTrue(reply.text().startsWith("You're welcome"), reply.text());
+        assertFalse(reply.text().contains("help notes"), "not an FAQ quote: " + reply.text());
+    }
+
     /** RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), as an authenticator app computes it. */
     private static String totp(String base32Secret, java.time.Instant at) throws Exception {
         var bits = new StringBuilder();

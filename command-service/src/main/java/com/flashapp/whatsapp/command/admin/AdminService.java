@@ -11,6 +11,7 @@ import com.flashapp.whatsapp.command.registry.CommandRegistry;
 import com.flashapp.whatsapp.command.repository.AdminCodeRepository;
 import com.flashapp.whatsapp.command.repository.AdminSessionRepository;
 import com.flashapp.whatsapp.command.repository.CommandEventRepository;
+import com.flashapp.whatsapp.command.repository.IntentPhraseRepository;
 import com.flashapp.whatsapp.command.service.Handled;
 import com.flashapp.whatsapp.command.service.Replies;
 import com.flashapp.whatsapp.command.service.Turn;
@@ -59,6 +60,7 @@ public class AdminService {
     static final String STATS_FOLLOW = "Notification delivery and AI answer figures follow in separate messages.";
     static final String USER_FOLLOW = "Notification preferences follow in a separate message.";
     static final String CODE_REFUSED = "That code didn't work. Send the admin command again to retry.";
+    private static final int TOP_PHRASINGS = 5;
 
     private final CommandConfig.Admin config;
     private final Map<String, String> services;
@@ -73,11 +75,13 @@ public class AdminService {
     private final CommandParser parser;
     private final CommandRegistry registry;
     private final Publisher publisher;
+    private final IntentPhraseRepository phrases;
 
     public AdminService(CommandConfig config, AdminSessionRepository sessions, AdminCodeRepository usedCodes,
                         Replies replies, UserService users, CommandEventRepository events,
                         ServiceStatusClient status, CommandParser parser, CommandRegistry registry,
-                        Publisher publisher) {
+                        Publisher publisher, IntentPhraseRepository phrases) {
+        this.phrases = phrases;
         this.config = config.admin();
         this.services = config.status().services();
         this.adminNumbers = Set.copyOf(config.admin().numbers().orElse(List.of()));
@@ -238,7 +242,9 @@ public class AdminService {
     private Uni<String> statsReport(String period) {
         var days = "week".equals(period) ? 7 : 1;
         var since = Instant.now().minus(days, ChronoUnit.DAYS);
-        return events.usageSince(since).map(usage -> {
+        var misses = phrases.top(since, TOP_PHRASINGS).onFailure().recoverWithItem(List.of());
+        return Uni.combine().all().unis(events.usageSince(since), misses).asTuple().map(both -> {
+            var usage = both.getItem1();
             var text = new StringBuilder("*Usage, last ").append("week".equals(period) ? "7 days" : "24 hours")
                     .append("*\nMessages: ").append(usage.messages())
                     .append("\nActive users: ").append(usage.activeUsers());
@@ -253,6 +259,13 @@ public class AdminService {
             text.append("\n*Top commands*");
             usage.byCommand().forEach((command, count) -> text.append("\n• ").append(command).append(": ")
                     .append(count));
+            // learning from use: what people wrote that was not understood (redacted), to grow the dataset
+            text.append("\n*Not understood* (redacted; fell through to AI, declined or corrected)");
+            if (both.getItem2().isEmpty()) {
+                text.append("\nnone");
+            }
+            both.getItem2().forEach(p -> text.append("\n• \"").append(p.phrase()).append("\" ")
+                    .append(p.reason().replace('_', ' ')).append(": ").append(p.count()));
             return text.toString();
         });
     }

@@ -24,6 +24,34 @@ public interface CommandConfig {
 
     Retention retention();
 
+    Intent intent();
+
+    /**
+     * The intent layer: natural messages the typed parser cannot read. Thresholds apply to the semantic matcher's
+     * best cosine similarity; they were chosen from the examples part of the dataset (see the README).
+     */
+    interface Intent {
+        /** Load the sentence-embedding model (about 90 MB off-heap); off = the rules alone. */
+        @WithDefault("true")
+        boolean semantic();
+
+        /** A label at least this similar, and {@link #margin()} ahead of the next, is acted on. */
+        @WithDefault("0.72")
+        double sure();
+
+        /** The lead over the second label needed to act. */
+        @WithDefault("0.04")
+        double margin();
+
+        /** At least this similar: "Did you mean …?"; below: not an action (AI support). */
+        @WithDefault("0.40")
+        double unsure();
+
+        /** "My replies are in English for now" is said to a Spanish writer once in this period. */
+        @WithDefault("P30D")
+        Duration noticeTtl();
+    }
+
     /** How long rows are kept: data has a lifetime. */
     interface Retention {
         /** Usage telemetry rows older than this are deleted. */
@@ -33,6 +61,10 @@ public interface CommandConfig {
         /** Inbox entries (seen message ids) older than this are deleted; far beyond any broker redelivery. */
         @WithDefault("P7D")
         Duration inbox();
+
+        /** Counted phrasings the intent layer missed (redacted, per day) older than this are deleted. */
+        @WithDefault("P30D")
+        Duration intentPhrases();
 
         /** How often the purge runs (read by the scheduler as {@code ${command.retention.every}}). */
         @WithDefault("1h")

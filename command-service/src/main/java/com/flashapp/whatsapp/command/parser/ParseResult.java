@@ -30,6 +30,13 @@ public sealed interface ParseResult {
     record Unmatched(String text) implements ParseResult {
     }
 
+    /**
+     * Small talk: thanks, a greeting, "ok", 👍 ({@code kind} is {@code thanks}, {@code greeting}, {@code bye} or
+     * {@code ack}); a short friendly reply, never an FAQ quote.
+     */
+    record SmallTalk(String kind) implements ParseResult {
+    }
+
     /** Nothing readable (an empty body, only emoji). */
     record Empty() implements ParseResult {
     }

@@ -2,13 +2,14 @@ package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.command.admin.AdminService;
 import com.flashapp.whatsapp.command.config.CommandConfig;
-import com.flashapp.whatsapp.messaging.Publisher;
+import com.flashapp.whatsapp.command.intent.Interpreter;
 import com.flashapp.whatsapp.command.parser.CommandParser;
 import com.flashapp.whatsapp.command.parser.LocaleGuesser;
 import com.flashapp.whatsapp.command.parser.ParseResult;
 import com.flashapp.whatsapp.command.registry.CommandRegistry;
 import com.flashapp.whatsapp.command.registry.CommandSpec;
 import com.flashapp.whatsapp.command.repository.ExpectationRepository;
+import com.flashapp.whatsapp.command.repository.OnceRepository;
 import com.flashapp.whatsapp.command.telemetry.Outcome;
 import com.flashapp.whatsapp.command.telemetry.Telemetry;
 import com.flashapp.whatsapp.contracts.Exchanges;
@@ -17,8 +18,10 @@ import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.messaging.Publisher;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -34,7 +37,12 @@ import java.util.List;
 public class ConversationService {
 
     static final String CANCELLED = "OK, I've cancelled that.";
+    static final String ENGLISH_FOR_NOW = "Entendí tu mensaje 👍 (I understand Spanish; my replies are in English "
+            + "for now.)";
     private static final String FUZZY = "fuzzy:";
+    /** A "Did you mean" of the intent layer: {@code intent:<typed command>\n<redacted phrasing>}. */
+    private static final String INTENT = "intent:";
+    private static final String SPANISH = "es";
     private static final String CHOOSE = "choose";
 
     private final CommandParser parser;
@@ -47,10 +55,19 @@ public class ConversationService {
     private final Telemetry telemetry;
     private final Publisher publisher;
     private final CommandConfig config;
+    private final Interpreter interpreter;
+    private final IntentLearning learning;
+    private final OnceRepository once;
+    private final Vertx vertx;
 
     public ConversationService(CommandParser parser, CommandHandlers handlers, Replies replies, HelpTexts help,
                                ExpectationRepository expectations, UserService users, AdminService admin,
-                               Telemetry telemetry, Publisher publisher, CommandConfig config) {
+                               Telemetry telemetry, Publisher publisher, CommandConfig config,
+                               Interpreter interpreter, IntentLearning learning, OnceRepository once, Vertx vertx) {
+        this.interpreter = interpreter;
+        this.learning = learning;
+        this.once = once;
+        this.vertx = vertx;
         this.parser = parser;
         this.handlers = handlers;
         this.replies = replies;
@@ -142,6 +159,17 @@ public class ConversationService {
 
     private Uni<Handled> answerLocal(Turn turn, ConversationExpectation open, String answer) {
         var context = open.context();
+        if (context.startsWith(INTENT)) {
+            var parts = context.substring(INTENT.length()).split("\n", 2);
+            if (ExpectationMatcher.isYes(answer)) {
+                // the typed command the intent layer offered: read by the same parser as if the user had typed it
+                return dispatch(turn, parser.parse(parts[0]), answer);
+            }
+            return learning.count(parts.length > 1 ? parts[1] : "", IntentLearning.DECLINED)
+                    .flatMap(ignored -> replies.send(turn.inbound(),
+                            "OK. Tell me in other words, send *help* to see what you can do, or just ask me a question."))
+                    .replaceWith(new Handled("intent", Outcome.CANCELLED));
+        }
         if (context.startsWith(FUZZY)) {
             if (ExpectationMatcher.isYes(answer)) {
                 return dispatch(turn, parser.parse(context.substring(FUZZY.length())), answer);
@@ -162,18 +190,69 @@ public class ConversationService {
             return replies.send(inbound, "I can only read text messages for now. Send *help* to see what I can do.")
                     .replaceWith(Handled.ok("media"));
         }
-        var result = parser.parse(text);
-        if (turn.user().firstContact()) {
-            var welcome = help.welcome(inbound.profileName(), turn.user().linked(), turn.adminNumber());
-            // "hi" or "help" gets the welcome alone; anything else is also handled as usual after it
-            var greetingOnly = result instanceof ParseResult.Empty
-                    || result instanceof ParseResult.Matched matched
-                    && CommandRegistry.HELP.equals(matched.spec().name());
-            var welcomed = replies.send(inbound, welcome.body(), welcome.quickReplies());
-            return greetingOnly ? welcomed.replaceWith(Handled.ok("welcome"))
-                    : welcomed.flatMap(ignored -> dispatch(turn, result, text));
+        var meant = IntentLearning.corrected(text);
+        if (meant != null) {
+            // "no, I meant history": the phrasing we acted on is counted as corrected, and what they meant is read
+            return learning.correction(turn.userRef()).flatMap(ignored -> fresh(turn, meant));
         }
-        return dispatch(turn, result, text);
+        var typed = interpreter.typed(text);
+        var needsIntent = interpreter.needsIntent(text, typed);
+        // the intent layer may run the embedding model (a few ms of CPU): on a worker, never on the event loop
+        Uni<ParseResult> reading = needsIntent
+                ? vertx.executeBlocking(() -> interpreter.understand(text, typed), false)
+                : Uni.createFrom().item(typed);
+        return reading.flatMap(result -> {
+            var viaIntent = needsIntent && result != typed;
+            if (turn.user().firstContact()) {
+                var welcome = help.welcome(inbound.profileName(), turn.user().linked(), turn.adminNumber());
+                // "hi", "thanks" or "help" gets the welcome alone; anything else is also handled after it
+                var greetingOnly = result instanceof ParseResult.Empty || result instanceof ParseResult.SmallTalk
+                        || result instanceof ParseResult.Matched matched
+                        && CommandRegistry.HELP.equals(matched.spec().name());
+                var welcomed = replies.send(inbound, welcome.body(), welcome.quickReplies());
+                return greetingOnly ? welcomed.replaceWith(Handled.ok("welcome"))
+                        : welcomed.flatMap(ignored -> understood(turn, result, text, viaIntent));
+            }
+            return understood(turn, result, text, viaIntent);
+        });
+    }
+
+    /**
+     * A reading from the intent layer: said once in English if the request was Spanish, remembered for a
+     * correction, offered as "Did you mean" in its own words; then handled as any other.
+     */
+    private Uni<Handled> understood(Turn turn, ParseResult result, String text, boolean viaIntent) {
+        var understoodAction = !(result instanceof ParseResult.Unmatched) && !(result instanceof ParseResult.Empty);
+        Uni<Void> notice = Uni.createFrom().voidItem();
+        if (SPANISH.equals(turn.locale()) && understoodAction) {
+            notice = once.firstTime(turn.userRef(), "english-replies", config.intent().noticeTtl())
+                    .onFailure().recoverWithItem(false)
+                    .flatMap(first -> first ? replies.send(turn.inbound(), ENGLISH_FOR_NOW)
+                            : Uni.createFrom().voidItem());
+        }
+        if (!viaIntent) {
+            return notice.flatMap(ignored -> dispatch(turn, result, text));
+        }
+        if (result instanceof ParseResult.Suggestion suggestion && suggestion.candidates().size() == 1) {
+            return notice.flatMap(ignored -> suggestIntent(turn, suggestion, text));
+        }
+        if (result instanceof ParseResult.Unmatched) {
+            return learning.count(text, IntentLearning.FELL_THROUGH).flatMap(ignored -> dispatch(turn, result, text));
+        }
+        return notice.flatMap(ignored -> learning.actedOn(turn.userRef(), text))
+                .flatMap(ignored -> dispatch(turn, result, text));
+    }
+
+    /** "Did you mean *send 5 usd to @bob*? Reply YES": YES runs that typed command, NO is counted as declined. */
+    private Uni<Handled> suggestIntent(Turn turn, ParseResult.Suggestion suggestion, String text) {
+        var inbound = turn.inbound();
+        var command = suggestion.corrected(suggestion.candidates().get(0));
+        var phrase = com.flashapp.whatsapp.command.intent.PhraseRedactor.redact(text).orElse("");
+        return replies.publish(inbound, "Did you mean *" + command + "*? Reply YES",
+                        List.of(new QuickReply("yes", "Yes"), new QuickReply("no", "No")))
+                .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CONFIRMATION,
+                        INTENT + command + "\n" + phrase, List.of()))
+                .replaceWith(new Handled("intent", Outcome.FUZZY_SUGGESTION));
     }
 
     private Uni<Handled> dispatch(Turn turn, ParseResult result, String text) {
@@ -201,6 +280,11 @@ public class ConversationService {
         }
         if (result instanceof ParseResult.Unmatched unmatched) {
             return handlers.askSupport(turn, unmatched.text());
+        }
+        if (result instanceof ParseResult.SmallTalk smallTalk) {
+            var reply = help.smallTalk(smallTalk.kind(), turn.inbound().profileName(), turn.user().linked());
+            return replies.send(turn.inbound(), reply.body(), reply.quickReplies())
+                    .replaceWith(Handled.ok(com.flashapp.whatsapp.command.intent.Labels.SMALL_TALK));
         }
         var menu = help.menu(turn.user().linked(), turn.adminNumber());
         return replies.send(turn.inbound(), menu.body(), menu.quickReplies()).replaceWith(Handled.ok("empty"));

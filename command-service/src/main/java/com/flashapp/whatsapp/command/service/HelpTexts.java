@@ -58,6 +58,21 @@ public class HelpTexts {
         return new Text(String.join("\n", lines), buttons);
     }
 
+    /** A short friendly answer to thanks, a greeting, a goodbye or an "ok" (never an FAQ quote). */
+    public Text smallTalk(String kind, String profileName, boolean linked) {
+        var name = profileName == null || profileName.isBlank() ? "" : " " + firstName(profileName);
+        return switch (kind) {
+            case "thanks" -> new Text("You're welcome" + name + "! 🙌", List.of());
+            case "bye" -> new Text("Take care" + name + "! 👋 I'm here whenever you need me.", List.of());
+            case "greeting" -> new Text("Hi" + name + "! 👋 What can I do for you?", linked
+                    ? List.of(new QuickReply("balance", "Check balance"), new QuickReply("history", "See history"),
+                            new QuickReply("help", "Help"))
+                    : List.of(new QuickReply("link", "Link my account"), new QuickReply("price", "Bitcoin price"),
+                            new QuickReply("help", "Help")));
+            default -> new Text("👍 Send *help* any time to see what I can do.", List.of());
+        };
+    }
+
     /** The first message a new user gets. */
     public Text welcome(String profileName, boolean linked, boolean admin) {
         var name = profileName == null || profileName.isBlank() ? "" : " " + firstName(profileName);

@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.command.telemetry;
 
 import com.flashapp.whatsapp.command.config.CommandConfig;
+import com.flashapp.whatsapp.command.repository.IntentPhraseRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -12,15 +13,17 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Deletes telemetry and inbox rows past their retention, so neither table grows forever. */
+/** Deletes telemetry, inbox and intent-phrasing rows past their retention, so no table grows forever. */
 @ApplicationScoped
 public class RetentionJob {
 
     private final Pool pool;
+    private final IntentPhraseRepository phrases;
     private final CommandConfig.Retention retention;
 
-    public RetentionJob(Pool pool, CommandConfig config) {
+    public RetentionJob(Pool pool, IntentPhraseRepository phrases, CommandConfig config) {
         this.pool = pool;
+        this.phrases = phrases;
         this.retention = config.retention();
     }
 
@@ -35,6 +38,8 @@ public class RetentionJob {
                         .execute(Tuple.of(inboxBefore))
                         .invoke(inbox -> Log.debugf("Retention: %d telemetry rows, %d inbox rows deleted",
                                 events.rowCount(), inbox.rowCount())))
+                .flatMap(ignored -> phrases.purgeBefore(Instant.now().minus(retention.intentPhrases()))
+                        .invoke(rows -> Log.debugf("Retention: %d intent phrasing rows deleted", rows)))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     Log.warnf("Retention purge failed, will retry next run: %s", e.toString());

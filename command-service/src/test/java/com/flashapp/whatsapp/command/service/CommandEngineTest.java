@@ -11,7 +11,6 @@ import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
-import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
@@ -47,7 +46,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,10 +83,9 @@ class CommandEngineTest {
 
     @BeforeEach
     void connect() throws Exception {
-        broker = new BrokerProbe(Exchanges.WALLET_REQUESTS, Exchanges.SUPPORT_REQUESTS,
-                Exchanges.NOTIFICATION_REQUESTS, Exchanges.WHATSAPP_OUTBOUND);
-        userRef = "u_test_" + UUID.randomUUID().toString().replace("-", "");
-        phone = "+1876555" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+        broker = TestUsers.probe();
+        userRef = TestUsers.newUserRef();
+        phone = TestUsers.newPhone();
     }
 
     @AfterEach
@@ -620,10 +617,7 @@ class CommandEngineTest {
     }
 
     private void link() throws Exception {
-        broker.publish(Exchanges.FLASH_EVENTS, new AccountLinked(
-                Envelope.create(RoutingKeys.FlashEvents.ACCOUNT_LINKED, "test", userRef), "whatsapp:" + phone,
-                "acc-" + userRef, "user-" + userRef, username(), "JMD", List.of("w1")));
-        await().atMost(Duration.ofSeconds(15)).until(this::linked);
+        TestUsers.link(broker, pool, userRef, phone, username());
     }
 
     private String username() {
@@ -631,9 +625,7 @@ class CommandEngineTest {
     }
 
     private boolean linked() {
-        var rows = pool.preparedQuery("select linked from conversation_user where user_ref = $1")
-                .execute(Tuple.of(userRef)).await().indefinitely();
-        return rows.size() == 1 && rows.iterator().next().getBoolean(0);
+        return TestUsers.linked(pool, userRef);
     }
 
     /** A message as the gateway would deliver it, for calling a service directly. */

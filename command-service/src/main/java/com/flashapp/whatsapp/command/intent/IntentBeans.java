@@ -1,0 +1,38 @@
+package com.flashapp.whatsapp.command.intent;
+
+import com.flashapp.whatsapp.command.config.CommandConfig;
+import com.flashapp.whatsapp.command.parser.CommandParser;
+import com.flashapp.whatsapp.command.registry.CommandRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Builds the intent layer once; the model loads and the examples are embedded at start-up, not on a message. */
+@Singleton
+public class IntentBeans {
+
+    /** The thresholds chosen from the examples part (see the README); configuration may override them. */
+    public static final IntentClassifier.Thresholds DEFAULT_THRESHOLDS = new IntentClassifier.Thresholds(0.72, 0.04,
+            0.40);
+
+    @Produces
+    @Singleton
+    Interpreter interpreter(CommandParser parser, CommandRegistry registry, CommandConfig config) {
+        var started = System.nanoTime();
+        var intent = config.intent();
+        var examples = IntentDataset.examples();
+        var semantic = intent.semantic() ? new SemanticMatcher(new MiniLmEmbedder(), examples) : null;
+        var thresholds = new IntentClassifier.Thresholds(intent.sure(), intent.margin(), intent.unsure());
+        var classifier = new IntentClassifier(new SlotReader(registry.amounts(), registry.recipients()), semantic,
+                thresholds);
+        Log.infof("Intent layer ready in %d ms: %d examples, semantic matcher %s", (System.nanoTime() - started)
+                / 1_000_000, examples.size(), semantic == null ? "off" : "on");
+        return new Interpreter(parser, registry, classifier);
+    }
+
+    void loadAtStartUp(@Observes StartupEvent event, Interpreter interpreter) {
+        // injecting it is enough: the producer above runs now rather than on the first message
+    }
+}

