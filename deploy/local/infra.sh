@@ -8,7 +8,8 @@ set -euo pipefail
 DB_USER=${DB_USERNAME:-flash}
 DB_PASSWORD=${DB_PASSWORD:-flash}
 DATABASES=(command balance notification ai_support command_test balance_test notification_test ai_support_test
-           command_e2e balance_e2e notification_e2e ai_support_e2e notification_bench notification_migration)
+           command_e2e balance_e2e notification_e2e ai_support_e2e command_faults balance_faults notification_faults
+           ai_support_faults notification_bench notification_migration)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
