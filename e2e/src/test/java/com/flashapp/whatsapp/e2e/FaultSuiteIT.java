@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class FaultSuiteIT {
 
     /** Every knob, as a system property {@code faults.<name>} (seconds for durations), for local experiments. */
-    record Settings(double rate, int linkedUsers, Duration baseline, Duration leadIn, Duration outage,
+    record Settings(double rate, int linkedPerFault, Duration baseline, Duration leadIn, Duration outage,
                     Duration appDown, Duration serverDown, Duration drainBound, Duration readyBound, Duration settleBound,
                     Duration quiet, long backlog, Set<String> only) {
 
@@ -46,10 +46,10 @@ class FaultSuiteIT {
                     : Set.copyOf(Arrays.stream(System.getProperty("faults.only").split(",")).map(String::trim)
                     .toList());
             return new Settings(Double.parseDouble(System.getProperty("faults.rate", "8")),
-                    Integer.getInteger("faults.linked-users", 40),
-                    seconds("baseline", 20), seconds("lead-in", 5), seconds("outage", 60),
-                    seconds("app-down", 10), seconds("server-down", 5), seconds("drain-bound", 60), seconds("ready-bound", 60),
-                    seconds("settle-bound", 120), seconds("quiet", 20),
+                    Integer.getInteger("faults.linked-per-fault", 8),
+                    seconds("baseline", 15), seconds("lead-in", 5), seconds("outage", 60),
+                    seconds("app-down", 5), seconds("server-down", 5), seconds("drain-bound", 60), seconds("ready-bound", 60),
+                    seconds("settle-bound", 90), seconds("quiet", 20),
                     Long.getLong("faults.backlog", 25), only);
         }
 
@@ -75,10 +75,11 @@ class FaultSuiteIT {
         Duration ready;
         int peakInFlight;
         long peakBacklog;
-        long deadLetteredBefore = -1;
-        long deadLetteredAfter = -1;
+        List<Probe.Queue> queuesBefore;
+        List<Probe.Queue> queuesAfter;
         String endState = "";
         String manualRestart;
+        Duration took;
         final List<String> harness = new ArrayList<>();
 
         Observed(Fault fault, Ledger.Phase phase) {
@@ -86,6 +87,10 @@ class FaultSuiteIT {
             this.phase = phase;
         }
     }
+
+    /** The mix of the load: every service is on the path of some of it. */
+    private static final Map<Ledger.Kind, Double> WEIGHTS = new EnumMap<>(Map.of(Ledger.Kind.HELP, 0.2,
+            Ledger.Kind.QUESTION, 0.25, Ledger.Kind.PRICE, 0.2, Ledger.Kind.BALANCE, 0.35));
 
     /** Both must hold this long before a fault counts as over: a single good sample is not a recovery. */
     private static final Duration STEADY = Duration.ofSeconds(3);
@@ -101,6 +106,8 @@ class FaultSuiteIT {
     private Sandbox sandbox;
     private Probe probe;
     private Servers servers;
+    /** One line a second: readiness and queue depths, to read a failure against the apps' logs. */
+    private java.io.PrintWriter timeline;
     private final Map<Ledger.Kind, String> calibration = new EnumMap<>(Ledger.Kind.class);
 
     @Test
@@ -115,8 +122,12 @@ class FaultSuiteIT {
         var started = Instant.now();
         try {
             apps.start();
+            timeline = new java.io.PrintWriter(Files.newBufferedWriter(logs.resolve("timeline.log")));
             run(observed);
         } finally {
+            if (timeline != null) {
+                timeline.close();
+            }
             restore();
             Runtime.getRuntime().removeShutdownHook(restore);
         }
@@ -145,21 +156,23 @@ class FaultSuiteIT {
     }
 
     private void run(List<Observed> observed) throws Exception {
-        var linked = link(settings.linkedUsers());
+        var faults = faults().stream().filter(f -> settings.only().isEmpty() || settings.only().contains(f.id())
+                || f.id().equals("baseline")).toList();
+        var phaseIds = new ArrayList<String>(List.of("calibration"));
+        faults.forEach(f -> phaseIds.add(f.id()));
+        var linked = link(phaseIds.size() * settings.linkedPerFault());
+        System.out.println("[faults] " + Instant.now() + " linked " + linked.size() + " users");
+        for (int i = 0; i < linked.size(); i++) {
+            ledger.addLinked(linked.get(i), phaseIds.get(i / settings.linkedPerFault()));
+        }
         try (var poller = new ReplyPoller(sandbox, ledger);
              var load = new WebhookLoad(ledger, apps.port(App.GATEWAY), apps.port(App.SANDBOX), settings.rate(),
-                     Map.of(Ledger.Kind.HELP, 0.2, Ledger.Kind.QUESTION, 0.25, Ledger.Kind.PRICE, 0.2,
-                             Ledger.Kind.BALANCE, 0.35))) {
-            linked.forEach(ledger::addLinked);
+                     WEIGHTS)) {
             poller.start();
             calibrate(load);
             load.start();
             boolean healthy = true;
-            for (var fault : faults()) {
-                if (!settings.only().isEmpty() && !settings.only().contains(fault.id())
-                        && !fault.id().equals("baseline")) {
-                    continue;
-                }
+            for (var fault : faults) {
                 if (!healthy) {
                     var skipped = new Observed(fault, ledger.begin(fault.id(), fault.title()));
                     skipped.harness.add("not run: the product did not recover from an earlier fault");
@@ -175,6 +188,8 @@ class FaultSuiteIT {
             awaitLastAnswers();
             poller.drain();
             ledger.undelivered(poller.undelivered());
+        } finally {
+            ledger.writeCsv(logs.resolve("messages.csv"));
         }
     }
 
@@ -212,9 +227,9 @@ class FaultSuiteIT {
 
     private Observed runFault(Fault fault) throws Exception {
         var seen = new Observed(fault, ledger.begin(fault.id(), fault.title()));
-        System.out.println("[faults] " + Instant.now() + " " + fault.title());
-        var first = sample(seen);
-        seen.deadLetteredBefore = first.deadLettered();
+        var began = Instant.now();
+        System.out.println("[faults] " + began + " " + fault.title());
+        seen.queuesBefore = sample(seen).queues();
         sampleUntil(seen, Instant.now().plus(settings.leadIn()));
         try {
             fault.inject().run();
@@ -242,7 +257,8 @@ class FaultSuiteIT {
             seen.endState = describe(end.last);
             heal(seen, end.last);
         }
-        seen.deadLetteredAfter = probe.look().deadLettered();
+        seen.queuesAfter = probe.look().queues();
+        seen.took = Duration.between(began, Instant.now());
         return seen;
     }
 
@@ -251,8 +267,9 @@ class FaultSuiteIT {
 
     /**
      * Waits until every service is ready and the queues are drained (both for {@link #STEADY}) and every message
-     * of this fault older than {@link #GRACE} is answered — or, once healthy, until those answers stop coming for
-     * {@code quiet} (they are then lost, unless they come later) — at most until {@code deadline}.
+     * of this fault older than {@link #GRACE} is answered, including those sent after the lift — or, once healthy,
+     * until those answers stop coming for {@code quiet} (they are then lost, unless they come later) — at most
+     * until {@code deadline}.
      */
     private SettleEnd settle(Observed seen, Instant lifted, Instant deadline) throws Exception {
         Instant readySince = null;
@@ -274,7 +291,10 @@ class FaultSuiteIT {
                 openSince = now;
             }
             var waitedLongEnough = !now.isBefore(later(openSince, lifted).plus(settings.quiet()));
-            if (healthy && (open == 0 || waitedLongEnough)) {
+            // messages sent after the lift must have had their chance too: a consumer that came back without
+            // consuming shows only there
+            var afterLiftCovered = !now.isBefore(lifted.plus(GRACE).plus(STEADY));
+            if (healthy && afterLiftCovered && (open == 0 || waitedLongEnough)) {
                 return new SettleEnd(true, readySince, drainedSince, snap);
             }
             if (!now.isBefore(deadline)) {
@@ -310,6 +330,18 @@ class FaultSuiteIT {
         }
     }
 
+    /** What reached each dead-letter queue during the fault, e.g. {@code command.whatsapp-inbound.dlq +107}. */
+    private static String deadLettered(Observed seen) {
+        if (seen.queuesBefore == null || seen.queuesAfter == null) {
+            return "? (management API not answering)";
+        }
+        var before = seen.queuesBefore.stream().collect(Collectors.toMap(Probe.Queue::name, Probe.Queue::messages));
+        var grown = seen.queuesAfter.stream().filter(Probe.Queue::deadLetters)
+                .filter(q -> q.messages() > before.getOrDefault(q.name(), 0L))
+                .map(q -> q.name() + " +" + (q.messages() - before.getOrDefault(q.name(), 0L))).toList();
+        return grown.isEmpty() ? "none" : String.join(", ", grown);
+    }
+
     private static String describe(Probe.Snapshot snap) {
         var unready = snap.unready();
         return (unready.isEmpty() ? "all ready" : "not ready: " + unready.stream().map(a -> a.module)
@@ -318,8 +350,14 @@ class FaultSuiteIT {
 
     private Probe.Snapshot sample(Observed seen) throws InterruptedException {
         var snap = probe.look();
+        var inFlight = ledger.unsettled(seen.phase, snap.at());
         seen.peakBacklog = Math.max(seen.peakBacklog, snap.backlog());
-        seen.peakInFlight = Math.max(seen.peakInFlight, ledger.unsettled(seen.phase, snap.at()));
+        seen.peakInFlight = Math.max(seen.peakInFlight, inFlight);
+        if (timeline != null) {
+            timeline.println(snap.at() + " " + seen.fault.id() + " in-flight=" + inFlight + " "
+                    + describe(snap));
+            timeline.flush();
+        }
         return snap;
     }
 
@@ -478,6 +516,9 @@ class FaultSuiteIT {
             }
             details.append("\n### ").append(seen.fault.title()).append("\n\n");
             details.append("- result: ").append(result).append('\n');
+            if (seen.took != null) {
+                details.append("- took ").append(seen.took.toSeconds()).append(" s (lead-in, fault, recovery)\n");
+            }
             details.append("- sent by kind: ").append(ledger.sentByKind(seen.phase)).append('\n');
             if (!t.refusals().isEmpty()) {
                 details.append("- refused: ").append(t.refusals()).append(t.refusedButAnswered() > 0
@@ -498,8 +539,7 @@ class FaultSuiteIT {
                 details.append("- answered only after the fault was over: ").append(t.late()).append('\n');
             }
             details.append("- peak backlog in the queues: ").append(seen.peakBacklog).append("; dead-lettered: ")
-                    .append(seen.deadLetteredBefore < 0 || seen.deadLetteredAfter < 0 ? "?"
-                            : String.valueOf(seen.deadLetteredAfter - seen.deadLetteredBefore)).append('\n');
+                    .append(deadLettered(seen)).append('\n');
             if (!seen.endState.isEmpty()) {
                 details.append("- at the bound: ").append(seen.endState).append('\n');
             }
@@ -512,9 +552,13 @@ class FaultSuiteIT {
         out.append("# Fault suite report\n\n");
         out.append("Run ").append(Instant.now()).append(", ").append(took.toMinutes()).append(" min ")
                 .append(took.toSecondsPart()).append(" s. Load: ").append(settings.rate())
-                .append(" signed webhooks/s (help 20 %, question 25 %, price 20 %, balance 35 % from ")
-                .append(settings.linkedUsers()).append(" linked users); outages ").append(settings.outage()
-                        .toSeconds()).append(" s, servers down ").append(settings.serverDown().toSeconds())
+                .append(" signed webhooks/s (").append(WEIGHTS.entrySet().stream()
+                        .map(e -> e.getKey() + " " + Math.round(e.getValue() * 100) + " %")
+                        .collect(Collectors.joining(", "))).append("; ").append(settings.linkedPerFault())
+                .append(" linked users per fault, a new user's price when none is free); services down ")
+                .append(settings.appDown().toSeconds()).append(" s after a kill, servers down ")
+                .append(settings.serverDown().toSeconds()).append(" s, stand-ins failing ")
+                .append(settings.outage().toSeconds())
                 .append(" s. Bounds: drained within ").append(settings.drainBound().toSeconds())
                 .append(" s (≤ ").append(settings.backlog()).append(" messages in the queues), ready within ")
                 .append(settings.readyBound().toSeconds()).append(" s, recovery waited up to ")

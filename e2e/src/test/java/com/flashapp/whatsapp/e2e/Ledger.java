@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  *       that is never answered keeps its user waiting to the end, so a loss is always charged to the right
  *       phase.</li>
  *   <li>A refused webhook (5xx, no connection, no answer in time) expects nothing: its user is set aside until
- *       the next phase, and a reply that comes anyway (the gateway had published it after all) is counted as
+ *       the end of the phase (each phase has linked users of its own), and a reply that comes anyway (the gateway had published it after all) is counted as
  *       "answered although refused", not as a duplicate.</li>
  *   <li>A reply Twilio could not deliver (final status {@code undelivered}/{@code failed}, e.g. 63016 outside
  *       the 24-hour window) does not count as received: its message counts as lost.</li>
@@ -87,6 +87,7 @@ final class Ledger {
         }
     }
 
+    /** A linked user: free to write, waiting for an answer, or set aside after a refused webhook. */
     private enum State { IDLE, BUSY, PARKED }
 
     final class User {
@@ -133,7 +134,10 @@ final class Ledger {
     private static final int EXAMPLES = 5;
 
     private final Map<String, User> byAddress = new HashMap<>();
-    private final List<User> linked = new ArrayList<>();
+    /** Each fault's own linked users: one whose answer was lost waits for it to the end, and must not starve the
+     *  next fault of linked users. */
+    private final Map<String, List<User>> linkedByPhase = new HashMap<>();
+    private List<User> linked = List.of();
     private final Map<String, Message> byReplySid = new HashMap<>();
     private final List<Phase> phases = new ArrayList<>();
     private final List<String> harnessErrors = new ArrayList<>();
@@ -148,11 +152,7 @@ final class Ledger {
         }
         current = new Phase(id, title);
         phases.add(current);
-        for (var user : linked) {
-            if (user.state == State.PARKED) {
-                user.state = State.IDLE;
-            }
-        }
+        linked = linkedByPhase.getOrDefault(id, List.of());
         return current;
     }
 
@@ -168,10 +168,11 @@ final class Ledger {
         return user;
     }
 
-    synchronized void addLinked(String phone) {
+    /** A user linked at set-up, who writes during the phase {@code phaseId} only. */
+    synchronized void addLinked(String phone, String phaseId) {
         var user = new User(phone, true);
         byAddress.put("whatsapp:" + phone, user);
-        linked.add(user);
+        linkedByPhase.computeIfAbsent(phaseId, k -> new ArrayList<>()).add(user);
     }
 
     /** A linked user with nothing outstanding who has read their last answer, now marked busy; or null. */
@@ -357,6 +358,23 @@ final class Ledger {
 
     synchronized int skippedTicks() {
         return skippedTicks;
+    }
+
+    /** Every message of the run, one line each, for reading a failure next to the apps' logs. */
+    synchronized void writeCsv(java.nio.file.Path file) throws java.io.IOException {
+        var out = new StringBuilder("phase,sid,from,kind,sent_at,outcome,refusal,replies,expected,answered_at,"
+                + "undelivered\n");
+        for (var phase : phases) {
+            for (var m : phase.messages) {
+                out.append(phase.id).append(',').append(m.sid).append(',').append(m.user.phone).append(',')
+                        .append(m.kind).append(',').append(m.sentAt).append(',').append(m.outcome).append(',')
+                        .append(m.refusal == null ? "" : m.refusal.replace(',', ';')).append(',')
+                        .append(m.replies).append(',').append(m.kind.replies).append(',')
+                        .append(m.answeredAt == null ? "" : m.answeredAt).append(',').append(m.undelivered)
+                        .append('\n');
+            }
+        }
+        java.nio.file.Files.writeString(file, out);
     }
 
     static String excerpt(String body) {
