@@ -38,8 +38,8 @@ class FaultSuiteIT {
 
     /** Every knob, as a system property {@code faults.<name>} (seconds for durations), for local experiments. */
     record Settings(double rate, int linkedPerFault, Duration baseline, Duration leadIn, Duration outage,
-                    Duration appDown, Duration serverDown, Duration drainBound, Duration readyBound, Duration settleBound,
-                    Duration quiet, long backlog, Set<String> only) {
+                    Duration appDown, Duration serverDown, int burst, Duration drainBound, Duration readyBound,
+                    Duration settleBound, Duration quiet, long backlog, Set<String> only) {
 
         static Settings fromSystemProperties() {
             var only = System.getProperty("faults.only", "").isBlank() ? Set.<String>of()
@@ -48,8 +48,8 @@ class FaultSuiteIT {
             return new Settings(Double.parseDouble(System.getProperty("faults.rate", "8")),
                     Integer.getInteger("faults.linked-per-fault", 8),
                     seconds("baseline", 15), seconds("lead-in", 5), seconds("outage", 60),
-                    seconds("app-down", 5), seconds("server-down", 5), seconds("drain-bound", 60), seconds("ready-bound", 60),
-                    seconds("settle-bound", 90), seconds("quiet", 20),
+                    seconds("app-down", 5), seconds("server-down", 5), Integer.getInteger("faults.burst", 40), seconds("drain-bound", 60), seconds("ready-bound", 60),
+                    seconds("settle-bound", 75), seconds("quiet", 20),
                     Long.getLong("faults.backlog", 25), only);
         }
 
@@ -94,6 +94,8 @@ class FaultSuiteIT {
 
     /** Both must hold this long before a fault counts as over: a single good sample is not a recovery. */
     private static final Duration STEADY = Duration.ofSeconds(3);
+    /** How long a consumer holding unacknowledged messages must ack nothing to count as stuck. */
+    private static final Duration STUCK_WINDOW = Duration.ofSeconds(6);
     /** A message younger than this may still be on its normal way: only older ones hold a fault open. */
     private static final Duration GRACE = Duration.ofSeconds(10);
 
@@ -106,6 +108,7 @@ class FaultSuiteIT {
     private Sandbox sandbox;
     private Probe probe;
     private Servers servers;
+    private WebhookLoad load;
     /** One line a second: readiness and queue depths, to read a failure against the apps' logs. */
     private java.io.PrintWriter timeline;
     private final Map<Ledger.Kind, String> calibration = new EnumMap<>(Ledger.Kind.class);
@@ -168,6 +171,7 @@ class FaultSuiteIT {
         try (var poller = new ReplyPoller(sandbox, ledger);
              var load = new WebhookLoad(ledger, apps.port(App.GATEWAY), apps.port(App.SANDBOX), settings.rate(),
                      WEIGHTS)) {
+            this.load = load;
             poller.start();
             calibrate(load);
             load.start();
@@ -190,6 +194,7 @@ class FaultSuiteIT {
             ledger.undelivered(poller.undelivered());
         } finally {
             ledger.writeCsv(logs.resolve("messages.csv"));
+            ledger.writeRepliesCsv(logs.resolve("replies.csv"));
         }
     }
 
@@ -231,6 +236,10 @@ class FaultSuiteIT {
         System.out.println("[faults] " + began + " " + fault.title());
         seen.queuesBefore = sample(seen).queues();
         sampleUntil(seen, Instant.now().plus(settings.leadIn()));
+        if (!fault.id().equals("baseline")) {
+            load.burst(settings.burst());
+            Thread.sleep(300); // the burst is accepted and on its way through the services when the fault strikes
+        }
         try {
             fault.inject().run();
         } catch (Exception e) {
@@ -276,14 +285,25 @@ class FaultSuiteIT {
         Instant drainedSince = null;
         int open = -1;
         var openSince = Instant.now();
+        var history = new java.util.ArrayDeque<Probe.Snapshot>();
         Probe.Snapshot snap;
         while (true) {
             snap = sample(seen);
             var now = snap.at();
+            history.addLast(snap);
+            Probe.Snapshot windowAgo = null;
+            while (!history.isEmpty() && !history.peekFirst().at().isAfter(now.minus(STUCK_WINDOW))) {
+                windowAgo = history.pollFirst();
+            }
+            if (windowAgo != null) {
+                history.addFirst(windowAgo);
+            }
+            // a consumer sitting on unacked messages is not a recovery, however short its queue
+            var consuming = windowAgo != null && snap.stuckSince(windowAgo).isEmpty();
             readySince = snap.allReady() ? (readySince == null ? now : readySince) : null;
             var drained = snap.backlog() >= 0 && snap.backlog() <= settings.backlog();
             drainedSince = drained ? (drainedSince == null ? now : drainedSince) : null;
-            var healthy = readySince != null && drainedSince != null
+            var healthy = readySince != null && drainedSince != null && consuming
                     && !now.isBefore(later(readySince, drainedSince).plus(STEADY));
             var stillOpen = ledger.unsettled(seen.phase, now.minus(GRACE));
             if (stillOpen != open) {
@@ -304,30 +324,46 @@ class FaultSuiteIT {
         }
     }
 
-    /** The product did not recover on its own: restart what is stuck, as an operator would, and say so. */
+    /**
+     * The product did not recover on its own: restart what is stuck, as an operator would, and say so. Stuck: not
+     * ready, owning a queue deeper than the bound, or holding unacknowledged messages without acknowledging any
+     * for {@link #STUCK_WINDOW}. Two rounds, since a service freed may flood a stuck one downstream.
+     */
     private void heal(Observed seen, Probe.Snapshot last) throws Exception {
-        var culprits = new LinkedHashSet<App>(last.unready());
-        for (var queue : last.deeperThan(settings.backlog())) {
-            if (queue.owner() != null) {
+        var restarted = new LinkedHashSet<App>();
+        for (int round = 1; round <= 2; round++) {
+            Thread.sleep(STUCK_WINDOW.toMillis());
+            var now = probe.look();
+            var culprits = new LinkedHashSet<App>(now.unready());
+            for (var queue : now.deeperThan(settings.backlog())) {
                 culprits.add(queue.owner());
             }
+            for (var queue : now.stuckSince(last)) {
+                culprits.add(queue.owner());
+            }
+            culprits.remove(null);
+            if (culprits.isEmpty()) {
+                if (restarted.isEmpty()) {
+                    seen.harness.add("still broken and nothing to restart: " + describe(now));
+                }
+                return;
+            }
+            System.out.println("[faults] not recovered (" + describe(now) + "): restarting "
+                    + culprits.stream().map(a -> a.module).collect(Collectors.joining(", ")));
+            for (var app : culprits) {
+                apps.stop(app);
+                apps.launch(app, false);
+            }
+            restarted.addAll(culprits);
+            seen.manualRestart = restarted.stream().map(a -> a.module).collect(Collectors.joining(", "));
+            var from = Instant.now();
+            var end = settle(seen, from, from.plus(settings.settleBound()));
+            if (end.healthy) {
+                return;
+            }
+            last = end.last;
         }
-        if (culprits.isEmpty()) {
-            seen.harness.add("still broken and nothing to restart: " + describe(last));
-            return;
-        }
-        seen.manualRestart = culprits.stream().map(a -> a.module).collect(Collectors.joining(", "));
-        System.out.println("[faults] not recovered after " + settings.settleBound().toSeconds() + " s ("
-                + describe(last) + "): restarting " + seen.manualRestart);
-        for (var app : culprits) {
-            apps.stop(app);
-            apps.launch(app, false);
-        }
-        var now = Instant.now();
-        var end = settle(seen, now, now.plus(settings.settleBound()));
-        if (!end.healthy) {
-            seen.harness.add("still broken after restarting " + seen.manualRestart + ": " + describe(end.last));
-        }
+        seen.harness.add("still broken after restarting " + seen.manualRestart + ": " + describe(last));
     }
 
     /** What reached each dead-letter queue during the fault, e.g. {@code command.whatsapp-inbound.dlq +107}. */
@@ -558,7 +594,8 @@ class FaultSuiteIT {
                 .append(" linked users per fault, a new user's price when none is free); services down ")
                 .append(settings.appDown().toSeconds()).append(" s after a kill, servers down ")
                 .append(settings.serverDown().toSeconds()).append(" s, stand-ins failing ")
-                .append(settings.outage().toSeconds())
+                .append(settings.outage().toSeconds()).append(" s; each fault strikes 0.3 s after a burst of ")
+                .append(settings.burst()).append(" webhooks")
                 .append(" s. Bounds: drained within ").append(settings.drainBound().toSeconds())
                 .append(" s (≤ ").append(settings.backlog()).append(" messages in the queues), ready within ")
                 .append(settings.readyBound().toSeconds()).append(" s, recovery waited up to ")

@@ -141,6 +141,8 @@ final class Ledger {
     private final Map<String, Message> byReplySid = new HashMap<>();
     private final List<Phase> phases = new ArrayList<>();
     private final List<String> harnessErrors = new ArrayList<>();
+    /** Every message the load's users were sent, as matched: for replies.csv. */
+    private final List<String> replyLines = new ArrayList<>();
     private Phase current;
     private long nextFreshPhone = 18_768_000_000L;
     private int unknownReplies;
@@ -237,6 +239,7 @@ final class Ledger {
         }
         var message = user.slots.poll();
         if (message != null) {
+            replyLines.add(line(sid, to, "answer", message, body));
             message.replies++;
             byReplySid.put(sid, message);
             if (message.replies == message.kind.replies) {
@@ -255,6 +258,7 @@ final class Ledger {
         }
         for (var refused : user.refused) {
             if (refused.optionalLeft > 0) {
+                replyLines.add(line(sid, to, "answer-to-refused", refused, body));
                 refused.optionalLeft--;
                 refused.replies++;
                 byReplySid.put(sid, refused);
@@ -266,9 +270,10 @@ final class Ledger {
         }
         var phase = user.last == null ? current : user.last.phase;
         phase.duplicated++;
+        replyLines.add(line(sid, to, "duplicate", user.last, body));
         if (phase.duplicateExamples.size() < EXAMPLES) {
-            phase.duplicateExamples.add(user.phone + " (" + (user.last == null ? "?" : user.last.kind) + "): \""
-                    + excerpt(body) + "\"");
+            phase.duplicateExamples.add(user.phone + " (" + (user.last == null ? "?" : user.last.kind) + ", read "
+                    + Instant.now() + "): \"" + excerpt(body) + "\"");
         }
     }
 
@@ -375,6 +380,17 @@ final class Ledger {
             }
         }
         java.nio.file.Files.writeString(file, out);
+    }
+
+    private static String line(String sid, String to, String as, Message message, String body) {
+        return Instant.now() + "," + sid + "," + to.replace("whatsapp:", "") + "," + as + ","
+                + (message == null ? "" : message.sid) + ",\"" + excerpt(body).replace("\"", "'") + "\"";
+    }
+
+    /** Every message the load's users were sent, in the order Twilio recorded them, and what it was taken for. */
+    synchronized void writeRepliesCsv(java.nio.file.Path file) throws java.io.IOException {
+        java.nio.file.Files.writeString(file, "read_at,sid,to,taken_as,inbound_sid,excerpt\n"
+                + String.join("\n", replyLines) + "\n");
     }
 
     static String excerpt(String body) {

@@ -16,8 +16,8 @@ import java.util.Map;
 /** One look at the suite's state: each service's readiness and the depth of each queue of its virtual host. */
 final class Probe {
 
-    /** A queue's messages (ready + unacknowledged) and consumers. */
-    record Queue(String name, long messages, long unacked, int consumers) {
+    /** A queue's messages (ready + unacknowledged), consumers, and acknowledgements so far (RabbitMQ's stats). */
+    record Queue(String name, long messages, long unacked, int consumers, long acked) {
         boolean deadLetters() {
             return name.endsWith(".dlq");
         }
@@ -62,6 +62,20 @@ final class Probe {
                     : queues.stream().filter(q -> !q.deadLetters() && q.messages() > threshold).toList();
         }
 
+        /**
+         * Work queues whose consumer holds unacknowledged messages and acknowledged none since {@code before}
+         * (RabbitMQ refreshes its counts every 5 s: take {@code before} at least that long ago).
+         */
+        List<Queue> stuckSince(Snapshot before) {
+            if (queues == null || before.queues == null) {
+                return List.of();
+            }
+            var acked = new java.util.HashMap<String, Long>();
+            before.queues.forEach(q -> acked.put(q.name(), q.acked()));
+            return queues.stream().filter(q -> !q.deadLetters() && q.unacked() > 0
+                    && acked.containsKey(q.name()) && acked.get(q.name()) == q.acked()).toList();
+        }
+
         String queuesText(long threshold) {
             if (queues == null) {
                 return "management API not answering";
@@ -94,7 +108,7 @@ final class Probe {
     private List<Queue> queues() throws InterruptedException {
         var vhost = URLEncoder.encode(apps.isolation().vhost(), StandardCharsets.UTF_8);
         var request = HttpRequest.newBuilder(URI.create(Apps.MANAGEMENT + "/api/queues/" + vhost
-                        + "?columns=name,messages,messages_unacknowledged,consumers"))
+                        + "?columns=name,messages,messages_unacknowledged,consumers,message_stats.ack"))
                 .header("Authorization", Apps.managementAuthorization())
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
@@ -105,7 +119,8 @@ final class Probe {
             var out = new ArrayList<Queue>();
             for (var q : Sandbox.JSON.readTree(response.body())) {
                 out.add(new Queue(q.path("name").asText(), q.path("messages").asLong(),
-                        q.path("messages_unacknowledged").asLong(), q.path("consumers").asInt()));
+                        q.path("messages_unacknowledged").asLong(), q.path("consumers").asInt(),
+                        q.path("message_stats").path("ack").asLong()));
             }
             return out;
         } catch (java.io.IOException down) {

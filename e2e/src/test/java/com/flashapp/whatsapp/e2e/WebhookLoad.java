@@ -79,6 +79,13 @@ final class WebhookLoad implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MICROSECONDS);
     }
 
+    /** {@code n} webhooks at once, on top of the steady rate: messages in every stage when a fault strikes. */
+    void burst(int n) {
+        for (int i = 0; i < n; i++) {
+            tick();
+        }
+    }
+
     private void tick() {
         try {
             if (!open.tryAcquire()) {
