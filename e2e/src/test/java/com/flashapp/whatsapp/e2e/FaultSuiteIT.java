@@ -595,8 +595,7 @@ class FaultSuiteIT {
                 .append(settings.appDown().toSeconds()).append(" s after a kill, servers down ")
                 .append(settings.serverDown().toSeconds()).append(" s, stand-ins failing ")
                 .append(settings.outage().toSeconds()).append(" s; each fault strikes 0.3 s after a burst of ")
-                .append(settings.burst()).append(" webhooks")
-                .append(" s. Bounds: drained within ").append(settings.drainBound().toSeconds())
+                .append(settings.burst()).append(" webhooks. Bounds: drained within ").append(settings.drainBound().toSeconds())
                 .append(" s (≤ ").append(settings.backlog()).append(" messages in the queues), ready within ")
                 .append(settings.readyBound().toSeconds()).append(" s, recovery waited up to ")
                 .append(settings.settleBound().toSeconds()).append(" s.\n\n");
