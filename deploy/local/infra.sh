@@ -12,8 +12,8 @@ if [ "${1:-}" = "--packages" ]; then echo "${PACKAGES[*]}"; exit 0; fi
 DB_USER=${DB_USERNAME:-flash}
 DB_PASSWORD=${DB_PASSWORD:-flash}
 DATABASES=(command balance notification ai_support command_test balance_test notification_test ai_support_test
-           command_e2e balance_e2e notification_e2e ai_support_e2e notification_bench notification_migration
-           messaging_test)
+           command_e2e balance_e2e notification_e2e ai_support_e2e command_faults balance_faults notification_faults
+           ai_support_faults notification_bench notification_migration messaging_test)
 LOG_TAG=infra
 # shellcheck source=deploy/local/lib.sh
 . "$(dirname "$0")/lib.sh"

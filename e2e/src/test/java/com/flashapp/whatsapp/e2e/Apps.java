@@ -10,145 +10,239 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The six packaged apps, started as separate JVMs from {@code <module>/target/quarkus-app/quarkus-run.jar} with
- * their production profile, pointed at each other on ports 181xx and isolated from anything else on the machine:
- * RabbitMQ virtual host {@value #VHOST} (deleted and created afresh), Redis database {@value #REDIS_DB} (flushed),
- * PostgreSQL databases {@code <name>_e2e} (cleaned by Flyway at start). A developer's {@code ./run.sh} apps on the
- * default ports and vhost are therefore left alone, and neither side steals the other's queue messages.
+ * their production profile, pointed at each other and isolated from anything else on the machine by an
+ * {@link Isolation}: ports of their own, a RabbitMQ virtual host (deleted and created afresh), a Redis database
+ * (flushed) and PostgreSQL databases {@code <name><suffix>} (cleaned by Flyway at the first start). A developer's
+ * {@code ./run.sh} apps on the default ports and vhost, and another suite's apps, are therefore left alone, and
+ * nobody steals anybody's queue messages.
  */
 final class Apps implements AutoCloseable {
 
-    static final String VHOST = "flash-e2e";
-    static final int REDIS_DB = 5;
-    static final int SANDBOX = 18189;
-    static final int GATEWAY = 18180;
-    static final int COMMAND = 18181;
-    static final int BALANCE = 18182;
-    static final int NOTIFICATION = 18183;
-    static final int AI_SUPPORT = 18184;
+    /** One app: its module, its port (offset from the suite's first port) and its database, if any. */
+    enum App {
+        SANDBOX("sandbox", 9, null),
+        GATEWAY("gateway-service", 0, null),
+        COMMAND("command-service", 1, "command"),
+        BALANCE("balance-service", 2, "balance"),
+        NOTIFICATION("notification-service", 3, "notification"),
+        AI_SUPPORT("ai-support-service", 4, "ai_support");
+
+        final String module;
+        final int portOffset;
+        final String database;
+
+        App(String module, int portOffset, String database) {
+            this.module = module;
+            this.portOffset = portOffset;
+            this.database = database;
+        }
+
+        /** The five services of the product (not the sandbox). */
+        static List<App> services() {
+            return List.of(GATEWAY, COMMAND, BALANCE, NOTIFICATION, AI_SUPPORT);
+        }
+    }
+
+    /** What keeps one suite's apps apart from everything else on the machine. */
+    record Isolation(int firstPort, String vhost, int redisDb, String databaseSuffix) {
+
+        /** {@code ConversationIT}: ports 18180–18189, vhost flash-e2e, Redis 5, databases {@code *_e2e}. */
+        static final Isolation E2E = new Isolation(18180, "flash-e2e", 5, "_e2e");
+        /** {@code FaultSuiteIT}: ports 18280–18289, vhost flash-faults, Redis 6, databases {@code *_faults}. */
+        static final Isolation FAULTS = new Isolation(18280, "flash-faults", 6, "_faults");
+
+        int port(App app) {
+            return firstPort + app.portOffset;
+        }
+    }
+
     static final String MEDIA_KEY = "e2e-media-signing-key";
     static final String ADMIN = "+18765550999";
     /** Base32 TOTP secret of the admin (RFC 6238, SHA-1, 6 digits, 30 s). */
     static final String ADMIN_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
-    private static final String MANAGEMENT = "http://127.0.0.1:15672";
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    static final String MANAGEMENT = "http://127.0.0.1:15672";
 
     private final Path root;
     private final Path logs;
+    private final Isolation isolation;
+    /** balance-service's token encryption key: the same across restarts, or linked users' tokens become unreadable. */
+    private final String cryptoKey = randomKey();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Process> running = new LinkedHashMap<>();
+    private final Map<App, Process> running = new ConcurrentHashMap<>();
 
-    Apps(Path root, Path logs) {
+    Apps(Path root, Path logs, Isolation isolation) {
         this.root = root;
         this.logs = logs;
+        this.isolation = isolation;
     }
 
+    Isolation isolation() {
+        return isolation;
+    }
+
+    int port(App app) {
+        return isolation.port(app);
+    }
+
+    Path log(App app) {
+        return logs.resolve(app.module + ".log");
+    }
+
+    /** Starts the sandbox, then the five services on fresh stores, and waits until every one is ready. */
     void start() throws Exception {
         Files.createDirectories(logs);
         freshVirtualHost();
         flushRedis();
-        var gatewayUrl = "http://localhost:" + GATEWAY;
-        var sandboxUrl = "http://localhost:" + SANDBOX;
-        launch("sandbox", SANDBOX, null, List.of(
-                "-Dsandbox.gateway.webhook-url=" + gatewayUrl + "/webhooks/twilio/messages",
-                "-Dsandbox.twilio.callback-interval=50ms"));
-        awaitReady("sandbox", SANDBOX);
-        launch("gateway-service", GATEWAY, null, List.of(
-                "-Dgateway.public-base-url=" + gatewayUrl,
-                "-Dgateway.media.signing-key=" + MEDIA_KEY));
-        launch("command-service", COMMAND, "command", List.of(
-                "-Dcommand.admin.numbers=" + ADMIN,
-                "-Dcommand.admin.totp-secret=" + ADMIN_TOTP_SECRET));
-        launch("balance-service", BALANCE, "balance", List.of(
-                "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
-                "-Dbalance.media.public-base-url=" + gatewayUrl,
-                "-Dbalance.media.signing-key=" + MEDIA_KEY,
-                "-Dbalance.lnurl.base-url-override.\"wallet.example\"=" + sandboxUrl + "/sandbox/lnurl",
-                "-Dbalance.crypto.active-key-id=e2e",
-                "-Dbalance.crypto.keys.e2e=" + randomKey()));
-        launch("notification-service", NOTIFICATION, "notification", List.of(
-                "-Dapp.twilio.base-url=" + sandboxUrl,
-                "-Dapp.twilio.status-callback=" + gatewayUrl + "/webhooks/twilio/status"));
-        launch("ai-support-service", AI_SUPPORT, "ai_support", List.of(
-                "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1"));
-        for (var app : List.of("gateway-service:" + GATEWAY, "command-service:" + COMMAND,
-                "balance-service:" + BALANCE, "notification-service:" + NOTIFICATION,
-                "ai-support-service:" + AI_SUPPORT)) {
-            var parts = app.split(":");
-            awaitReady(parts[0], Integer.parseInt(parts[1]));
+        launch(App.SANDBOX, true);
+        awaitReady(App.SANDBOX, READY_TIMEOUT);
+        for (var app : App.services()) {
+            launch(app, true);
+        }
+        for (var app : App.services()) {
+            awaitReady(app, READY_TIMEOUT);
         }
     }
 
-    private void launch(String module, int port, String database, List<String> extra) throws IOException {
-        var jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    /**
+     * Starts one app. {@code fresh}: the first start of a run — its log is truncated and its database cleaned by
+     * Flyway; a restart keeps both (a restarted service must find its inbox and outbox as it left them).
+     */
+    synchronized void launch(App app, boolean fresh) throws IOException {
+        var jar = root.resolve(app.module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the apps first (./mvnw package)");
         }
+        var gatewayUrl = "http://localhost:" + port(App.GATEWAY);
+        var sandboxUrl = "http://localhost:" + port(App.SANDBOX);
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Drabbitmq-virtual-host=" + VHOST,
-                "-Dquarkus.redis.hosts=redis://localhost:6379/" + REDIS_DB));
-        if (database != null) {
-            command.add("-Dquarkus.datasource.reactive.url=postgresql://localhost:5432/" + database + "_e2e");
-            command.add("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/" + database + "_e2e");
-            command.add("-Dquarkus.flyway.clean-at-start=true");
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port(app),
+                "-Drabbitmq-virtual-host=" + isolation.vhost(),
+                "-Dquarkus.redis.hosts=redis://localhost:6379/" + isolation.redisDb()));
+        if (app.database != null) {
+            var database = app.database + isolation.databaseSuffix();
+            command.add("-Dquarkus.datasource.reactive.url=postgresql://localhost:5432/" + database);
+            command.add("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/" + database);
+            command.add("-Dquarkus.flyway.clean-at-start=" + fresh);
         }
-        command.addAll(extra);
+        command.addAll(switch (app) {
+            case SANDBOX -> List.of(
+                    "-Dsandbox.gateway.webhook-url=" + gatewayUrl + "/webhooks/twilio/messages",
+                    "-Dsandbox.twilio.callback-interval=50ms");
+            case GATEWAY -> List.of(
+                    "-Dgateway.public-base-url=" + gatewayUrl,
+                    "-Dgateway.media.signing-key=" + MEDIA_KEY);
+            case COMMAND -> List.of(
+                    "-Dcommand.admin.numbers=" + ADMIN,
+                    "-Dcommand.admin.totp-secret=" + ADMIN_TOTP_SECRET);
+            case BALANCE -> List.of(
+                    "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
+                    "-Dbalance.media.public-base-url=" + gatewayUrl,
+                    "-Dbalance.media.signing-key=" + MEDIA_KEY,
+                    "-Dbalance.lnurl.base-url-override.\"wallet.example\"=" + sandboxUrl + "/sandbox/lnurl",
+                    "-Dbalance.crypto.active-key-id=e2e",
+                    "-Dbalance.crypto.keys.e2e=" + cryptoKey);
+            case NOTIFICATION -> List.of(
+                    "-Dapp.twilio.base-url=" + sandboxUrl,
+                    "-Dapp.twilio.status-callback=" + gatewayUrl + "/webhooks/twilio/status");
+            case AI_SUPPORT -> List.of(
+                    "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1");
+        });
         command.add("-jar");
         command.add(jar.toString());
+        var log = log(app).toFile();
+        if (!fresh) {
+            Files.writeString(log.toPath(), "\n===== " + Instant.now() + " restarted by the test =====\n\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(module + ".log").toFile())
+                .redirectOutput(fresh ? ProcessBuilder.Redirect.to(log) : ProcessBuilder.Redirect.appendTo(log))
                 .start();
-        running.put(module, process);
+        running.put(app, process);
     }
 
-    private void awaitReady(String module, int port) throws Exception {
-        var deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
-        while (System.nanoTime() < deadline) {
-            var process = running.get(module);
-            if (!process.isAlive()) {
-                throw new IllegalStateException(module + " exited with " + process.exitValue() + "; see "
-                        + logs.resolve(module + ".log"));
+    /** kill -9: the JVM gets no chance to finish anything (unacked deliveries, pending confirms, open sends). */
+    synchronized void kill(App app) throws InterruptedException {
+        var process = running.get(app);
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A graceful stop (SIGTERM, then SIGKILL after 20 s), as an operator's restart does. */
+    synchronized void stop(App app) throws InterruptedException {
+        var process = running.get(app);
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(20, TimeUnit.SECONDS);
             }
-            try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+        }
+    }
+
+    /** Whether the app's process runs and answers {@code /q/health/ready} with 200 right now. */
+    boolean ready(App app) {
+        var process = running.get(app);
+        if (process == null || !process.isAlive()) {
+            return false;
+        }
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(app) + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(3)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notListening) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void awaitReady(App app, Duration timeout) throws Exception {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var process = running.get(app);
+            if (!process.isAlive()) {
+                throw new IllegalStateException(app.module + " exited with " + process.exitValue() + "; see "
+                        + log(app));
+            }
+            if (ready(app)) {
+                return;
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException(module + " not ready after " + READY_TIMEOUT + "; see "
-                + logs.resolve(module + ".log"));
+        throw new IllegalStateException(app.module + " not ready after " + timeout + "; see " + log(app));
     }
 
     /** A virtual host of our own, created afresh: no queue, message or consumer from another run or app. */
     private void freshVirtualHost() throws Exception {
-        var vhost = MANAGEMENT + "/api/vhosts/" + VHOST;
+        var vhost = MANAGEMENT + "/api/vhosts/" + isolation.vhost();
         management("DELETE", vhost, null, 204, 404);
         management("PUT", vhost, "{}", 201, 204);
-        management("PUT", MANAGEMENT + "/api/permissions/" + VHOST + "/guest",
+        management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/guest",
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", 201, 204);
     }
 
     private void management(String method, String url, String body, int... expected) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", managementAuthorization())
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
@@ -163,34 +257,39 @@ final class Apps implements AutoCloseable {
                 + " (is the RabbitMQ management plugin on? deploy/local/infra.sh enables it)");
     }
 
+    static String managementAuthorization() {
+        return "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String randomKey() {
         var key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
     }
 
-    private static void flushRedis() throws IOException {
+    private void flushRedis() throws IOException {
+        var db = String.valueOf(isolation.redisDb());
         try (var socket = new Socket("127.0.0.1", 6379)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("*2\r\n$6\r\nSELECT\r\n$1\r\n" + REDIS_DB + "\r\n*1\r\n$7\r\nFLUSHDB\r\n")
+            out.write(("*2\r\n$6\r\nSELECT\r\n$" + db.length() + "\r\n" + db + "\r\n*1\r\n$7\r\nFLUSHDB\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII));
             var replies = in.readLine() + " " + in.readLine();
             if (!replies.equals("+OK +OK")) {
-                throw new IllegalStateException("Redis did not flush database " + REDIS_DB + ": " + replies);
+                throw new IllegalStateException("Redis did not flush database " + db + ": " + replies);
             }
         }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
         for (var process : running.values()) {
             process.destroy();
         }
         for (var process : running.values()) {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

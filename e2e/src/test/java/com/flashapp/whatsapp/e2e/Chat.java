@@ -1,14 +1,8 @@
 package com.flashapp.whatsapp.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +17,7 @@ import java.util.function.Predicate;
 final class Chat {
 
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(45);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = Sandbox.JSON;
 
     /** A message the bot sent, as the Twilio simulator recorded it. */
     record Sent(String body, List<String> mediaUrls, String contentSid, String status) {
@@ -33,10 +26,12 @@ final class Chat {
         }
     }
 
+    private final Sandbox sandbox;
     private final String phone;
     private int seen;
 
-    Chat(String phone) {
+    Chat(Sandbox sandbox, String phone) {
+        this.sandbox = sandbox;
         this.phone = phone;
     }
 
@@ -47,7 +42,7 @@ final class Chat {
     /** Types {@code text}; the gateway must accept the webhook (200). */
     void say(String text) throws Exception {
         var body = JSON.createObjectNode().put("from", phone).put("body", text);
-        var answer = post("/sandbox/whatsapp/messages", body.toString());
+        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
         var gateway = answer.path("gatewayStatus").asText();
         if (!gateway.equals("200")) {
             throw new AssertionError("gateway answered " + gateway + " to \"" + text + "\"");
@@ -89,7 +84,7 @@ final class Chat {
     /** Everything the bot sent this user so far, oldest first. */
     List<Sent> sentToUser() throws Exception {
         var to = URLEncoder.encode("whatsapp:" + phone, StandardCharsets.UTF_8);
-        var list = get("/sandbox/twilio/messages?to=" + to);
+        var list = sandbox.get("/sandbox/twilio/messages?to=" + to);
         var out = new ArrayList<Sent>();
         for (var m : list) {
             var media = new ArrayList<String>();
@@ -107,54 +102,9 @@ final class Chat {
 
     /** Both directions of the conversation, as the sandbox's chat page shows them, for reading after a failure. */
     void writeTranscript(java.nio.file.Path dir) throws Exception {
-        var conversation = get("/sandbox/whatsapp/conversation?phone=" + URLEncoder.encode(phone,
+        var conversation = sandbox.get("/sandbox/whatsapp/conversation?phone=" + URLEncoder.encode(phone,
                 StandardCharsets.UTF_8));
         java.nio.file.Files.writeString(dir.resolve("conversation-" + phone.replace("+", "") + ".json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(conversation));
-    }
-
-    static JsonNode post(String path, String json) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new AssertionError("POST " + path + " → " + response.statusCode() + " " + response.body());
-        }
-        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-    }
-
-    /** A GraphQL call to the Flash simulator, as the Flash app would make it with the user's token (or none). */
-    static JsonNode graphql(String token, String query) throws IOException, InterruptedException {
-        var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + "/graphql"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).toString()));
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
-        var request = builder.build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        var body = JSON.readTree(response.body());
-        if (response.statusCode() != 200 || body.has("errors")) {
-            throw new AssertionError("GraphQL " + response.statusCode() + " " + response.body());
-        }
-        return body.path("data");
-    }
-
-    static JsonNode get(String path) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Apps.SANDBOX + path))
-                .timeout(Duration.ofSeconds(30)).GET().build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " → " + response.statusCode() + " " + response.body());
-        }
-        return JSON.readTree(response.body());
-    }
-
-    static HttpResponse<byte[]> fetch(String url) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 }

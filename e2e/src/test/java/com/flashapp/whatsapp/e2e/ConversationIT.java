@@ -21,16 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConversationIT {
 
+    private static final Apps.Isolation E2E = Apps.Isolation.E2E;
+    private static final Sandbox SANDBOX = new Sandbox(E2E.port(Apps.App.SANDBOX));
     private static Apps apps;
-    private static final Chat BOB = new Chat("+18765550102");
-    private static final Chat CAROL = new Chat("+18765550103");
-    private static final Chat ADMIN = new Chat(Apps.ADMIN);
-    private static final Chat STRANGER = new Chat("+18765550104");
+    private static final Chat BOB = new Chat(SANDBOX, "+18765550102");
+    private static final Chat CAROL = new Chat(SANDBOX, "+18765550103");
+    private static final Chat ADMIN = new Chat(SANDBOX, Apps.ADMIN);
+    private static final Chat STRANGER = new Chat(SANDBOX, "+18765550104");
 
     @BeforeAll
     static void startTheSuite() throws Exception {
         apps = new Apps(Path.of(System.getProperty("e2e.root", "..")).toAbsolutePath().normalize(),
-                Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
+                Path.of(System.getProperty("e2e.logs", "target/e2e-logs")), E2E);
         try {
             apps.start();
         } catch (Exception | Error e) {
@@ -93,7 +95,7 @@ class ConversationIT {
     @Test
     @Order(5)
     void aPaymentToALinkedUserIsNotified() throws Exception {
-        Chat.post("/sandbox/flash/payments",
+        SANDBOX.post("/sandbox/flash/payments",
                 "{\"toUsername\":\"bob\",\"amount\":1234,\"walletCurrency\":\"BTC\",\"memo\":\"e2e lunch\"}");
         BOB.expectContaining("1,234");
     }
@@ -112,7 +114,7 @@ class ConversationIT {
         assertTrue(card.text().contains("@alice") && card.text().contains("$1.00"), card.text());
         BOB.say("YES");
         BOB.expectContaining("sent $1.00 to @alice");
-        var alice = Chat.get("/sandbox/flash/users?phone=%2B18765550101").get(0);
+        var alice = SANDBOX.get("/sandbox/flash/users?phone=%2B18765550101").get(0);
         assertEquals(12650, alice.path("usdCents").asInt(), "alice's USD wallet got the dollar");
     }
 
@@ -127,17 +129,17 @@ class ConversationIT {
         var invoice = INVOICE.matcher(text.text());
         assertTrue(invoice.find(), text.text());
         var url = reply.mediaUrls().get(0);
-        assertTrue(url.startsWith("http://localhost:" + Apps.GATEWAY + "/media/"), url);
-        var image = Chat.fetch(url);
+        assertTrue(url.startsWith("http://localhost:" + E2E.port(Apps.App.GATEWAY) + "/media/"), url);
+        var image = Sandbox.fetch(url);
         assertEquals(200, image.statusCode());
         assertEquals("image/png", image.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertEquals(invoice.group().toLowerCase(), decodeQr(image.body()).toLowerCase().replace("lightning:", ""));
-        var tampered = Chat.fetch(url.replaceAll("sig=[^&]+", "sig=AAAA"));
+        var tampered = Sandbox.fetch(url.replaceAll("sig=[^&]+", "sig=AAAA"));
         assertEquals(403, tampered.statusCode(), "the gateway serves only signed media URLs");
 
         // alice pays it from the Flash app
         var alice = login("+18765550101");
-        var wallets = Chat.graphql(alice, "{ me { defaultAccount { wallets { id walletCurrency } } } }")
+        var wallets = SANDBOX.graphql(alice, "{ me { defaultAccount { wallets { id walletCurrency } } } }")
                 .path("me").path("defaultAccount").path("wallets");
         String btcWallet = null;
         for (var w : wallets) {
@@ -145,7 +147,7 @@ class ConversationIT {
                 btcWallet = w.path("id").asText();
             }
         }
-        var paid = Chat.graphql(alice, "mutation { lnInvoicePaymentSend(input: {walletId: \"" + btcWallet
+        var paid = SANDBOX.graphql(alice, "mutation { lnInvoicePaymentSend(input: {walletId: \"" + btcWallet
                 + "\", paymentRequest: \"" + invoice.group() + "\"}) { status errors { message } } }");
         assertEquals("SUCCESS", paid.path("lnInvoicePaymentSend").path("status").asText(), paid.toString());
         BOB.expectContaining("received", "500 sats", "lunch");
@@ -154,7 +156,7 @@ class ConversationIT {
     @Test
     @Order(8)
     void payingALightningAddressOfAnotherWalletGoesThroughLnurlPay() throws Exception {
-        var before = Chat.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
+        var before = SANDBOX.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
         BOB.say("send 2000 sats to satoshi@wallet.example");
         var card = BOB.expect("asking for a code or a confirmation",
                 m -> m.text().toLowerCase().contains("code") || m.text().toUpperCase().contains("YES"));
@@ -166,7 +168,7 @@ class ConversationIT {
         BOB.say("YES");
         BOB.expectContaining("sent", "satoshi@wallet.example");
         // paid from bob's default (USD) wallet: 2,000 sats at the sandbox's $100,000 per bitcoin is $2.00
-        var after = Chat.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
+        var after = SANDBOX.get("/sandbox/flash/users?phone=%2B18765550102").get(0).path("usdCents").asLong();
         assertEquals(200, before - after, "bob's wallet paid the outside wallet's invoice");
     }
 
@@ -298,7 +300,7 @@ class ConversationIT {
     /** The user's Flash token, as the Flash app gets it: a code by SMS, then userLogin. */
     private static String login(String phone) throws Exception {
         var code = requestFlashCode(phone);
-        var data = Chat.graphql(null, "mutation { userLogin(input: {phone: \"" + phone + "\", code: \"" + code
+        var data = SANDBOX.graphql(null, "mutation { userLogin(input: {phone: \"" + phone + "\", code: \"" + code
                 + "\"}) { authToken errors { message } } }");
         var token = data.path("userLogin").path("authToken").asText();
         assertFalse(token.isEmpty(), data.toString());
@@ -306,11 +308,6 @@ class ConversationIT {
     }
 
     private static String requestFlashCode(String phone) throws Exception {
-        var mutation = "mutation { userPhoneRegistrationInitiate(input: {phone: \\\"" + phone
-                + "\\\", channel: SMS}) { errors { message } success } }";
-        var answer = Chat.post("/graphql", "{\"query\":\"" + mutation + "\"}");
-        assertTrue(answer.path("data").path("userPhoneRegistrationInitiate").path("success").asBoolean(),
-                answer.toString());
-        return Chat.get("/sandbox/flash/otp?phone=" + phone.replace("+", "%2B")).path("code").asText();
+        return SANDBOX.requestFlashCode(phone);
     }
 }

@@ -129,6 +129,54 @@ class TwilioSimulatorTest {
     }
 
     @Test
+    void aWindowOpenedThroughTheControlApiLetsAFreeFormMessageThroughWithoutAWebhook() {
+        var phone = randomPhone();
+        var to = "whatsapp:" + phone;
+        var before = FakeGateway.at("/webhooks/twilio/messages").size();
+        given().contentType(ContentType.JSON).body(Map.of("phones", List.of(phone)))
+                .post("/sandbox/twilio/windows").then().statusCode(200).body("opened", is(1));
+        assertEquals(before, FakeGateway.at("/webhooks/twilio/messages").size(), "no webhook is delivered");
+        var sid = twilio().formParam("To", to).formParam("From", SENDER).formParam("Body", "Your answer")
+                .formParam("StatusCallback", FakeGateway.url("/callbacks/opened"))
+                .post(MESSAGES).then().statusCode(201).extract().jsonPath().getString("sid");
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(sid).contains("delivered"));
+        assertTrue(!statuses(sid).contains("undelivered"), statuses(sid).toString());
+    }
+
+    @Test
+    void openingWindowsRefusesAnyNumberThatIsNotE164AndOpensNone() {
+        var good = randomPhone();
+        given().contentType(ContentType.JSON).body(Map.of("phones", List.of(good, "876-555-0000")))
+                .post("/sandbox/twilio/windows").then().statusCode(400)
+                .body("detail", matchesPattern(".*E\\.164.*876-555-0000.*"));
+        given().contentType(ContentType.JSON).body(Map.of("phones", List.of()))
+                .post("/sandbox/twilio/windows").then().statusCode(400);
+        // the valid number of the refused request got no window: a free-form message to it is undelivered
+        var sid = twilio().formParam("To", "whatsapp:" + good).formParam("From", SENDER).formParam("Body", "x")
+                .formParam("StatusCallback", FakeGateway.url("/callbacks/refused-window"))
+                .post(MESSAGES).then().statusCode(201).extract().jsonPath().getString("sid");
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(sid).contains("undelivered"));
+    }
+
+    @Test
+    void sentMessagesCanBeReadFromAnOffsetInSendOrder() {
+        var phone = randomPhone();
+        var to = "whatsapp:" + phone;
+        given().contentType(ContentType.JSON).body(Map.of("phones", List.of(phone)))
+                .post("/sandbox/twilio/windows").then().statusCode(200);
+        var offset = given().get("/sandbox/twilio/messages").jsonPath().getList("$").size();
+        for (var body : List.of("first", "second")) {
+            twilio().formParam("To", to).formParam("From", SENDER).formParam("Body", body)
+                    .post(MESSAGES).then().statusCode(201);
+        }
+        given().queryParam("offset", offset).get("/sandbox/twilio/messages").then().statusCode(200)
+                .body("size()", is(2)).body("[0].body", is("first")).body("[1].body", is("second"));
+        given().queryParam("to", to).queryParam("offset", 1).get("/sandbox/twilio/messages").then()
+                .body("size()", is(1)).body("[0].body", is("second"));
+        given().queryParam("offset", -1).get("/sandbox/twilio/messages").then().statusCode(400);
+    }
+
+    @Test
     void invalidRequestsGetTwiliosErrorJson() {
         given().contentType(ContentType.URLENC).formParam("To", "whatsapp:+18765550000").formParam("Body", "x")
                 .post(MESSAGES).then().statusCode(401).body("code", is(20003));

@@ -5,6 +5,7 @@ import com.flashapp.whatsapp.sandbox.fault.Faults;
 import com.flashapp.whatsapp.sandbox.twilio.TwilioSimulator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,10 +31,33 @@ public class TwilioControlResource {
         this.faults = faults;
     }
 
+    /** Body of POST /sandbox/twilio/windows: E.164 numbers without the whatsapp: prefix. */
+    public record Windows(List<String> phones) {
+    }
+
+    /**
+     * Messages sent (to one address, or all), oldest first; from the {@code offset}-th on (0-based), so a poller
+     * reads only what is new since its last call.
+     */
     @GET
     @Path("/messages")
-    public List<Map<String, Object>> messages(@QueryParam("to") String to) {
-        return simulator.sentTo(to).stream().map(TwilioSimulator::view).toList();
+    public List<Map<String, Object>> messages(@QueryParam("to") String to,
+                                              @QueryParam("offset") @DefaultValue("0") int offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be 0 or more");
+        }
+        return simulator.sentTo(to).stream().skip(offset).map(TwilioSimulator::view).toList();
+    }
+
+    /** Opens the 24-hour window of each user as if they had just written (no webhook is delivered). */
+    @POST
+    @Path("/windows")
+    public Map<String, Object> openWindows(Windows windows) {
+        if (windows == null || windows.phones() == null || windows.phones().isEmpty()) {
+            throw new IllegalArgumentException("body required: {\"phones\": [\"+18765550123\", …]}");
+        }
+        simulator.openWindows(windows.phones());
+        return Map.of("opened", windows.phones().size());
     }
 
     @GET

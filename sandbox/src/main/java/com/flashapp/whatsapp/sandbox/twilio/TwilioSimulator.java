@@ -257,6 +257,21 @@ public class TwilioSimulator {
 
     // ------------------------------------------------------------------ inbound (a user writes)
 
+    /**
+     * Opens (or renews) the 24-hour window of each user as if they had just written, without delivering a webhook:
+     * for load generators that sign and send their webhooks to the gateway themselves, as Twilio would after
+     * receiving the user's message.
+     */
+    public void openWindows(List<String> phones) {
+        for (var phone : phones) {
+            if (phone == null || !PHONE.matcher(phone).matches()) {
+                throw new IllegalArgumentException("phones must be E.164 numbers, e.g. +18765550123: " + phone);
+            }
+        }
+        var now = Instant.now();
+        phones.forEach(phone -> lastInbound.put("whatsapp:" + phone, now));
+    }
+
     /** Delivers a user's message to the gateway webhook, signed; records it (opens the 24 h window). */
     public Uni<Map<String, Object>> receive(String phone, String body, String profileName, String buttonPayload,
                                            String buttonText) {
