@@ -7,11 +7,14 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -29,7 +32,9 @@ import java.util.regex.Pattern;
  * with {@code amount=<msat>}, check the returned invoice asks for exactly that amount). Only reads: the invoice is
  * paid afterwards by the send flow (confirmation card, MFA, {@code lnInvoicePaymentSend} with an idempotency key).
  * Each HTTP call has {@code balance.lnurl.timeout}; nothing is retried; a circuit breaker stops calling out when
- * most calls fail. Outside dev/test every URL is {@code https://}.
+ * most calls fail. Outside dev/test every URL is {@code https://}, and every host must resolve to public addresses
+ * only ({@link PublicAddresses}: no loopback, private, link-local, CGNAT or unique-local targets), checked before
+ * each call and connected to as checked; an answer larger than {@code max-response-bytes} is cut off while read.
  */
 @ApplicationScoped
 public class LnurlPay {
@@ -55,14 +60,17 @@ public class LnurlPay {
     private final BalanceConfig.Lnurl config;
     private final Map<String, String> overrides;
     private final WebClient client;
+    private final PublicAddresses addresses;
 
-    public LnurlPay(BalanceConfig config, Vertx vertx) {
+    public LnurlPay(BalanceConfig config, Vertx vertx, PublicAddresses addresses) {
+        this.addresses = addresses;
         this.config = config.lnurl();
         this.overrides = config.lnurl().baseUrlOverride();
         var timeout = (int) this.config.timeout().toMillis();
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout(timeout)
                 .setFollowRedirects(false)
+                .setForceSni(true)
                 .setUserAgent("flash-whatsapp-balance"));
     }
 
@@ -93,7 +101,8 @@ public class LnurlPay {
         var override = overrides.get(domain);
         var base = override != null ? strip(override) : "https://" + domain;
         var shown = user + "@" + domain;
-        return get(base + "/.well-known/lnurlp/" + user, domain).flatMap(pay -> {
+        var trusted = override != null;
+        return get(base + "/.well-known/lnurlp/" + user, domain, trusted).flatMap(pay -> {
             if (!"payRequest".equals(pay.getString("tag"))) {
                 return Uni.createFrom().failure(new Refused(shown + " isn't a Lightning address that can receive "
                         + "payments."));
@@ -114,7 +123,7 @@ public class LnurlPay {
             }
             var url = callback + (callback.contains("?") ? "&" : "?") + "amount="
                     + URLEncoder.encode(Long.toString(msat), StandardCharsets.UTF_8);
-            return get(url, domain).map(answer -> checkedInvoice(answer, shown, domain, sats, locale));
+            return get(url, domain, trusted).map(answer -> checkedInvoice(answer, shown, domain, sats, locale));
         });
     }
 
@@ -135,35 +144,71 @@ public class LnurlPay {
         return invoice;
     }
 
-    /** One GET; a JSON object, an LUD-06 {@code ERROR} as {@link Refused}, anything else as {@link Unreachable}. */
-    private Uni<JsonObject> get(String url, String domain) {
-        return Uni.createFrom().<HttpResponse<Buffer>>completionStage(() -> client.getAbs(url)
-                        .timeout(config.timeout().toMillis())
-                        .putHeader("Accept", "application/json")
-                        .send().toCompletionStage())
-                .onFailure().transform(e -> new Unreachable("LNURL " + domain + ": " + e.getClass().getSimpleName(), e))
-                .map(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new Unreachable("LNURL " + domain + ": HTTP " + response.statusCode(), null);
-                    }
-                    var body = response.body();
-                    if (body == null || body.length() > config.maxResponseBytes()) {
-                        throw new Refused(domain + " gave an unusable answer. Ask them for an invoice instead.");
-                    }
-                    JsonObject json;
-                    try {
-                        json = body.toJsonObject();
-                    } catch (DecodeException | ClassCastException e) {
-                        throw new Refused(domain + " gave an unusable answer. Ask them for an invoice instead.");
-                    }
-                    if ("ERROR".equalsIgnoreCase(json.getString("status"))) {
-                        var reason = json.getString("reason", "no reason given");
-                        throw new Refused(domain + " refused the payment: "
-                                + (reason.length() > 120 ? reason.substring(0, 120) + "…" : reason)
-                                + ". Nothing was sent.");
-                    }
-                    return json;
-                });
+    /**
+     * One GET; a JSON object, an LUD-06 {@code ERROR} as {@link Refused}, anything else as {@link Unreachable}. The
+     * host must resolve to public addresses only, and the request goes to the address that was checked (unless the
+     * base URL is a configured dev/test override, which the operator chose); the body is cut off while it is read
+     * once it passes {@code max-response-bytes}.
+     */
+    private Uni<JsonObject> get(String url, String domain, boolean trusted) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new Refused(domain + " gave an unusable answer. Ask them for an invoice "
+                    + "instead."));
+        }
+        var host = uri.getHost();
+        if (host == null) {
+            return Uni.createFrom().failure(new Refused(domain + " gave an unusable answer. Ask them for an invoice "
+                    + "instead."));
+        }
+        var ssl = "https".equalsIgnoreCase(uri.getScheme());
+        var port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        var path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        Uni<SocketAddress> target = trusted
+                ? Uni.createFrom().item(SocketAddress.inetSocketAddress(port, host))
+                : addresses.resolve(host)
+                        .onFailure(PublicAddresses.NotPublic.class).transform(e -> {
+                            Log.warnf("LNURL %s: %s refused (not a public address)", domain, host);
+                            return new Refused(domain + " points to an address I won't call. Ask them for an "
+                                    + "invoice instead. Nothing was sent.");
+                        })
+                        .map(address -> SocketAddress.inetSocketAddress(port, address.getHostAddress()));
+        return target.flatMap(server -> {
+            var body = new CappedBody(config.maxResponseBytes());
+            return Uni.createFrom().<HttpResponse<Void>>completionStage(() -> client
+                            .request(HttpMethod.GET, server, port, host, path)
+                            .ssl(ssl)
+                            .timeout(config.timeout().toMillis())
+                            .putHeader("Accept", "application/json")
+                            .as(BodyCodec.pipe(body))
+                            .send().toCompletionStage())
+                    .onFailure().transform(e -> e instanceof CappedBody.TooLarge
+                            || e.getCause() instanceof CappedBody.TooLarge
+                            ? new Refused(domain + " gave an unusable answer. Ask them for an invoice instead.")
+                            : new Unreachable("LNURL " + domain + ": " + e.getClass().getSimpleName(), e))
+                    .map(response -> parse(response.statusCode(), body.body(), domain));
+        });
+    }
+
+    private static JsonObject parse(int status, Buffer body, String domain) {
+        if (status != 200) {
+            throw new Unreachable("LNURL " + domain + ": HTTP " + status, null);
+        }
+        JsonObject json;
+        try {
+            json = body.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw new Refused(domain + " gave an unusable answer. Ask them for an invoice instead.");
+        }
+        if ("ERROR".equalsIgnoreCase(json.getString("status"))) {
+            var reason = json.getString("reason", "no reason given");
+            throw new Refused(domain + " refused the payment: "
+                    + (reason.length() > 120 ? reason.substring(0, 120) + "…" : reason) + ". Nothing was sent.");
+        }
+        return json;
     }
 
     /** Callbacks must be https, except behind a dev/test override (the sandbox speaks plain http). */
