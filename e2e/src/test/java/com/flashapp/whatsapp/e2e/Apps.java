@@ -147,8 +147,7 @@ final class Apps implements AutoCloseable {
                     "-Dgateway.public-base-url=" + gatewayUrl,
                     "-Dgateway.media.signing-key=" + MEDIA_KEY);
             case COMMAND -> List.of(
-                    "-Dcommand.admin.numbers=" + ADMIN,
-                    "-Dcommand.admin.totp-secret=" + ADMIN_TOTP_SECRET);
+                    "-Dcommand.admin.accounts=" + ADMIN + ":" + ADMIN_TOTP_SECRET);
             case BALANCE -> List.of(
                     "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
                     "-Dbalance.media.public-base-url=" + gatewayUrl,

@@ -208,7 +208,7 @@ class ConversationIT {
     @Test
     @Order(11)
     void aNaturalSendReachesTheConfirmationCardAndMovesNothingWithoutYes() throws Exception {
-        var aliceBefore = Chat.get("/sandbox/flash/users?phone=%2B18765550101").get(0).path("usdCents").asLong();
+        var aliceBefore = SANDBOX.get("/sandbox/flash/users?phone=%2B18765550101").get(0).path("usdCents").asLong();
         BOB.say("mi waan sen 1 dolla to @alice");
         var card = BOB.expect("asking for a code or a confirmation",
                 m -> m.text().toLowerCase().contains("code") || m.text().toUpperCase().contains("YES"));
@@ -219,7 +219,7 @@ class ConversationIT {
         assertTrue(card.text().contains("@alice") && card.text().contains("$1.00"), card.text());
         BOB.say("no");
         BOB.expect("the payment cancelled", m -> m.text().toLowerCase().contains("cancelled"));
-        var aliceAfter = Chat.get("/sandbox/flash/users?phone=%2B18765550101").get(0).path("usdCents").asLong();
+        var aliceAfter = SANDBOX.get("/sandbox/flash/users?phone=%2B18765550101").get(0).path("usdCents").asLong();
         assertEquals(aliceBefore, aliceAfter, "no money moved without YES on the card");
     }
 

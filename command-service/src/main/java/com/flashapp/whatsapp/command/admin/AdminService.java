@@ -22,6 +22,9 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.admin.AdminUserRequest;
+import com.flashapp.whatsapp.command.repository.AdminGuardRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,8 +41,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -60,13 +61,17 @@ public class AdminService {
     static final String STATS_FOLLOW = "Notification delivery and AI answer figures follow in separate messages.";
     static final String USER_FOLLOW = "Notification preferences follow in a separate message.";
     static final String CODE_REFUSED = "That code didn't work. Send the admin command again to retry.";
+    static final String LOCKED = "Too many wrong admin codes: admin is locked for now. Try again later.";
     private static final int TOP_PHRASINGS = 5;
 
     private final CommandConfig.Admin config;
     private final Map<String, String> services;
-    private final Set<String> adminNumbers;
+    private final Map<String, String> secrets;
     private final AdminSessionRepository sessions;
     private final AdminCodeRepository usedCodes;
+    private final AdminGuardRepository guard;
+    private final Counter failures;
+    private final Counter lockouts;
     private final Duration usedCodeTtl;
     private final Replies replies;
     private final UserService users;
@@ -78,15 +83,21 @@ public class AdminService {
     private final IntentPhraseRepository phrases;
 
     public AdminService(CommandConfig config, AdminSessionRepository sessions, AdminCodeRepository usedCodes,
-                        Replies replies, UserService users, CommandEventRepository events,
-                        ServiceStatusClient status, CommandParser parser, CommandRegistry registry,
-                        Publisher publisher, IntentPhraseRepository phrases) {
+                        AdminGuardRepository guard, Replies replies, UserService users,
+                        CommandEventRepository events, ServiceStatusClient status, CommandParser parser,
+                        CommandRegistry registry, Publisher publisher, IntentPhraseRepository phrases,
+                        MeterRegistry meters) {
         this.phrases = phrases;
         this.config = config.admin();
         this.services = config.status().services();
-        this.adminNumbers = Set.copyOf(config.admin().numbers().orElse(List.of()));
+        this.secrets = accounts(config.admin().accounts().orElse(List.of()));
         this.sessions = sessions;
         this.usedCodes = usedCodes;
+        this.guard = guard;
+        this.failures = Counter.builder("command.admin.failures")
+                .description("Admin verifications refused (wrong, replayed, or while locked out)").register(meters);
+        this.lockouts = Counter.builder("command.admin.lockouts")
+                .description("Admins locked out after repeated wrong codes (alert on any)").register(meters);
         // a code of step s is accepted from step s - window to s + window: remember s at least that long
         this.usedCodeTtl = Totp.STEP.multipliedBy(2L * config.admin().totpWindow() + 1)
                 .plus(config.admin().usedCodeMargin());
@@ -100,7 +111,36 @@ public class AdminService {
     }
 
     public boolean isAdminNumber(String phone) {
-        return phone != null && adminNumbers.contains(phone);
+        return phone != null && secrets.containsKey(phone);
+    }
+
+    /** {@code +E164:BASE32} entries → number → secret; a malformed entry stops start-up (it names the entry's number). */
+    static Map<String, String> accounts(List<String> entries) {
+        var map = new java.util.HashMap<String, String>();
+        for (var entry : entries) {
+            var colon = entry.indexOf(':');
+            var number = colon < 0 ? entry.strip() : entry.substring(0, colon).strip();
+            var secret = colon < 0 ? "" : entry.substring(colon + 1).strip().toUpperCase(java.util.Locale.ROOT);
+            if (!number.matches("\\+[1-9][0-9]{6,14}") || !secret.matches("[A-Z2-7]{16,}=*")) {
+                throw new IllegalArgumentException("command.admin.accounts: '" + (number.isEmpty() ? "?" : number)
+                        + ":…' must be +E164:BASE32SECRET (a secret of at least 16 base32 characters)");
+            }
+            if (map.put(number, secret) != null) {
+                throw new IllegalArgumentException("command.admin.accounts: " + number + " is listed twice");
+            }
+        }
+        return Map.copyOf(map);
+    }
+
+    /** Where a secret's used time steps are remembered: a hash of it (never the secret itself in a key). */
+    static String secretId(String secret) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /** A keyed hash of an E.164 number, so an admin can find a user by number without the number being stored. */
@@ -123,11 +163,6 @@ public class AdminService {
             if (open) {
                 return run(turn, args);
             }
-            if (config.totpSecret().isEmpty()) {
-                return replies.send(turn.inbound(), "Admin sessions are not set up on this server "
-                                + "(command.admin.totp-secret).")
-                        .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
-            }
             return replies.send(turn.inbound(), "Send the 6-digit code from your admin authenticator app.")
                     .flatMap(ignored -> replies.expect(turn.inbound(), RoutingKeys.Expect.CODE,
                             CONTEXT + commandText(args), List.of()))
@@ -136,31 +171,59 @@ public class AdminService {
     }
 
     /**
-     * The admin typed a code: if it is right and its time step is later than the last one this admin used, open the
-     * session and run the command they asked for. A replayed code gets the same answer as a wrong one.
+     * The admin typed a code: if the admin is not locked out, the code is right for this admin's own secret and its
+     * time step is later than the last one used with that secret, open the session and run the command they asked
+     * for. A replayed code gets the same answer as a wrong one; {@code max-failures} of them within
+     * {@code failure-window} lock the admin out for {@code lockout} (an alert: log line and metric).
      */
     public Uni<Handled> verifyAndRun(Turn turn, String code, String commandText) {
-        var secret = config.totpSecret().orElse(null);
-        var step = !turn.adminNumber() || secret == null ? OptionalLong.empty()
-                : Totp.matchingStep(secret, code, Instant.now(), config.totpWindow());
-        if (step.isEmpty()) {
-            Log.warnf("Admin verification failed for %s: wrong code", turn.userRef());
+        var secret = turn.adminNumber() ? secrets.get(turn.inbound().phone()) : null;
+        if (secret == null) {
             return refuse(turn);
         }
-        return usedCodes.claim(turn.userRef(), step.getAsLong(), usedCodeTtl).flatMap(fresh -> {
-            if (!fresh) {
-                // seen on the admin's screen or in a message and sent again: refused like a wrong code
-                Log.warnf("Admin verification failed for %s: a code of an already used time step", turn.userRef());
-                return refuse(turn);
+        return guard.locked(turn.userRef()).flatMap(locked -> {
+            if (locked) {
+                failures.increment();
+                Log.warnf("Admin verification refused for %s: locked out", turn.userRef());
+                return replies.send(turn.inbound(), LOCKED)
+                        .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
             }
-            Log.infof("Admin session opened for %s", turn.userRef());
-            return sessions.open(turn.userRef(), config.sessionTtl()).flatMap(ignored -> {
-                if (parser.parse(commandText) instanceof ParseResult.Matched matched && matched.spec().adminOnly()) {
-                    return run(turn, matched.args());
-                }
-                return replies.send(turn.inbound(), "Admin session open.")
-                        .replaceWith(Handled.ok(CommandRegistry.ADMIN));
-            });
+            var step = Totp.matchingStep(secret, code, Instant.now(), config.totpWindow());
+            if (step.isEmpty()) {
+                return failed(turn, "wrong code");
+            }
+            return usedCodes.claim(secretId(secret), step.getAsLong(), usedCodeTtl).flatMap(fresh -> fresh
+                    ? guard.succeeded(turn.userRef()).flatMap(x -> open(turn, commandText))
+                    // seen on the admin's screen or in a message and sent again: refused like a wrong code
+                    : failed(turn, "a code of an already used time step"));
+        });
+    }
+
+    /** A failed attempt: counted towards the lockout, one friendly answer, recorded as denied. */
+    private Uni<Handled> failed(Turn turn, String why) {
+        failures.increment();
+        Log.warnf("Admin verification failed for %s: %s", turn.userRef(), why);
+        return guard.failed(turn.userRef(), config.failureWindow(), config.maxFailures(), config.lockout())
+                .flatMap(lockedOut -> {
+                    if (!lockedOut) {
+                        return refuse(turn);
+                    }
+                    lockouts.increment();
+                    Log.errorf("ALERT admin %s locked out for %s after %d failed admin codes", turn.userRef(),
+                            config.lockout(), config.maxFailures());
+                    return replies.send(turn.inbound(), LOCKED)
+                            .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
+                });
+    }
+
+    private Uni<Handled> open(Turn turn, String commandText) {
+        Log.infof("Admin session opened for %s", turn.userRef());
+        return sessions.open(turn.userRef(), config.sessionTtl()).flatMap(ignored -> {
+            if (parser.parse(commandText) instanceof ParseResult.Matched matched && matched.spec().adminOnly()) {
+                return run(turn, matched.args());
+            }
+            return replies.send(turn.inbound(), "Admin session open.")
+                    .replaceWith(Handled.ok(CommandRegistry.ADMIN));
         });
     }
 

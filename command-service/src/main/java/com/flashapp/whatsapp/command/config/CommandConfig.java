@@ -120,13 +120,26 @@ public interface CommandConfig {
         Duration localTtl();
     }
 
-    /** Admin commands: configured numbers, verified with a TOTP code (RFC 6238) from an authenticator app. */
+    /** Admin commands: configured numbers, each verified with its own TOTP code (RFC 6238). */
     interface Admin {
-        /** E.164 numbers allowed to use admin commands (env COMMAND_ADMIN_NUMBERS, comma separated). */
-        Optional<List<String>> numbers();
+        /**
+         * The admins, each {@code +E164:BASE32SECRET} (env COMMAND_ADMIN_ACCOUNTS, comma separated, from a Secret):
+         * a number allowed to use admin commands and the TOTP secret of that admin's authenticator app. One secret
+         * per admin, so removing one admin revokes exactly that admin. None by default.
+         */
+        Optional<List<String>> accounts();
 
-        /** Base32 TOTP secret shared with the admins' authenticator app; without it admin sessions cannot start. */
-        Optional<String> totpSecret();
+        /** Wrong or replayed codes from one admin within {@link #failureWindow()} before the admin is locked out. */
+        @WithDefault("5")
+        int maxFailures();
+
+        /** How long failures are counted. */
+        @WithDefault("PT15M")
+        Duration failureWindow();
+
+        /** How long a locked-out admin cannot open a session (every code refused meanwhile). */
+        @WithDefault("PT30M")
+        Duration lockout();
 
         /** How long a verified admin session lasts. */
         @WithDefault("PT15M")

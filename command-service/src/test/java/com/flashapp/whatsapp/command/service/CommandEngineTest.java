@@ -28,6 +28,7 @@ import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -71,8 +72,13 @@ class CommandEngineTest {
     @Inject
     RedisDataSource redis;
 
-    @ConfigProperty(name = "command.admin.totp-secret")
-    String totpSecret;
+    @Inject
+    MeterRegistry meters;
+
+    /** The test admin +18765550999's own TOTP secret; +18765550998 has another (command.admin.accounts). */
+    static final String ADMIN = "+18765550999";
+    static final String OTHER_ADMIN_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    final String totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
     @ConfigProperty(name = "app.redis.key-prefix")
     String keyPrefix;
@@ -83,6 +89,11 @@ class CommandEngineTest {
 
     @BeforeEach
     void connect() throws Exception {
+        // a used code is remembered per secret, and the test admins' secrets are shared by these tests: each starts
+        // with no remembered step, failure count or lockout
+        for (var key : redis.key().keys(keyPrefix + "admin-*")) {
+            redis.key().del(key);
+        }
         broker = TestUsers.probe();
         userRef = TestUsers.newUserRef();
         phone = TestUsers.newPhone();
@@ -454,6 +465,43 @@ class CommandEngineTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void anotherAdminsCodeDoesNotOpenThisAdminsSession() throws Exception {
+        phone = ADMIN;
+        broker.send(userRef, phone, "admin status");
+        awaitLocalExpectation("admin:admin status");
+
+        var code = broker.send(userRef, phone, Totp.code(OTHER_ADMIN_SECRET, Instant.now()));
+
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, code,
+                s -> ((OutboundMessage) s.message()).body().startsWith("That code didn't work"));
+        assertFalse(adminSessionOpen(), "each admin verifies with their own secret");
+    }
+
+    @Test
+    void repeatedWrongCodesLockTheAdminOutEvenForTheRightCode() throws Exception {
+        phone = ADMIN;
+        var lockoutsBefore = meters.counter("command.admin.lockouts").count();
+        var wrongCode = "000000".equals(Totp.code(totpSecret, Instant.now())) ? "111111" : "000000";
+        // command.admin.max-failures=3 in the test profile
+        for (int i = 1; i <= 3; i++) {
+            broker.send(userRef, phone, "admin status");
+            awaitLocalExpectation("admin:admin status");
+            var wrong = broker.send(userRef, phone, wrongCode);
+            var expected = i < 3 ? "That code didn't work" : "Too many wrong admin codes";
+            broker.await(Exchanges.WHATSAPP_OUTBOUND, wrong,
+                    s -> ((OutboundMessage) s.message()).body().startsWith(expected));
+        }
+        assertEquals(lockoutsBefore + 1, meters.counter("command.admin.lockouts").count(), "an alert per lockout");
+
+        broker.send(userRef, phone, "admin status");
+        awaitLocalExpectation("admin:admin status");
+        var right = broker.send(userRef, phone, Totp.code(totpSecret, Instant.now()));
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, right,
+                s -> ((OutboundMessage) s.message()).body().startsWith("Too many wrong admin codes"));
+        assertFalse(adminSessionOpen(), "locked out: not even the right code opens a session");
     }
 
     @Test
