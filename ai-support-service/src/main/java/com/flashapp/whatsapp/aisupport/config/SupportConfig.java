@@ -70,6 +70,13 @@ public interface SupportConfig {
         /** How users reach a human. */
         @WithDefault("email support@flashapp.me or use Help > Contact support in the Flash app")
         String supportContact();
+
+        /**
+         * Hosts (and their subdomains) an AI answer may link to besides those in the help notes: Flash's own. Any
+         * other link in an AI answer is removed, as is any phone number the help notes do not have.
+         */
+        @WithDefault("flashapp.me")
+        java.util.List<String> allowedHosts();
     }
 
     interface Memory {

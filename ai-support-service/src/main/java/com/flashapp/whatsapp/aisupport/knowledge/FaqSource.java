@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.HashSet;
 
 /**
- * Reads the FAQ file from {@code classpath:…}, {@code file:…} or an {@code http(s)://} URL and checks it (unique
+ * Reads the FAQ file from {@code classpath:…}, {@code file:…} or an {@code https://} URL (never plain http) and checks it (unique
  * ids, at least one question, an answer, quick-reply titles within WhatsApp's 20 characters). Blocking I/O.
  */
 public final class FaqSource {
@@ -52,7 +52,11 @@ public final class FaqSource {
             }
             return in;
         }
-        if (location.startsWith("http://") || location.startsWith("https://")) {
+        if (location.startsWith("http://")) {
+            // the FAQ grounds every answer and its links reach users: never over a connection anyone can rewrite
+            throw new IOException("FAQ sources must be https:// (or classpath:/file:), not " + location);
+        }
+        if (location.startsWith("https://")) {
             var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             var response = client.send(HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(30))
                     .GET().build(), HttpResponse.BodyHandlers.ofInputStream());

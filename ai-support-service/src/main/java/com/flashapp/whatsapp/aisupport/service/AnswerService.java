@@ -64,10 +64,13 @@ public class AnswerService {
     private final Publisher publisher;
     private final InteractionRepository interactions;
     private final MeterRegistry registry;
+    private final AnswerFilter filter;
 
     public AnswerService(SupportConfig config, Throttle throttle, Redactor redactor, KnowledgeBase knowledgeBase,
                          ConversationMemory memory, PromptBuilder prompts, MapleClient maple,
-                         Publisher publisher, InteractionRepository interactions, MeterRegistry registry) {
+                         Publisher publisher, InteractionRepository interactions, MeterRegistry registry,
+                         AnswerFilter filter) {
+        this.filter = filter;
         this.config = config;
         this.throttle = throttle;
         this.redactor = redactor;
@@ -93,16 +96,35 @@ public class AnswerService {
 
     private Uni<Void> answerAllowed(SupportQuestion question, String answerId, long started) {
         var userRef = question.envelope().userRef();
+        var secret = redactor.secretShared(question.text());
+        if (secret.isPresent()) {
+            // never sent to the provider, never stored: the user is told at once
+            Log.infof("Question %s of %s carries a %s: refused, not stored", answerId, userRef, secret.get());
+            registry.counter("support.secrets.refused", "kind", secret.get().name().toLowerCase(Locale.ROOT))
+                    .increment();
+            return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply(question, warning(secret.get()),
+                    List.of(HELP)));
+        }
         var redacted = redactor.redact(question.text());
         var retrieval = config.retrieval();
         return knowledgeBase.search(redacted, retrieval.topK()).flatMap(matches -> {
             var passages = matches.stream().filter(m -> m.score() >= retrieval.passageThreshold()).toList();
             return memory.load(userRef).flatMap(turns -> maple.complete(prompts.build(passages, turns, redacted))
-                            .map(r -> new Answer(Interaction.Source.AI, fit(r.text()), r.promptTokens(),
+                            .map(r -> new Answer(Interaction.Source.AI, fit(filter.filter(r.text())), r.promptTokens(),
                                     r.completionTokens()))
                             .onFailure().recoverWithItem(e -> fallback(e, matches)))
                     .flatMap(answer -> deliver(question, answerId, redacted, matches, passages, answer, started));
         });
+    }
+
+    /** What a user who shared a card number or a recovery phrase is told instead of an answer. */
+    static String warning(Redactor.Secret secret) {
+        var what = secret == Redactor.Secret.RECOVERY_PHRASE ? "your recovery phrase (seed words)" : "a card number";
+        return "⚠️ Please never share " + what + " with anyone — not in a chat, not with support, not with me. Flash "
+                + "will never ask for it. I didn't send your message anywhere or keep it. If someone asked you for it, "
+                + "it is a scam"
+                + (secret == Redactor.Secret.RECOVERY_PHRASE
+                        ? ": move your funds to a new wallet if you think it has been seen." : ".");
     }
 
     private Answer fallback(Throwable failure, List<FaqMatch> matches) {

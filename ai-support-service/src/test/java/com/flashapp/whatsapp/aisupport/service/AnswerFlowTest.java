@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -146,6 +147,39 @@ class AnswerFlowTest {
         assertNotNull(stored);
         assertTrue(stored.startsWith("dev-1:"));
         assertFalse(stored.contains("fees"));
+    }
+
+    @Test
+    void aQuestionCarryingACardNumberOrRecoveryPhraseIsRefusedWithAWarningAndNeverSentOrKept() throws Exception {
+        var user = TestUsers.newUser();
+        var tag = TestUsers.tag();
+        var card = TestUsers.question(user, "support asked for my card 4111 1111 1111 1111 is that ok " + tag);
+        broker.publish(Exchanges.SUPPORT_REQUESTS, card);
+        var warning = reply(card);
+        assertTrue(warning.body().contains("never share a card number"), warning.body());
+
+        var phrase = TestUsers.question(user, "zoo cabbage giant orbit velvet ribbon jungle pepper shadow cactus "
+                + "dolphin marble " + tag);
+        broker.publish(Exchanges.SUPPORT_REQUESTS, phrase);
+        var second = reply(phrase);
+        assertTrue(second.body().contains("never share your recovery phrase"), second.body());
+
+        assertEquals(0, MapleStub.calls(tag), "nothing of it reached the provider");
+        assertNull(redis.value(String.class).get(memory.key(user.userRef())), "nothing of it remembered");
+    }
+
+    @Test
+    void linksAndNumbersTheHelpNotesDoNotHaveAreRemovedFromAnAiAnswer() throws Exception {
+        MapleStub.answerWith("Sure! Call +1 876 555 4242 or log in at http://flash-wallet-recovery.example/now.");
+        var user = TestUsers.newUser();
+        var question = TestUsers.question(user, "how do i recover my wallet " + TestUsers.tag());
+        broker.publish(Exchanges.SUPPORT_REQUESTS, question);
+
+        var answer = reply(question);
+        assertFalse(answer.body().contains("555 4242"), answer.body());
+        assertFalse(answer.body().contains("flash-wallet-recovery"), answer.body());
+        assertTrue(answer.body().contains("[number removed]") && answer.body().contains("[link removed]"),
+                answer.body());
     }
 
     @Test

@@ -37,6 +37,14 @@ public class MapleStub implements QuarkusTestResourceLifecycleManager {
                 .withBody("{\"object\": \"list\", \"data\": [{\"id\": \"llama-3.3-70b\", \"object\": \"model\"}]}")));
     }
 
+    /** Every chat call answers {@code content}. */
+    public static void answerWith(String content) {
+        server.resetAll();
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(completion(content))));
+    }
+
     public static void failWith(int status) {
         server.resetAll();
         server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)
