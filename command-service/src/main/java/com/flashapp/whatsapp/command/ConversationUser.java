@@ -6,6 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /** A WhatsApp user as command-service knows them: link state, activity, block. Never leaves this service. */
 @Entity
@@ -37,6 +38,14 @@ public class ConversationUser {
 
     @Column(name = "last_seen_at")
     public Instant lastSeenAt;
+
+    /** The message that made first contact (a retry of it is still the first contact). */
+    @Column(name = "first_message_id")
+    public UUID firstMessageId;
+
+    /** The last message counted (a retry of it is not counted again). */
+    @Column(name = "last_message_id")
+    public UUID lastMessageId;
 
     @Column(name = "message_count")
     public long messageCount;

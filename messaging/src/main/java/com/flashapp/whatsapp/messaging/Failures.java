@@ -83,9 +83,13 @@ public final class Failures {
                 || state.equals("40001") || state.equals("40P01");
     }
 
-    /** Vert.x fails a request on a closed connection with a plain VertxException ("Connection was closed"). */
+    /**
+     * Vert.x fails a request on a closed connection with a plain VertxException ("Connection was closed"), and the
+     * Redis client with a NoStackTraceThrowable ("Connection is closed") when Redis goes away mid-command.
+     */
     private static boolean isConnectionClosed(Throwable t) {
-        return t.getClass().getName().equals("io.vertx.core.VertxException")
+        var type = t.getClass().getName();
+        return (type.equals("io.vertx.core.VertxException") || type.equals("io.vertx.core.impl.NoStackTraceThrowable"))
                 && t.getMessage() != null && t.getMessage().toLowerCase().contains("closed");
     }
 

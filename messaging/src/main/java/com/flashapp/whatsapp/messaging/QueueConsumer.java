@@ -219,26 +219,38 @@ final class QueueConsumer {
         }
         handling.add(id);
         inFlight++;
-        attempt(delivery, message, 1, System.nanoTime());
+        attempt(delivery, message, new Attempts(), System.nanoTime());
     }
 
-    private void attempt(Delivery delivery, ContractMessage message, int attempt, long started) {
+    /** What one delivery's handling has got through so far, across its retries in place. */
+    private static final class Attempts {
+        int count = 1;
+        /** The handler succeeded: a retry only records the message in the inbox, it never handles it again. */
+        volatile boolean handlerDone;
+    }
+
+    private void attempt(Delivery delivery, ContractMessage message, Attempts attempts, long started) {
         var context = VertxContext.createNewDuplicatedContext(root);
         VertxContextSafetyToggle.setContextSafe(context, true);
         Causation.begin(context, name, message.envelope().messageId());
-        context.runOnContext(v -> handleOnce(message).subscribe().with(
+        context.runOnContext(v -> handleOnce(message, attempts).subscribe().with(
                 outcome -> root.runOnContext(x -> handled(delivery, message, outcome, started)),
-                failure -> root.runOnContext(x -> failed(delivery, message, failure, attempt, started))));
+                failure -> root.runOnContext(x -> failed(delivery, message, failure, attempts, started))));
     }
 
-    private Uni<String> handleOnce(ContractMessage message) {
+    private Uni<String> handleOnce(ContractMessage message, Attempts attempts) {
         var id = message.envelope().messageId();
         if (inbox == null) {
             return Uni.createFrom().deferred(() -> handler.handle(message)).replaceWith("handled");
         }
+        if (attempts.handlerDone) {
+            // the handler's work is done (its replies sent); only the inbox record failed, e.g. PostgreSQL restarting
+            return inbox.record(id, name).replaceWith("handled");
+        }
         return inbox.seen(id, name).flatMap(seen -> seen
                 ? Uni.createFrom().item("duplicate")
                 : Uni.createFrom().deferred(() -> handler.handle(message))
+                        .invoke(() -> attempts.handlerDone = true)
                         .flatMap(x -> inbox.record(id, name))
                         .replaceWith("handled"));
     }
@@ -249,7 +261,9 @@ final class QueueConsumer {
         done(message, started);
     }
 
-    private void failed(Delivery delivery, ContractMessage message, Throwable failure, int attempt, long started) {
+    private void failed(Delivery delivery, ContractMessage message, Throwable failure, Attempts attempts,
+                        long started) {
+        var attempt = attempts.count;
         var routingKey = delivery.routingKey();
         if (failure instanceof RejectedMessage rejected) {
             Log.warnf("Dead-lettering %s on %s: %s", routingKey, name, rejected.reason());
@@ -264,7 +278,8 @@ final class QueueConsumer {
             done(message, started);
             return;
         }
-        if (Failures.isTransient(failure)) {
+        if (Failures.isTransient(failure) || attempts.handlerDone) {
+            // once handled, only the inbox record is left: retried in place, as requeueing would handle it again
             retries.increment();
             var delay = backoff(attempt);
             if (attempt == 1 || attempt % 10 == 0) {
@@ -273,7 +288,8 @@ final class QueueConsumer {
             }
             vertx.setTimer(delay, t -> root.runOnContext(x -> {
                 if (delivery.live() && running) {
-                    attempt(delivery, message, attempt + 1, started);
+                    attempts.count++;
+                    attempt(delivery, message, attempts, started);
                 } else {
                     count(routingKey, "abandoned");
                     done(message, started);

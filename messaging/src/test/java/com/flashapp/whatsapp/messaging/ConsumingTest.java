@@ -47,6 +47,9 @@ class ConsumingTest {
     Pool pool;
 
     @Inject
+    TestApplication.FlakyInbox inbox;
+
+    @Inject
     MeterRegistry registry;
 
     TestBroker broker;
@@ -132,6 +135,21 @@ class ConsumingTest {
         tap.await(OutboundMessage.class, o -> o.body().equals("re: " + message.body()));
         await().atMost(Duration.ofSeconds(10)).until(() -> inboxHas(message.envelope().messageId()));
         assertEquals(9, handler.attempts(message.body()));
+        assertNull(broker.get(Queues.dlq(QUEUE)));
+    }
+
+    @Test
+    void aFailedInboxRecordIsRetriedWithoutHandlingTheMessageAgain() {
+        var message = inbound("record-" + UUID.randomUUID());
+        // not even a transient failure: requeueing would handle (and answer) the message a second time
+        inbox.failRecording(message.envelope().messageId(), 3);
+        broker.publish(Exchanges.WHATSAPP_INBOUND, message);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> inboxHas(message.envelope().messageId()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestBroker.depth(QUEUE) == 0);
+        tap.flush();
+        assertEquals(1, handler.attempts(message.body()));
+        assertEquals(1, tap.messages(OutboundMessage.class, o -> o.body().equals("re: " + message.body())).size());
         assertNull(broker.get(Queues.dlq(QUEUE)));
     }
 

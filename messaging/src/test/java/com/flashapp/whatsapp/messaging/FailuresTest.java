@@ -19,6 +19,8 @@ class FailuresTest {
         assertTrue(Failures.isTransient(new io.smallrye.mutiny.TimeoutException()));
         assertTrue(Failures.isTransient(new Publisher.PublishFailed("connection-lost")));
         assertTrue(Failures.isTransient(new RuntimeException(new io.vertx.core.VertxException("Connection was closed"))));
+        assertTrue(Failures.isTransient(new io.vertx.core.impl.NoStackTraceThrowable("Connection is closed")));
+        assertFalse(Failures.isTransient(new io.vertx.core.impl.NoStackTraceThrowable("no such key")));
     }
 
     @Test

@@ -36,6 +36,41 @@ public final class TestApplication {
     }
 
     /**
+     * The PostgreSQL inbox, except that a test can make recording a given message fail a number of times (as while
+     * PostgreSQL restarts between the handler's work and the record).
+     */
+    @ApplicationScoped
+    @jakarta.enterprise.inject.Alternative
+    @Priority(1)
+    public static class FlakyInbox implements Inbox {
+
+        private final PgInbox inbox;
+        private final Map<java.util.UUID, AtomicInteger> failRecords = new ConcurrentHashMap<>();
+
+        public FlakyInbox(Pool pool) {
+            this.inbox = new PgInbox(pool);
+        }
+
+        void failRecording(java.util.UUID messageId, int times) {
+            failRecords.put(messageId, new AtomicInteger(times));
+        }
+
+        @Override
+        public Uni<Boolean> seen(java.util.UUID messageId, String consumer) {
+            return inbox.seen(messageId, consumer);
+        }
+
+        @Override
+        public Uni<Void> record(java.util.UUID messageId, String consumer) {
+            var left = failRecords.get(messageId);
+            if (left != null && left.getAndDecrement() > 0) {
+                return Uni.createFrom().failure(new IllegalStateException("inbox table unreachable"));
+            }
+            return inbox.record(messageId, consumer);
+        }
+    }
+
+    /**
      * Handles {@code test-in}: by default replies to the sender (publishes an outbound message, as command-service
      * does) and succeeds; a test replaces the behaviour for the texts it sends. Counts attempts per text.
      */

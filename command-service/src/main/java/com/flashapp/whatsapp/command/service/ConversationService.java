@@ -107,7 +107,7 @@ public class ConversationService {
             Log.warnf("Dropping inbound %s without userRef or sender", inbound.envelope().messageId());
             return Uni.createFrom().voidItem();
         }
-        return users.touch(userRef, admin.phoneLookup(inbound.phone()))
+        return users.touch(userRef, admin.phoneLookup(inbound.phone()), inbound.envelope().messageId())
                 .flatMap(user -> {
                     if (user.blocked()) {
                         return Uni.createFrom().item(new Handled("blocked", Outcome.BLOCKED));

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Who is linked (learned from {@code flash.events}), who wrote when, who is blocked. Events may arrive out of
@@ -24,18 +25,27 @@ public class UserService {
         this.users = users;
     }
 
-    /** Records a message from the user and returns what the engine needs to know about them. */
+    /**
+     * Records a message from the user and returns what the engine needs to know about them. A message handled again
+     * (its first attempt failed after this, say while Redis restarted) is still the first contact if it was the
+     * first time: the first message's id is kept, so the welcome is not lost to the retry.
+     */
     @WithTransaction
-    public Uni<UserState> touch(String userRef, String phoneLookup) {
+    public Uni<UserState> touch(String userRef, String phoneLookup, UUID messageId) {
         return users.findById(userRef).flatMap(found -> {
             var user = found == null ? ConversationUser.create(userRef) : found;
             var now = Instant.now();
-            var first = user.firstSeenAt == null;
-            if (first) {
+            var again = messageId.equals(user.lastMessageId);
+            var first = user.firstSeenAt == null || messageId.equals(user.firstMessageId);
+            if (user.firstSeenAt == null) {
                 user.firstSeenAt = now;
+                user.firstMessageId = messageId;
             }
             user.lastSeenAt = now;
-            user.messageCount++;
+            user.lastMessageId = messageId;
+            if (!again) {
+                user.messageCount++;
+            }
             if (phoneLookup != null) {
                 user.phoneLookup = phoneLookup;
             }
