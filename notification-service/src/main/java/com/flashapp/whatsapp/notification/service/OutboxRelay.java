@@ -479,7 +479,7 @@ public class OutboxRelay {
     private void start(OutboundRecord m) {
         claimedSinceVacuum.incrementAndGet();
         send(m).onFailure().recoverWithUni(e -> {
-            Log.warnf("Recording the send of %s failed; its lease will requeue it: %s", m.id(), e.toString());
+            Log.warnf("Recording the send of %s failed for good; its lease will requeue it: %s", m.id(), e.toString());
             return Uni.createFrom().voidItem();
         }).subscribe().with(ignored -> finished(m.to()), failure -> finished(m.to()));
     }
@@ -568,7 +568,12 @@ public class OutboxRelay {
         switch (outcome.kind()) {
             case ACCEPTED -> {
                 count("accepted");
-                return accepted.add(new OutboxRepository.Accepted(m.id(), outcome.sid(), template, now));
+                // Twilio has it: recording that must not be left to the lease, whose expiry would send it again.
+                // While PostgreSQL is away the record is retried here, for up to half the lease.
+                return accepted.add(new OutboxRepository.Accepted(m.id(), outcome.sid(), template, now))
+                        .onFailure().invoke(e -> registry.counter("notification.record.retries").increment())
+                        .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                        .expireIn(config.relay().sendingLease().dividedBy(2).toMillis());
             }
             case HELD -> {
                 // the breaker opened after this message was claimed: no request was made, nothing is spent; the
