@@ -569,11 +569,12 @@ public class OutboxRelay {
             case ACCEPTED -> {
                 count("accepted");
                 // Twilio has it: recording that must not be left to the lease, whose expiry would send it again.
-                // While PostgreSQL is away the record is retried here, for up to half the lease.
+                // While PostgreSQL is away the record is retried here, for up to a third of the lease (the rest
+                // covers the Twilio call itself).
                 return accepted.add(new OutboxRepository.Accepted(m.id(), outcome.sid(), template, now))
                         .onFailure().invoke(e -> registry.counter("notification.record.retries").increment())
                         .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                        .expireIn(config.relay().sendingLease().dividedBy(2).toMillis());
+                        .expireIn(config.relay().sendingLease().dividedBy(3).toMillis());
             }
             case HELD -> {
                 // the breaker opened after this message was claimed: no request was made, nothing is spent; the
