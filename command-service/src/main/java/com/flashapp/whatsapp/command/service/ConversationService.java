@@ -37,6 +37,8 @@ import java.util.List;
 public class ConversationService {
 
     static final String CANCELLED = "OK, I've cancelled that.";
+    static final String CODE_REPROMPT = "I need the 6-digit code from the Flash app — or reply *cancel*.";
+    static final String NOTHING_WAITING = "Nothing is waiting for an answer. Send *help* to see what you can do.";
     static final String ENGLISH_FOR_NOW = "Entendí tu mensaje 👍 (I understand Spanish; my replies are in English "
             + "for now.)";
     private static final String FUZZY = "fuzzy:";
@@ -132,6 +134,14 @@ public class ConversationService {
             return answerOwner(turn, open, answer.get())
                     .call(() -> expectations.delete(turn.userRef()));
         }
+        if (RoutingKeys.Expect.CODE.equals(open.envelope().type()) && !ExpectationMatcher.isCancel(text)
+                && !isCommand(interpreter.typed(text))) {
+            // waiting for a code: a stray "yes" or question is met with the code prompt again, not a cancellation
+            // followed by an answer to something else (two replies to one message); a command still cancels it
+            // published without a menu of its own: the code prompt stays the open expectation
+            return replies.publish(turn.inbound(), CODE_REPROMPT, List.of(new QuickReply("cancel", "Cancel")))
+                    .replaceWith(new Handled("code-reprompt", Outcome.OK));
+        }
         var cleared = expectations.delete(turn.userRef());
         // our own menus and suggestions, and ai-support's optional follow-ups ("Was this helpful?"), simply lapse;
         // a pending code, confirmation or choice of a capability service is cancelled out loud
@@ -194,6 +204,14 @@ public class ConversationService {
         if (meant != null) {
             // "no, I meant history": the phrasing we acted on is counted as corrected, and what they meant is read
             return learning.correction(turn.userRef()).flatMap(ignored -> fresh(turn, meant));
+        }
+        if ((ExpectationMatcher.isYes(text) || ExpectationMatcher.isNo(text)) && !ExpectationMatcher.isCancel(text)
+                && !turn.user().firstContact()) {
+            // a "yes", "no", "ok" or 👍 with nothing waiting for it (a second quick "yes" after a send): said so, with
+            // the next steps, never taken as a question for AI support
+            var menu = help.menu(turn.user().linked(), turn.adminNumber());
+            return replies.send(inbound, NOTHING_WAITING, menu.quickReplies())
+                    .replaceWith(Handled.ok("nothing-waiting"));
         }
         var typed = interpreter.typed(text);
         var needsIntent = interpreter.needsIntent(text, typed);
@@ -323,6 +341,12 @@ public class ConversationService {
         return replies.publish(inbound, body.toString(), buttons)
                 .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CHOICE, CHOOSE, options))
                 .replaceWith(handled);
+    }
+
+    /** Whether a reading names one of our commands (well formed or not, or one close enough to suggest). */
+    private static boolean isCommand(ParseResult result) {
+        return result instanceof ParseResult.Matched || result instanceof ParseResult.Invalid
+                || result instanceof ParseResult.Suggestion;
     }
 
     /** A tapped quick reply is the command it stands for; otherwise the text. */

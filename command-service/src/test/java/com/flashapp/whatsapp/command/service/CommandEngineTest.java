@@ -270,6 +270,44 @@ class CommandEngineTest {
     }
 
     @Test
+    void aStrayReplyToACodePromptGetsThePromptAgainAndKeepsItOpen() throws Exception {
+        link();
+        var expectationId = expect(RoutingKeys.Expect.CODE, Exchanges.WALLET_REQUESTS, "link", List.of());
+
+        var yes = broker.send(userRef, phone, "yes");
+
+        var reprompt = broker.await(Exchanges.WHATSAPP_OUTBOUND, yes,
+                s -> ((OutboundMessage) s.message()).body().startsWith("I need the 6-digit code"));
+        assertEquals(ConversationService.CODE_REPROMPT, ((OutboundMessage) reprompt.message()).body());
+        assertEquals(expectationId, expectations.find(userRef).await().indefinitely().expectationId());
+
+        // the code still answers the prompt
+        var code = broker.send(userRef, phone, "123456");
+        var answer = broker.await(Exchanges.WALLET_REQUESTS, code, s -> s.message() instanceof ConfirmationAnswer);
+        assertEquals("123456", ((ConfirmationAnswer) answer.message()).answer());
+        assertEquals(expectationId, ((ConfirmationAnswer) answer.message()).expectationId());
+        // and the "yes" got that one reply: nothing cancelled, nothing asked of AI support
+        assertEquals(1, broker.all(Exchanges.WHATSAPP_OUTBOUND, yes.messageSid()).size());
+        assertTrue(broker.all(Exchanges.SUPPORT_REQUESTS, yes.messageSid()).isEmpty());
+    }
+
+    @Test
+    void aYesWithNothingWaitingIsToldSoAndNeverGoesToAiSupport() throws Exception {
+        link();
+        // past the first contact (which gets the welcome whatever it says)
+        var hello = broker.send(userRef, phone, "help");
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, hello, s -> true);
+        for (var text : List.of("yes", "ok", "👍", "no")) {
+            var stray = broker.send(userRef, phone, text);
+            var reply = broker.await(Exchanges.WHATSAPP_OUTBOUND, stray,
+                    s -> ((OutboundMessage) s.message()).body().startsWith("Nothing is waiting"));
+            assertEquals(ConversationService.NOTHING_WAITING, ((OutboundMessage) reply.message()).body());
+            assertFalse(((OutboundMessage) reply.message()).quickReplies().isEmpty(), "the next steps as buttons");
+            assertTrue(broker.all(Exchanges.SUPPORT_REQUESTS, stray.messageSid()).isEmpty(), text);
+        }
+    }
+
+    @Test
     void cancelAlwaysCancelsAnOpenCode() throws Exception {
         expect(RoutingKeys.Expect.CODE, Exchanges.WALLET_REQUESTS, "link", List.of());
 
