@@ -60,6 +60,31 @@ class RetentionJobTest {
         assertEquals("price", left.iterator().next().getString(0));
     }
 
+    @Test
+    void inboxEntriesGoAfterSevenDaysAndCountedPhrasingsAfterThirty() {
+        var now = Instant.now();
+        var old = UUID.randomUUID();
+        var recent = UUID.randomUUID();
+        pool.preparedQuery("insert into inbox_message (message_id, consumer, received_at) values ($1, 'test', $2), "
+                + "($3, 'test', $4)").execute(Tuple.of(old, days(now, 8), recent, days(now, 6))).await().atMost(WAIT);
+        var phrase = "retention test " + UUID.randomUUID();
+        pool.preparedQuery("insert into intent_phrase (day, phrase, reason, count, last_seen) values "
+                        + "($1, $2, 'unmatched', 1, $3), ($4, $2, 'unmatched', 1, $5)")
+                .execute(Tuple.from(Arrays.asList(days(now, 31).toLocalDate(), phrase, days(now, 31),
+                        days(now, 1).toLocalDate(), days(now, 1))))
+                .await().atMost(WAIT);
+
+        job.purge().await().atMost(WAIT);
+
+        assertEquals(0, single("select count(*) from inbox_message where message_id = $1", old));
+        assertEquals(1, single("select count(*) from inbox_message where message_id = $1", recent));
+        assertEquals(1, single("select count(*) from intent_phrase where phrase = $1", phrase));
+    }
+
+    private long single(String sql, Object arg) {
+        return pool.preparedQuery(sql).execute(Tuple.of(arg)).await().atMost(WAIT).iterator().next().getLong(0);
+    }
+
     private String user(boolean linked, boolean blocked, OffsetDateTime lastSeen) {
         var ref = "u-retention-" + UUID.randomUUID();
         pool.preparedQuery("insert into conversation_user (user_ref, phone_lookup, linked, blocked, first_seen_at, "
