@@ -26,6 +26,8 @@ public interface NotificationConfig {
 
     AddressKey addressKey();
 
+    Erasure erasure();
+
     Admin admin();
 
     /** Broker consumers (the channels in application.properties use these). */
@@ -244,6 +246,13 @@ public interface NotificationConfig {
 
         @WithDefault("1h")
         Duration interval();
+    }
+
+    /** "delete my data" (see {@code service.ErasureService}). */
+    interface Erasure {
+        /** How often sent erasure confirmations lose their number and text (a scheduler duration). */
+        @WithDefault("5s")
+        String redactEvery();
     }
 
     /** AES-GCM keys for the WhatsApp addresses of linked accounts at rest ({@code repository.AddressCipher}). */
