@@ -124,4 +124,15 @@ if ! port_open 15672; then
     wait_port 15672 "RabbitMQ management" 90
 fi
 
+# Dead-letter queues keep a message 14 days at most (they can hold OTP codes and WhatsApp numbers;
+# docs/data-lifecycle.md). A policy, not a queue argument: the DLQs exist already without one, and redeclaring a queue
+# with other arguments fails (PRECONDITION_FAILED). Idempotent; the Kubernetes manifests hold the same Policy.
+DLQ_TTL_MS=${DLQ_TTL_MS:-1209600000}
+if ! curl -fsS -o /dev/null -u "${RABBITMQ_ADMIN_USER:-guest}:${RABBITMQ_ADMIN_PASSWORD:-guest}" -X PUT \
+        -H 'content-type: application/json' "http://127.0.0.1:15672/api/policies/%2F/dead-letter-ttl" \
+        -d "{\"pattern\":\"\\\\.dlq\$\",\"apply-to\":\"queues\",\"priority\":1,\"definition\":{\"message-ttl\":$DLQ_TTL_MS}}"; then
+    log "could not set the dead-letter-ttl policy on RabbitMQ (management API refused)"
+    exit 1
+fi
+
 log "ready: RabbitMQ 127.0.0.1:5672 (management :15672), Redis 127.0.0.1:6379, PostgreSQL 127.0.0.1:5432 (databases: ${DATABASES[*]}, user $DB_USER)"

@@ -21,6 +21,8 @@ public final class Exchanges {
     public static final String CONVERSATION_EXPECT = "conversation.expect";
     /** balance → gateway: images (invoice QR codes) the gateway serves at signed URLs for Twilio to fetch. */
     public static final String GATEWAY_MEDIA = "gateway.media";
+    /** command → every service with user data: the user asked to be forgotten ("delete my data"). */
+    public static final String USER_LIFECYCLE = "user.lifecycle";
     /** Direct exchange every queue dead-letters to; the routing key is the queue's name. */
     public static final String DEAD_LETTERS = "dead-letters";
 

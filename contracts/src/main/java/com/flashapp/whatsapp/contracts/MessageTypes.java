@@ -15,6 +15,7 @@ import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -74,6 +75,7 @@ public final class MessageTypes {
                 RoutingKeys.Expect.CHOICE}) {
             put(Exchanges.CONVERSATION_EXPECT, key, ConversationExpectation.class);
         }
+        put(Exchanges.USER_LIFECYCLE, RoutingKeys.User.ERASURE_REQUESTED, UserErasureRequested.class);
     }
 
     private MessageTypes() {

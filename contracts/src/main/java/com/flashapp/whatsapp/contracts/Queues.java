@@ -7,6 +7,7 @@ package com.flashapp.whatsapp.contracts;
 public final class Queues {
 
     public static final String GATEWAY_MEDIA_STORE = "gateway.media-store";
+    public static final String GATEWAY_USER_LIFECYCLE = "gateway.user-lifecycle";
 
     public static final String COMMAND_INBOUND = "command.whatsapp-inbound";
     public static final String COMMAND_EXPECT = "command.conversation-expect";
@@ -14,13 +15,16 @@ public final class Queues {
 
     public static final String BALANCE_WALLET_REQUESTS = "balance.wallet-requests";
     public static final String BALANCE_FLASH_EVENTS = "balance.flash-events";
+    public static final String BALANCE_USER_LIFECYCLE = "balance.user-lifecycle";
 
     public static final String AI_SUPPORT_REQUESTS = "ai-support.support-requests";
+    public static final String AI_SUPPORT_USER_LIFECYCLE = "ai-support.user-lifecycle";
 
     public static final String NOTIFICATION_OUTBOUND = "notification.whatsapp-outbound";
     public static final String NOTIFICATION_DELIVERY = "notification.whatsapp-delivery";
     public static final String NOTIFICATION_FLASH_EVENTS = "notification.flash-events";
     public static final String NOTIFICATION_REQUESTS = "notification.notification-requests";
+    public static final String NOTIFICATION_USER_LIFECYCLE = "notification.user-lifecycle";
 
     /** The dead-letter queue of {@code queue}. */
     public static String dlq(String queue) {

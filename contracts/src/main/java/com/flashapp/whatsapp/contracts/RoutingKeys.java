@@ -117,6 +117,14 @@ public final class RoutingKeys {
         }
     }
 
+    /** On {@link Exchanges#USER_LIFECYCLE}. */
+    public static final class User {
+        public static final String ERASURE_REQUESTED = "user.erasure-requested";
+
+        private User() {
+        }
+    }
+
     private RoutingKeys() {
     }
 }

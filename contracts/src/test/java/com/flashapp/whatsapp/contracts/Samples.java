@@ -15,6 +15,7 @@ import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -159,6 +160,8 @@ final class Samples {
                     Exchanges.WALLET_REQUESTS, "link", key.equals("choice") ? List.of("1", "2") : List.of(),
                     AT.plusSeconds(300)));
         }
+        m.put(Exchanges.USER_LIFECYCLE + " " + RoutingKeys.User.ERASURE_REQUESTED, new UserErasureRequested(
+                envelope(RoutingKeys.User.ERASURE_REQUESTED), WA));
         return m;
     }
 }

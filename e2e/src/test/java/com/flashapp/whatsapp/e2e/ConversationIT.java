@@ -266,6 +266,30 @@ class ConversationIT {
         assertFalse(reply.text().contains("help notes"), "not an FAQ quote: " + reply.text());
     }
 
+    @Test
+    @Order(16)
+    void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
+        // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
+        var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());
+        var needles = java.util.List.of(BOB.phone().substring(1), userRef);
+        assertFalse(Residue.find(E2E, needles).isEmpty(), "bob's data is there before the erasure");
+
+        BOB.skipAll();
+        BOB.say("delete my data");
+        BOB.expectContaining("Reply YES to erase it all");
+        BOB.say("YES");
+        BOB.expectContaining("everything this chat kept about you has been erased");
+
+        // the confirmation itself loses bob's number once it has left the relay (every few seconds)
+        var deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        var left = Residue.find(E2E, needles);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(2000); // polled, as Chat polls the Twilio simulator (no Awaitility in this module)
+            left = Residue.find(E2E, needles);
+        }
+        assertTrue(left.isEmpty(), "left after erasure: " + left);
+    }
+
     /** RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), as an authenticator app computes it. */
     private static String totp(String base32Secret, java.time.Instant at) throws Exception {
         var bits = new StringBuilder();

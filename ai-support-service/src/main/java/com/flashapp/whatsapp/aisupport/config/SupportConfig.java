@@ -23,6 +23,8 @@ public interface SupportConfig {
 
     Feedback feedback();
 
+    Retention retention();
+
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
     @WithDefault("dev-admin-token")
     String adminToken();
@@ -120,5 +122,24 @@ public interface SupportConfig {
         /** How long the "helpful?" question waits for a 👍/👎. */
         @WithDefault("30M")
         Duration expectationTtl();
+    }
+
+    /** How long each table keeps its rows (see docs/data-lifecycle.md); enforced by {@code service.RetentionJob}. */
+    interface Retention {
+        /** Inbox entries: long after any redelivery could come. */
+        @WithDefault("7D")
+        Duration inbox();
+
+        /** The redacted question text and feedback comments (for the "unanswered questions" report). */
+        @WithDefault("30D")
+        Duration text();
+
+        /** Interaction and feedback rows (scores, sources, helpfulness: the report's numbers). */
+        @WithDefault("180D")
+        Duration rows();
+
+        /** How often the job runs (a scheduler duration). */
+        @WithDefault("1h")
+        String every();
     }
 }

@@ -4,6 +4,7 @@ import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
@@ -20,8 +21,11 @@ public class IncomingMessageHandler implements MessageHandler {
     private final AnswerService answers;
     private final FeedbackService feedback;
     private final AdminStatsService adminStats;
+    private final ErasureService erasure;
 
-    public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats) {
+    public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
+                                  ErasureService erasure) {
+        this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
         this.adminStats = adminStats;
@@ -40,6 +44,9 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (message instanceof AdminStatsRequest stats) {
             return adminStats.answer(stats);
+        }
+        if (message instanceof UserErasureRequested erase) {
+            return erasure.erase(erase);
         }
         Log.warnf("Ignoring %s: not a support message", message.routingKey());
         return Uni.createFrom().voidItem();

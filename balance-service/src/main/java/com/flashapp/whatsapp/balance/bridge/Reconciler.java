@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.balance.bridge;
 
 import com.flashapp.whatsapp.balance.client.FlashWalletClient;
 import com.flashapp.whatsapp.balance.client.WalletModels.Tx;
+import com.flashapp.whatsapp.balance.config.BalanceConfig;
 import com.flashapp.whatsapp.balance.config.WalletConfig;
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Envelope;
@@ -14,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -35,17 +37,24 @@ public class Reconciler {
     private final EmittedTransactions emitted;
     private final Pool pool;
     private final int depth;
+    private final Duration emittedKept;
 
-    public Reconciler(FlashWalletClient flash, EmittedTransactions emitted, Pool pool, WalletConfig config) {
+    public Reconciler(FlashWalletClient flash, EmittedTransactions emitted, Pool pool, WalletConfig config,
+                      BalanceConfig balance) {
         this.flash = flash;
         this.emitted = emitted;
         this.pool = pool;
         this.depth = config.bridge().reconcileDepth();
+        this.emittedKept = balance.housekeeping().paymentRows();
     }
 
     /** Emits what is new; the number of events emitted. */
     public Uni<Integer> reconcile(Subject subject, String source) {
-        var since = subject.linkedAt() == null ? Instant.EPOCH : subject.linkedAt().truncatedTo(ChronoUnit.SECONDS);
+        var linked = subject.linkedAt() == null ? Instant.EPOCH : subject.linkedAt().truncatedTo(ChronoUnit.SECONDS);
+        // Housekeeping forgets emitted ids after balance.housekeeping.payment-rows: a transaction that old (less a
+        // day, so a sweep racing this run cannot matter) is never emitted, or it would be notified a second time.
+        var horizon = Instant.now().minus(emittedKept).plus(Duration.ofDays(1));
+        var since = linked.isAfter(horizon) ? linked : horizon;
         return flash.latestPerWallet(subject.token(), depth).flatMap(txs -> Multi.createFrom().iterable(txs.stream()
                         .filter(tx -> tx.createdAt() != null && !tx.createdAt().isBefore(since))
                         .filter(tx -> tx.status() == null || "SUCCESS".equals(tx.status()))

@@ -147,6 +147,30 @@ public interface BalanceConfig {
         /** How often (a scheduler duration). */
         @WithDefault("10m")
         String interval();
+
+        /** Inbox entries: long after any redelivery could come. */
+        @WithDefault("P7D")
+        Duration inbox();
+
+        /** Published outbox events. */
+        @WithDefault("P7D")
+        Duration outbox();
+
+        /** Code challenges past their expiry, and wrong-code counters neither locked nor counting. */
+        @WithDefault("P1D")
+        Duration codes();
+
+        /**
+         * The payment working rows (intents, attempts, payment requests, emitted transaction ids): memo, recipient
+         * label and amounts. The bridge never re-emits a Flash transaction older than this (see
+         * {@code bridge.Reconciler}), so deleting its id cannot notify a payment twice.
+         */
+        @WithDefault("P90D")
+        Duration paymentRows();
+
+        /** The MFA and payment audit trails (who decided what, when). */
+        @WithDefault("P400D")
+        Duration audit();
     }
 
     /**

@@ -6,6 +6,7 @@ import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
+import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -34,9 +35,12 @@ public class IncomingMessageHandler implements MessageHandler {
     private final CacheRepository cache;
     private final Conversation conversation;
     private final WalletRequests wallet;
+    private final ErasureService erasure;
 
     public IncomingMessageHandler(LinkService linking, BalanceService balances, PriceService prices,
-                                  LinkRepository links, CacheRepository cache, Conversation conversation, WalletRequests wallet) {
+                                  LinkRepository links, CacheRepository cache, Conversation conversation,
+                                  WalletRequests wallet, ErasureService erasure) {
+        this.erasure = erasure;
         this.linking = linking;
         this.balances = balances;
         this.prices = prices;
@@ -52,6 +56,9 @@ public class IncomingMessageHandler implements MessageHandler {
     }
 
     private Uni<Void> dispatch(ContractMessage message) {
+        if (message instanceof UserErasureRequested r) {
+            return erasure.erase(r);
+        }
         if (message instanceof AccountLinkRequest r) {
             return linking.link(r.envelope(), r.whatsapp(), r.locale());
         }

@@ -66,6 +66,13 @@ public interface CommandConfig {
         @WithDefault("P30D")
         Duration intentPhrases();
 
+        /**
+         * A user who is not linked and not blocked, unseen for this long, is forgotten (their conversation_user row:
+         * phone lookup hash, username, counts). Linked users stay while linked (command must know who is linked).
+         */
+        @WithDefault("P180D")
+        Duration inactiveUsers();
+
         /** How often the purge runs (read by the scheduler as {@code ${command.retention.every}}). */
         @WithDefault("1h")
         String every();

@@ -38,6 +38,7 @@ public class CommandRegistry {
     public static final String ABOUT = "about";
     public static final String CANCEL = "cancel";
     public static final String ADMIN = "admin";
+    public static final String ERASE = "erase";
 
     /** The longest alias, in words ("what is flash"). */
     public static final int MAX_ALIAS_WORDS = 3;
@@ -90,6 +91,13 @@ public class CommandRegistry {
                 "Disconnects this WhatsApp number from your Flash account. You will be asked to confirm.",
                 List.of("unlink"), true, false, true,
                 List.of(new QuickReply("link", "Link again")), Grammar.NONE));
+        add(new CommandSpec(ERASE,
+                List.of("delete my data", "erase my data", "forget me", "delete my info", "borrar mis datos"),
+                Category.ACCOUNT, "delete my data", "erase everything this chat keeps about you",
+                "Unlinks your Flash account and erases everything this chat keeps about you (settings, questions, "
+                        + "messages). Your Flash account and its money stay as they are. You will be asked to confirm.",
+                List.of("delete my data"), false, false, true,
+                List.of(new QuickReply("help", "Help")), Grammar.NONE));
         add(new CommandSpec(BALANCE,
                 List.of("bal", "saldo", "solde", "balanse", "balnce", "ballance", "balence", "blance", "money",
                         "my balance", "check balance", "how much", "cuanto tengo", "wallet", "funds"),

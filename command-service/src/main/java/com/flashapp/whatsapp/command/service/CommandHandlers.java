@@ -46,7 +46,8 @@ public class CommandHandlers {
     private final CommandRegistry registry;
     private final Map<String, Handler> handlers;
 
-    public CommandHandlers(Publisher publisher, Replies replies, HelpTexts help, CommandRegistry registry) {
+    public CommandHandlers(Publisher publisher, Replies replies, HelpTexts help, CommandRegistry registry,
+                           ErasureService erasure) {
         this.publisher = publisher;
         this.replies = replies;
         this.help = help;
@@ -79,6 +80,7 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.SUPPORT, this::support),
                 Map.entry(CommandRegistry.ABOUT, this::about),
                 Map.entry(CommandRegistry.HELP, this::help),
+                Map.entry(CommandRegistry.ERASE, (t, a) -> erasure.ask(t)),
                 Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t.inbound(),
                                 "There's nothing to cancel right now. Send *help* to see what you can do.",
                                 nextSteps(CommandRegistry.CANCEL))

@@ -61,11 +61,14 @@ public class ConversationService {
     private final IntentLearning learning;
     private final OnceRepository once;
     private final Vertx vertx;
+    private final ErasureService erasure;
 
     public ConversationService(CommandParser parser, CommandHandlers handlers, Replies replies, HelpTexts help,
                                ExpectationRepository expectations, UserService users, AdminService admin,
                                Telemetry telemetry, Publisher publisher, CommandConfig config,
-                               Interpreter interpreter, IntentLearning learning, OnceRepository once, Vertx vertx) {
+                               Interpreter interpreter, IntentLearning learning, OnceRepository once, Vertx vertx,
+                               ErasureService erasure) {
+        this.erasure = erasure;
         this.interpreter = interpreter;
         this.learning = learning;
         this.once = once;
@@ -120,7 +123,8 @@ public class ConversationService {
                             ? fresh(turn, text(inbound))
                             : withExpectation(turn, open, text(inbound)));
                 })
-                .flatMap(handled -> telemetry.record(userRef, handled.command(), handled.outcome(), started));
+                .flatMap(handled -> handled.outcome() == Outcome.ERASED ? Uni.createFrom().voidItem()
+                        : telemetry.record(userRef, handled.command(), handled.outcome(), started));
     }
 
     private Uni<Handled> withExpectation(Turn turn, ConversationExpectation open, String text) {
@@ -189,6 +193,9 @@ public class ConversationService {
         }
         if (context.startsWith(AdminService.CONTEXT)) {
             return admin.verifyAndRun(turn, answer, context.substring(AdminService.CONTEXT.length()));
+        }
+        if (ErasureService.CONTEXT.equals(context)) {
+            return erasure.answer(turn, ExpectationMatcher.isYes(answer));
         }
         // a numbered menu or list of suggestions: the option is a command
         return dispatch(turn, parser.parse(answer), answer);

@@ -23,7 +23,9 @@ public enum Outcome {
     /** A wrong admin code. */
     DENIED,
     /** The sender is blocked by an admin: nothing was answered. */
-    BLOCKED;
+    BLOCKED,
+    /** The user confirmed "delete my data": no telemetry row is written for it (it would be theirs). */
+    ERASED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

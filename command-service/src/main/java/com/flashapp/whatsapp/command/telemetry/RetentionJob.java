@@ -13,7 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Deletes telemetry, inbox and intent-phrasing rows past their retention, so no table grows forever. */
+/**
+ * Deletes telemetry, inbox and intent-phrasing rows and inactive unlinked users past their retention, so no table
+ * grows forever (docs/data-lifecycle.md).
+ */
 @ApplicationScoped
 public class RetentionJob {
 
@@ -40,9 +43,14 @@ public class RetentionJob {
                                 events.rowCount(), inbox.rowCount())))
                 .flatMap(ignored -> phrases.purgeBefore(Instant.now().minus(retention.intentPhrases()))
                         .invoke(rows -> Log.debugf("Retention: %d intent phrasing rows deleted", rows)))
+                .flatMap(ignored -> pool.preparedQuery("delete from conversation_user where not linked "
+                                + "and not blocked and coalesce(last_seen_at, unlinked_at, first_seen_at) < $1")
+                        .execute(Tuple.of(OffsetDateTime.ofInstant(Instant.now().minus(retention.inactiveUsers()),
+                                ZoneOffset.UTC)))
+                        .invoke(users -> Log.debugf("Retention: %d inactive users forgotten", users.rowCount())))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
-                    Log.warnf("Retention purge failed, will retry next run: %s", e.toString());
+                    Log.warnf("Retention purge failed, will retry next run: %s", e.getClass().getName());
                     return null;
                 });
     }

@@ -24,6 +24,10 @@ public interface NotificationConfig {
 
     Retention retention();
 
+    AddressKey addressKey();
+
+    Erasure erasure();
+
     Admin admin();
 
     /** Broker consumers (the channels in application.properties use these). */
@@ -228,8 +232,40 @@ public interface NotificationConfig {
         @WithDefault("30d")
         Duration messageContent();
 
+        /** A finished message's whole record (state, steps, Twilio sid): then it is gone. */
+        @WithDefault("180d")
+        Duration messageRows();
+
+        /** Payment notifications (amount, counterparty, memo) no longer held for quiet hours or a digest. */
+        @WithDefault("90d")
+        Duration payments();
+
+        /** When a user last wrote: only the last 24 hours matter (the customer-service window). */
+        @WithDefault("30d")
+        Duration inboundWindow();
+
         @WithDefault("1h")
         Duration interval();
+    }
+
+    /** "delete my data" (see {@code service.ErasureService}). */
+    interface Erasure {
+        /** How often sent erasure confirmations lose their number and text (a scheduler duration). */
+        @WithDefault("5s")
+        String redactEvery();
+    }
+
+    /** AES-GCM keys for the WhatsApp addresses of linked accounts at rest ({@code repository.AddressCipher}). */
+    interface AddressKey {
+        /** Key id -> base64 AES key (16/24/32 bytes). Older ids stay until the job has moved every row. */
+        Map<String, String> keys();
+
+        /** The key id new values use. */
+        String activeId();
+
+        /** How often rows in clear or under an older key are (re-)encrypted (a scheduler duration). */
+        @WithDefault("1h")
+        String reEncryptEvery();
     }
 
     /** Answers to a verified admin's {@code admin stats} and {@code admin user} (asked through command-service). */

@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.notification.repository;
 
 import com.flashapp.whatsapp.notification.Preferences;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,9 +22,11 @@ import static com.flashapp.whatsapp.notification.repository.OutboxRepository.odt
 public class AccountRepository {
 
     private final Pool pool;
+    private final AddressCipher addresses;
 
-    public AccountRepository(Pool pool) {
+    public AccountRepository(Pool pool, AddressCipher addresses) {
         this.pool = pool;
+        this.addresses = addresses;
     }
 
     /** A linked Flash account and how to reach its owner. */
@@ -48,8 +51,9 @@ public class AccountRepository {
                                 + "on conflict (user_ref) do update set flash_account_id = excluded.flash_account_id, "
                                 + "whatsapp = excluded.whatsapp, display_currency = excluded.display_currency, "
                                 + "linked_at = excluded.linked_at")
-                        .execute(Tuple.from(Arrays.asList(link.userRef(), link.flashAccountId(), link.whatsapp(),
-                                link.displayCurrency(), odt(now)))))
+                        .execute(Tuple.from(Arrays.asList(link.userRef(), link.flashAccountId(),
+                                addresses.encrypt(link.whatsapp(), link.userRef()), link.displayCurrency(),
+                                odt(now)))))
                 .replaceWithVoid();
     }
 
@@ -68,7 +72,7 @@ public class AccountRepository {
         return c.preparedQuery("select * from account_link where user_ref = $1 or flash_account_id = $2 "
                         + "order by (user_ref = $1) desc limit 1")
                 .execute(Tuple.of(userRef, flashAccountId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(link(rows.iterator().next())));
+                .map(rows -> rows.size() == 0 ? Optional.<Link>empty() : link(rows.iterator().next()));
     }
 
     /** Creates default preferences unless the user already has some. */
@@ -98,9 +102,16 @@ public class AccountRepository {
                 .replaceWithVoid();
     }
 
-    private static Link link(Row r) {
-        return new Link(r.getString("user_ref"), r.getString("flash_account_id"), r.getString("whatsapp"),
-                r.getString("display_currency"));
+    /** The link with its address decrypted; empty (and said in the log) when the address cannot be read. */
+    private Optional<Link> link(Row r) {
+        var userRef = r.getString("user_ref");
+        var address = addresses.decrypt(r.getString("whatsapp"), userRef);
+        if (address.isEmpty()) {
+            Log.warnf("The address of %s is under an unknown key: cannot notify", userRef);
+            return Optional.empty();
+        }
+        return Optional.of(new Link(userRef, r.getString("flash_account_id"), address.get(),
+                r.getString("display_currency")));
     }
 
     private static Preferences preferences(Row r) {

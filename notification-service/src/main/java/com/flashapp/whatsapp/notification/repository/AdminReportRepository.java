@@ -18,9 +18,11 @@ import static com.flashapp.whatsapp.notification.repository.OutboxRepository.odt
 public class AdminReportRepository {
 
     private final Pool pool;
+    private final AddressCipher addresses;
 
-    public AdminReportRepository(Pool pool) {
+    public AdminReportRepository(Pool pool, AddressCipher addresses) {
         this.pool = pool;
+        this.addresses = addresses;
     }
 
     /** An error code and how many failed or undelivered messages carried it. */
@@ -86,7 +88,7 @@ public class AdminReportRepository {
         var address = pool.preparedQuery("select whatsapp from account_link where user_ref = $1")
                 .execute(Tuple.of(userRef))
                 .map(rows -> rows.size() == 0 ? Optional.<String>empty()
-                        : Optional.ofNullable(rows.iterator().next().getString(0)));
+                        : addresses.decrypt(rows.iterator().next().getString(0), userRef));
         var inbound = pool.preparedQuery("select last_inbound_at from inbound_window where user_ref = $1")
                 .execute(Tuple.of(userRef))
                 .map(rows -> rows.size() == 0 ? Optional.<Instant>empty()

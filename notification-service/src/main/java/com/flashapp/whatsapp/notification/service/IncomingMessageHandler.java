@@ -12,6 +12,7 @@ import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.notification.repository.AccountRepository;
 import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
@@ -28,10 +29,12 @@ public class IncomingMessageHandler implements MessageHandler {
     private final PreferencesService preferences;
     private final AdminReportService admin;
     private final AccountRepository accounts;
+    private final ErasureService erasure;
 
     public IncomingMessageHandler(OutboundService outbound, DeliveryTracker delivery, PaymentNotifier payments,
                                   PreferencesService preferences, AdminReportService admin,
-                                  AccountRepository accounts) {
+                                  AccountRepository accounts, ErasureService erasure) {
+        this.erasure = erasure;
         this.outbound = outbound;
         this.delivery = delivery;
         this.payments = payments;
@@ -64,6 +67,8 @@ public class IncomingMessageHandler implements MessageHandler {
             return admin.stats(r);
         } else if (message instanceof AdminUserRequest r) {
             return admin.user(r);
+        } else if (message instanceof UserErasureRequested e) {
+            return erasure.erase(e);
         }
         Log.debugf("Nothing to do for %s", message.routingKey());
         return Uni.createFrom().voidItem();

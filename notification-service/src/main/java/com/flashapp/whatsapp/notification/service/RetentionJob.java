@@ -9,12 +9,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import static com.flashapp.whatsapp.notification.repository.OutboxRepository.odt;
 
 /**
- * Data has a lifetime: inbox entries are dropped once no redelivery can come, and finished messages lose their
- * text and the recipient's number after the retention period (state and history stay for operators).
+ * Data has a lifetime (docs/data-lifecycle.md): inbox entries are dropped once no redelivery can come, finished
+ * messages lose their text and the recipient's number after {@code app.retention.message-content} and the whole
+ * record after {@code app.retention.message-rows}; payment notifications and inbound times go after theirs.
  */
 @ApplicationScoped
 public class RetentionJob {
@@ -42,10 +44,31 @@ public class RetentionJob {
                         .execute(Tuple.of(odt(now.minus(config.messageContent()))))
                         .invoke(messages -> Log.infof("Retention: %d inbox entries dropped, %d messages redacted",
                                 inbox.rowCount(), messages.rowCount())))
+                .flatMap(x -> purgeRecords(now))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
-                    Log.warnf("Retention run failed (the next one retries): %s", e.toString());
+                    Log.warnf("Retention run failed (the next one retries): %s", e.getClass().getName());
                     return null;
                 });
+    }
+
+    /** Whole rows past their retention: finished messages with their steps and sid, payments, inbound times. */
+    private Uni<Void> purgeRecords(Instant now) {
+        var rowsBefore = Tuple.of(odt(now.minus(config.messageRows())));
+        return pool.preparedQuery("delete from outbound_event e using outbound_message m where e.message_id = m.id "
+                        + "and m.created_at < $1 and m.state not in ('queued', 'sending')").execute(rowsBefore)
+                .flatMap(x -> pool.preparedQuery("delete from outbound_sid s using outbound_message m "
+                        + "where s.message_id = m.id and m.created_at < $1 "
+                        + "and m.state not in ('queued', 'sending')").execute(rowsBefore))
+                .flatMap(x -> pool.preparedQuery("delete from outbound_message where created_at < $1 "
+                        + "and state not in ('queued', 'sending')").execute(rowsBefore))
+                // callbacks for messages we never knew (or already deleted) are kept no longer than the messages
+                .flatMap(x -> pool.preparedQuery("delete from outbound_event where occurred_at < $1")
+                        .execute(rowsBefore))
+                .flatMap(x -> pool.preparedQuery("delete from payment_notification where created_at < $1 "
+                        + "and state <> 'held'").execute(Tuple.of(odt(now.minus(config.payments())))))
+                .flatMap(x -> pool.preparedQuery("delete from inbound_window where last_inbound_at < $1")
+                        .execute(Tuple.of(odt(now.minus(config.inboundWindow())))))
+                .replaceWithVoid();
     }
 }
