@@ -102,7 +102,7 @@ class ConversationBoundariesTest {
         var plain = sendHandled(userRef, phone, "admin status", null);
         assertTrue(broker.all(Exchanges.SUPPORT_REQUESTS, plain.messageSid()).stream()
                 .anyMatch(s -> s.message() instanceof SupportQuestion));
-        // the admin's current code does not help a non-admin: it is read as a link code, never as an admin code
+        // the admin's current code does not help a non-admin: it is never checked as an admin code
         var code = sendHandled(userRef, phone, Totp.code(ADMIN_SECRET, Instant.now()), null);
         assertNoAdminEffect(userRef, code, "the admin's code");
         assertFalse(blocked(victimRef), "nobody was blocked");
