@@ -52,7 +52,12 @@ public final class MessageCodec {
             }
             return message;
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
-            throw new MalformedMessageException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+            // the parser's class and where it failed (the JSON path), never its message or the cause: those quote
+            // the offending value, which may be a phone number or a message body, into every log line that says why
+            var where = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
+                    && !mapping.getPath().isEmpty() ? " at " + mapping.getPathReference() : "";
+            throw new MalformedMessageException("not a valid " + type.getSimpleName() + ": "
+                    + e.getClass().getSimpleName() + where);
         }
     }
 

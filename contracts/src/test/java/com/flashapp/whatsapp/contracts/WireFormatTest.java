@@ -64,4 +64,22 @@ class WireFormatTest {
         assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
                 "{}".getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, "no.such.key"));
     }
+
+    @Test
+    void aMalformedMessageIsDescribedWithoutQuotingItsData() throws IOException {
+        var golden = Files.readString(GOLDEN.resolve("wallet.requests_balance.get.json"), StandardCharsets.UTF_8);
+        // a value of the wrong type, a broken token and a truncated body, each next to a phone number
+        var cases = java.util.List.of(
+                golden.replaceFirst("\"occurredAt\"\\s*:\\s*\"[^\"]*\"", "\"occurredAt\": \"+18765550123 at noon\""),
+                "{\"whatsapp\": whatsapp:+18765550123}",
+                golden.substring(0, golden.indexOf("whatsapp:+") + 18));
+        for (var json : cases) {
+            var e = assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
+                    json.getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.BALANCE_GET));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("not a valid BalanceRequest: "),
+                    e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("876555"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertNull(e.getCause(), "the parser's message travels in no cause");
+        }
+    }
 }

@@ -202,7 +202,7 @@ final class QueueConsumer {
         try {
             message = MessageCodec.decode(delivery.body(), contractExchange, delivery.routingKey());
         } catch (MessageCodec.MalformedMessageException e) {
-            // the codec's message names what is wrong, never the data
+            // the codec's message names the parser's exception class and the JSON path, never the data
             Log.warnf("Dead-lettering malformed message on %s (%s): %s", name, delivery.routingKey(), e.getMessage());
             count(delivery.routingKey(), "malformed");
             settle(delivery, AckWriter.Outcome.REJECT);

@@ -34,8 +34,11 @@ public class MfaPolicy {
         this.dailyTotalCents = dailyTotalCents;
     }
 
-    /** What the user wants to do. */
-    public enum Operation { READ_BALANCE, READ_HISTORY, SEND_MONEY }
+    /**
+     * What the user wants to do. {@code FIND_BY_PHONE}: look up whether a phone number has Flash (a send to a
+     * number) — allowed on a verified session only, like a financial read.
+     */
+    public enum Operation { READ_BALANCE, READ_HISTORY, FIND_BY_PHONE, SEND_MONEY }
 
     /** The user's session: when they last gave a correct code and when they were last active (both nullable). */
     public record Session(Instant verifiedAt, Instant lastActivityAt) {

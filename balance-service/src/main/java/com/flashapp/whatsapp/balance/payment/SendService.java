@@ -12,15 +12,18 @@ import com.flashapp.whatsapp.balance.config.WalletConfig;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
 import com.flashapp.whatsapp.balance.lnurl.LnurlPay;
+import com.flashapp.whatsapp.balance.mfa.MfaPolicy;
 import com.flashapp.whatsapp.balance.payment.PaymentIntent.Kind;
 import com.flashapp.whatsapp.balance.payment.PaymentIntent.Status;
 import com.flashapp.whatsapp.balance.repository.CacheRepository;
 import com.flashapp.whatsapp.balance.service.Conversation;
+import com.flashapp.whatsapp.balance.service.MfaGuard;
 import com.flashapp.whatsapp.balance.service.Phones;
 import com.flashapp.whatsapp.balance.wallet.Money;
 import com.flashapp.whatsapp.balance.wallet.WalletSupport;
 import com.flashapp.whatsapp.contracts.Amount;
 import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
@@ -83,12 +86,13 @@ public class SendService {
     private final EmittedTransactions emitted;
     private final CacheRepository cache;
     private final LnurlPay lnurl;
+    private final MfaGuard guard;
     private final WalletConfig config;
     private final Clock clock = Clock.systemUTC();
 
     public SendService(WalletSupport support, FlashClient account, FlashWalletClient flash, ContactDirectory directory,
                        Money money, RiskRules risk, PaymentRepository payments, EmittedTransactions emitted,
-                       CacheRepository cache, LnurlPay lnurl, WalletConfig config) {
+                       CacheRepository cache, LnurlPay lnurl, MfaGuard guard, WalletConfig config) {
         this.support = support;
         this.account = account;
         this.flash = flash;
@@ -99,6 +103,7 @@ public class SendService {
         this.emitted = emitted;
         this.cache = cache;
         this.lnurl = lnurl;
+        this.guard = guard;
         this.config = config;
     }
 
@@ -115,14 +120,29 @@ public class SendService {
                 return support.reply(envelope, whatsapp, "Who should I pay? For example: SEND 5 TO @username, "
                         + "or PAY followed by a Lightning invoice.");
             }
-            var locale = support.locale(link);
-            var token = support.token(link);
-            return account.me(token)
-                    .flatMap(me -> resolve(request, link, me).flatMap(target -> prepare(request, link, me, target,
-                            locale)))
-                    .onFailure(Refusal.class).recoverWithUni(e -> support.reply(envelope, whatsapp, e.getMessage()))
-                    .onFailure().recoverWithUni(e -> support.failed(envelope, whatsapp, link, e, "Send"));
+            if (request.to().kind() == Recipient.Kind.PHONE) {
+                // Whether a number has Flash is the number owner's secret: it is looked up only on a verified
+                // session. Before that every number gets the same answer (the code step-up, worded from the
+                // sender's session alone), so "send 1 to +1876…" cannot be used to probe numbers.
+                return guard.check(MfaPolicy.Operation.FIND_BY_PHONE, link, clock.instant())
+                        .flatMap(decision -> decision.allowed() ? go(request, link)
+                                : support.linking().stepUp(request, whatsapp, link, decision));
+            }
+            return go(request, link);
         });
+    }
+
+    /** Resolves the recipient, then the amount, the risk rules and the confirmation card. */
+    private Uni<Void> go(PaymentSendRequest request, Link link) {
+        var envelope = request.envelope();
+        var whatsapp = request.whatsapp();
+        var locale = support.locale(link);
+        var token = support.token(link);
+        return account.me(token)
+                .flatMap(me -> resolve(request, link, me).flatMap(target -> prepare(request, link, me, target,
+                        locale)))
+                .onFailure(Refusal.class).recoverWithUni(e -> support.reply(envelope, whatsapp, e.getMessage()))
+                .onFailure().recoverWithUni(e -> support.failed(envelope, whatsapp, link, e, "Send"));
     }
 
     private Uni<Target> resolve(PaymentSendRequest request, Link link, Me me) {

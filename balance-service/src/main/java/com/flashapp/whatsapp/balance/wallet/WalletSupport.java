@@ -95,7 +95,8 @@ public class WalletSupport {
             return conversation.reply(request, whatsapp, bad.getMessage());
         }
         if (failure instanceof FlashUnavailableException) {
-            Log.warnf("%s for %s: Flash unavailable (%s)", what, request.userRef(), failure.getMessage());
+            // the class only: a client's message may quote the request or Flash's answer
+            Log.warnf("%s for %s: Flash unavailable (%s)", what, request.userRef(), failure.getClass().getSimpleName());
             return conversation.reply(request, whatsapp, FLASH_DOWN);
         }
         Log.warnf("%s for %s failed: %s", what, request.userRef(), failure.toString());

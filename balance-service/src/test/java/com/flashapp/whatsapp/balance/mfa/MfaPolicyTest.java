@@ -35,6 +35,14 @@ class MfaPolicyTest {
     }
 
     @Test
+    void aPhoneNumberIsLookedUpOnlyOnAVerifiedSession() {
+        assertTrue(policy.evaluate(Operation.FIND_BY_PHONE, verifiedMinutesAgo(30, 2), NOW).allowed());
+        assertFalse(policy.evaluate(Operation.FIND_BY_PHONE, new Session(null, null), NOW).allowed());
+        assertFalse(policy.evaluate(Operation.FIND_BY_PHONE, verifiedMinutesAgo(20, 16), NOW).allowed());
+        assertFalse(policy.evaluate(Operation.FIND_BY_PHONE, verifiedMinutesAgo(24 * 60 + 1, 1), NOW).allowed());
+    }
+
+    @Test
     void anIdleSessionNeedsACode() {
         var decision = policy.evaluate(Operation.READ_BALANCE, verifiedMinutesAgo(20, 16), NOW);
         assertFalse(decision.allowed());

@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.balance.wallet;
 
 import com.flashapp.whatsapp.balance.crypto.TokenVault;
+import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.repository.LinkRepository;
 import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.support.FlashStubs;
@@ -58,6 +59,8 @@ class SendFlowTest {
     TokenVault vault;
     @Inject
     CircuitBreakerMaintenance breakers;
+    @Inject
+    ContactDirectory directory;
 
     WalletProbe probe;
     WalletFixture user;
@@ -200,6 +203,37 @@ class SendFlowTest {
         handle(send(new Amount(new BigDecimal("600"), "USD"), new Recipient(Recipient.Kind.USERNAME, bob)));
         probe.reply(user.userRef, "above the limit");
         handle(send(new Amount(new BigDecimal("5"), "USD"), new Recipient(Recipient.Kind.PHONE, "+18765550000")));
+        probe.reply(user.userRef, "don't know a Flash user with the number");
+    }
+
+    @Test
+    void beforeTheSendersCodeIsVerifiedEveryPhoneNumberGetsTheSameAnswer() {
+        var carol = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
+        directory.remember(carol.userRef, carol.whatsapp).await().atMost(WAIT);
+        var carolPhone = carol.whatsapp.substring("whatsapp:".length());
+        var nobody = "+1876555" + String.format("%04d", (int) (Math.random() * 10_000));
+        // the sender's last code was two days ago: no verified session
+        pool.preparedQuery("update flash_link set verified_at = now() - interval '2 days', "
+                + "last_activity_at = now() - interval '2 days' where user_ref = $1")
+                .execute(Tuple.of(user.userRef)).await().atMost(WAIT);
+
+        handle(send(new Amount(new BigDecimal("1"), "USD"), new Recipient(Recipient.Kind.PHONE, carolPhone)));
+        var toFlashUser = probe.replies(user.userRef, 1).get(0);
+        handle(send(new Amount(new BigDecimal("1"), "USD"), new Recipient(Recipient.Kind.PHONE, nobody)));
+        var toNobody = probe.replies(user.userRef, 2).get(1);
+
+        assertEquals(toFlashUser.body(), toNobody.body(), "a number with Flash and one without get the same answer");
+        assertTrue(toNobody.body().contains("confirm it's you"), toNobody.body());
+        var codes = probe.all(ConversationExpectation.class, user.userRef);
+        assertEquals(2, codes.size());
+        assertTrue(codes.stream().allMatch(e -> RoutingKeys.Expect.CODE.equals(e.routingKey())
+                && e.context().startsWith("mfa:")));
+        assertTrue(lastAudit().startsWith("FIND_BY_PHONE:STEP_UP:session_"), lastAudit());
+
+        // once the sender's code is verified the lookup may answer
+        pool.preparedQuery("update flash_link set verified_at = now(), last_activity_at = now() where user_ref = $1")
+                .execute(Tuple.of(user.userRef)).await().atMost(WAIT);
+        handle(send(new Amount(new BigDecimal("1"), "USD"), new Recipient(Recipient.Kind.PHONE, nobody)));
         probe.reply(user.userRef, "don't know a Flash user with the number");
     }
 

@@ -85,7 +85,10 @@ public interface GatewayConfig {
         @WithDefault("4096")
         int maxBodyChars();
 
-        /** A form body larger than this is answered 413 (after the signature check). */
+        /**
+         * A form body larger than this is answered 413 before anything is parsed or verified: by the size filter
+         * from {@code Content-Length} before the body is read, else from the bytes read.
+         */
         @WithDefault("65536")
         int maxFormBytes();
 
@@ -125,6 +128,10 @@ public interface GatewayConfig {
         /** How long a transaction id is remembered. */
         @WithDefault("7d")
         Duration dedupTtl();
+
+        /** A callback body larger than this is answered 413 before the signature is computed or JSON parsed. */
+        @WithDefault("65536")
+        int maxBodyBytes();
     }
 
     /** Images other services hand over ({@code gateway.media}) and the signed URLs they are served at. */

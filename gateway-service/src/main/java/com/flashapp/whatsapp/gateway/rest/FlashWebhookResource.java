@@ -24,12 +24,13 @@ public class FlashWebhookResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Uni<Response> callback(byte[] body, @HeaderParam("svix-id") String id,
+    public Uni<Response> callback(byte[] body, @HeaderParam("Content-Type") String contentType,
+                                  @HeaderParam("svix-id") String id,
                                   @HeaderParam("svix-timestamp") String timestamp,
                                   @HeaderParam("svix-signature") String signature) {
         var start = System.nanoTime();
         metrics.received(FlashWebhookService.FLASH);
-        return service.onCallback(TwilioWebhookResource.orEmpty(body), id, timestamp, signature)
+        return service.onCallback(TwilioWebhookResource.orEmpty(body), contentType, id, timestamp, signature)
                 .map(outcome -> Response.noContent().build())
                 .onItemOrFailure().invoke((response, failure) -> metrics.ack(FlashWebhookService.FLASH,
                         response != null ? response.getStatus() : failure instanceof WebhookProblem p ? p.status() : 500,

@@ -42,8 +42,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        // a bug, not the caller's fault; the log keeps the class and message, the caller gets no internals
-        Log.errorf("unexpected %s: %s", e.getClass().getName(), e.getMessage());
+        // a bug, not the caller's fault. The log keeps the class and where it was thrown, never the message: a
+        // parser's or client's message may quote the request (a phone number, a message body). The caller gets no
+        // internals.
+        var top = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        Log.errorf("unexpected %s at %s", e.getClass().getName(), top == null ? "?" : top.getClassName() + ":" + top.getLineNumber());
         return problemResponse(500, "internal", "Something went wrong on our side.").build();
     }
 

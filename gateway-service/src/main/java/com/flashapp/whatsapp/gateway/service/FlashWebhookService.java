@@ -1,7 +1,9 @@
 package com.flashapp.whatsapp.gateway.service;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
@@ -17,6 +19,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,7 +46,7 @@ public class FlashWebhookService {
     public enum Outcome { PUBLISHED, SPOOLED, DUPLICATE, IGNORED }
 
     private final SvixVerifier verifier;
-    private final ObjectMapper json;
+    private final ObjectReader json;
     private final WebhookGate gate;
     private final WebhookIntake intake;
     private final GatewayMetrics metrics;
@@ -49,20 +55,31 @@ public class FlashWebhookService {
     public FlashWebhookService(SvixVerifier verifier, ObjectMapper json, WebhookGate gate, WebhookIntake intake,
                                GatewayMetrics metrics, GatewayConfig config) {
         this.verifier = verifier;
-        this.json = json;
+        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.gate = gate;
         this.intake = intake;
         this.metrics = metrics;
         this.config = config;
     }
 
-    public Uni<Outcome> onCallback(byte[] body, String svixId, String svixTimestamp, String svixSignature) {
+    /**
+     * Size (413, before the HMAC or any parsing) → signature and timestamp (403) → content type (415) → JSON (400)
+     * → dedup by txid → kept (published or spooled) → 204.
+     */
+    public Uni<Outcome> onCallback(byte[] body, String contentType, String svixId, String svixTimestamp,
+                                   String svixSignature) {
         try {
+            if (body.length > config.flash().maxBodyBytes()) {
+                throw new WebhookProblem(413, "body-too-large", "The request body is too large.");
+            }
             if (svixSignature == null || svixSignature.isBlank()) {
                 throw new WebhookProblem(403, "missing-signature", "svix-signature is required.");
             }
             if (!verifier.isValid(svixId, svixTimestamp, svixSignature, body)) {
                 throw new WebhookProblem(403, "invalid-signature", "The Svix signature does not match or is too old.");
+            }
+            if (!isJson(contentType)) {
+                throw new WebhookProblem(415, "unsupported-media-type", "Send application/json.");
             }
             var event = parse(body, svixTimestamp);
             if (event == null) {
@@ -90,11 +107,37 @@ public class FlashWebhookService {
         }
     }
 
+    /** {@code application/json}, with no charset or UTF-8 (JSON is UTF-8; another charset would change the bytes' meaning). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        var semicolon = contentType.indexOf(';');
+        var type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        if (!type.equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        var lower = contentType.toLowerCase();
+        var charset = lower.indexOf("charset=");
+        return charset < 0 || lower.substring(charset + 8).strip().replace("\"", "").startsWith("utf-8");
+    }
+
     /** The event, or null for an event type the gateway does not act on. */
     private PaymentReceived parse(byte[] body, String svixTimestamp) {
+        String text;
+        try {
+            // strictly UTF-8 (RFC 8259): the JSON parser would otherwise guess UTF-16/32 or let encoded surrogates by
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw WebhookProblem.badRequest("invalid-encoding", "The body is not valid UTF-8.");
+        }
         JsonNode node;
         try {
-            node = json.readTree(body);
+            // one JSON value and nothing after it: trailing content is a malformed body, not something to ignore
+            node = json.readTree(text);
         } catch (IOException e) {
             throw WebhookProblem.badRequest("invalid-json", "The body is not JSON.");
         }

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The Twilio webhooks' rules, in order: signature (403) → well-formed input (4xx) → dedup and rate limit (one
+ * The Twilio webhooks' rules, in order: size (413) → signature (403) → well-formed input (4xx) → dedup and rate limit (one
  * Redis round trip) → kept (published with publisher confirm, or spooled while the broker cannot take it, see
  * {@link WebhookIntake}) → 200. Only when neither takes it is the answer a 503, and its dedup claim is released so
  * Twilio's retry keeps it.
@@ -100,8 +100,12 @@ public class TwilioWebhookService {
         }
     }
 
-    /** Signature first, then the form's own defects; returns the parameters. */
+    /** Size first (nothing is parsed before it), then the signature, then the form's own defects; returns the parameters. */
     private Map<String, String> verified(String path, byte[] body, String contentType, String signature, String rawQuery) {
+        if (body.length > config.inbound().maxFormBytes()) {
+            // before the form is parsed for the signature: an oversized body costs no parsing and no HMAC
+            throw new WebhookProblem(413, "body-too-large", "The request body is too large.");
+        }
         var url = verifier.publicUrl(path, rawQuery);
         if (signature == null || signature.isBlank()) {
             throw new WebhookProblem(403, "missing-signature", "X-Twilio-Signature is required.");
@@ -116,9 +120,6 @@ public class TwilioWebhookService {
         var form = FormBody.parse(body);
         if (!verifier.isValid(url, form.params(), signature)) {
             throw new WebhookProblem(403, "invalid-signature", "X-Twilio-Signature does not match.");
-        }
-        if (body.length > config.inbound().maxFormBytes()) {
-            throw new WebhookProblem(413, "body-too-large", "The request body is too large.");
         }
         if (form.defect() != null) {
             throw WebhookProblem.badRequest(form.defect(), FormBody.DUPLICATE.equals(form.defect())

@@ -157,7 +157,7 @@ public class WebhookIntake {
                     spooling = d > 0;
                 })
                 .flatMap(d -> d == 0 || !publisher.connected() ? Uni.createFrom().voidItem() : relayHoldingLock())
-                .onFailure().invoke(f -> Log.warnf("spool relay: %s", f.toString()))
+                .onFailure().invoke(f -> Log.warnf("spool relay: %s", f.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()
                 .subscribe().with(x -> relaying.set(false), f -> relaying.set(false));
     }
