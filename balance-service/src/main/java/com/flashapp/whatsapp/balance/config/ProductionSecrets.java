@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -22,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Refuses to start, outside the dev, test and local profiles, while a secret holds a public development value: any
- * value the committed configuration gives it under a profile. A missing secret fails earlier, in Quarkus' own
- * configuration check, because its production value is {@code ${VARIABLE}} with no default.
+ * value the committed configuration gives it under a profile. A missing secret is refused here too, or one step
+ * earlier by Quarkus' own configuration check ({@code SRCFG00011: Could not expand value VARIABLE}), since its
+ * production value is {@code ${VARIABLE}} with no default.
  */
 @ApplicationScoped
 public class ProductionSecrets {
@@ -76,7 +78,7 @@ public class ProductionSecrets {
         SECRETS.forEach((property, variable) ->
                 values.put(variable, config.getOptionalValue(property, String.class).orElse("")));
         balance.crypto().keys().forEach((id, key) ->
-                values.put("BALANCE_CRYPTO_KEYS_" + id.toUpperCase(java.util.Locale.ROOT), key));
+                values.put("BALANCE_CRYPTO_KEYS_" + id.toUpperCase(Locale.ROOT), key));
         return values;
     }
 

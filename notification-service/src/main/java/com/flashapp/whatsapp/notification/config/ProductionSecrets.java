@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 
 /**
  * Refuses to start, outside the dev, test and local profiles, while a secret holds a public development value: any
- * value the committed configuration gives it under a profile. A missing secret fails earlier, in Quarkus' own
- * configuration check, because its production value is {@code ${VARIABLE}} with no default.
+ * value the committed configuration gives it under a profile. A missing secret is refused here too, or one step
+ * earlier by Quarkus' own configuration check ({@code SRCFG00011: Could not expand value VARIABLE}), since its
+ * production value is {@code ${VARIABLE}} with no default.
  */
 @ApplicationScoped
 public class ProductionSecrets {
