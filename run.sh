@@ -65,8 +65,10 @@ start() {
             echo "$app already running"
             continue
         fi
+        # The local profile: production settings, but the public development secrets of the local servers and the
+        # sandbox (the prod profile refuses them, see each service's ProductionSecrets).
         # shellcheck disable=SC2086
-        nohup java $JAVA_OPTS -jar "$app/target/quarkus-app/quarkus-run.jar" >"$RUN_DIR/logs/$app.log" 2>&1 &
+        nohup java $JAVA_OPTS -Dquarkus.profile=local -jar "$app/target/quarkus-app/quarkus-run.jar" >"$RUN_DIR/logs/$app.log" 2>&1 &
         echo $! >"$RUN_DIR/$app.pid"
         echo "started $app on :$port (pid $!)"
     done

@@ -35,7 +35,7 @@ api PUT queues/%2F/bench.gateway-inbound '{"durable":true,"arguments":{"x-queue-
 api POST bindings/%2F/e/bench.whatsapp.inbound/q/bench.gateway-inbound '{"routing_key":"#"}'
 
 # shellcheck disable=SC2086
-java $GATEWAY_JAVA_OPTS -Dquarkus.http.port="$PORT" -Dgateway.public-base-url="http://localhost:$PORT" \
+java $GATEWAY_JAVA_OPTS -Dquarkus.profile=local -Dquarkus.http.port="$PORT" -Dgateway.public-base-url="http://localhost:$PORT" \
     -Dgateway.rate-limit.burst=100000000 -Dgateway.rate-limit.per-minute=100000000 \
     -Dgateway.redis.key-prefix="$PREFIX" \
     -Dmessaging.exchange-prefix=bench. \

@@ -60,7 +60,7 @@ pids+=($!)
 # NOTIFICATION_JAVA_OPTS adds JVM options to the service, e.g. a flight recording:
 # NOTIFICATION_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/notif.jfr,settings=profile"
 # shellcheck disable=SC2086
-own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} \
+own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} -Dquarkus.profile=local \
     -Dquarkus.http.port=18083 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
     -Dquarkus.datasource.reactive.url=postgresql://localhost:5432/notification_bench \
     -Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/notification_bench \

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The six packaged apps, started as separate JVMs from {@code <module>/target/quarkus-app/quarkus-run.jar} with
- * their production profile, pointed at each other and isolated from anything else on the machine by an
+ * the {@code local} profile (production settings with the public development secrets, which the prod profile
+ * refuses: {@code ProductionSecretsIT}), pointed at each other and isolated from anything else on the machine by an
  * {@link Isolation}: ports of their own, a RabbitMQ virtual host (deleted and created afresh), a Redis database
  * (flushed) and PostgreSQL databases {@code <name><suffix>} (cleaned by Flyway at the first start). A developer's
  * {@code ./run.sh} apps on the default ports and vhost, and another suite's apps, are therefore left alone, and
@@ -68,6 +69,8 @@ final class Apps implements AutoCloseable {
         }
     }
 
+    /** Production settings plus the development secrets of the local servers and the sandbox. */
+    static final String PROFILE = "local";
     static final String MEDIA_KEY = "e2e-media-signing-key";
     static final String ADMIN = "+18765550999";
     /** Base32 TOTP secret of the admin (RFC 6238, SHA-1, 6 digits, 30 s). */
@@ -130,7 +133,7 @@ final class Apps implements AutoCloseable {
         var sandboxUrl = "http://localhost:" + port(App.SANDBOX);
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port(app),
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port(app), "-Dquarkus.profile=" + PROFILE,
                 "-Drabbitmq-virtual-host=" + isolation.vhost(),
                 "-Dquarkus.redis.hosts=redis://localhost:6379/" + isolation.redisDb()));
         if (app.database != null) {

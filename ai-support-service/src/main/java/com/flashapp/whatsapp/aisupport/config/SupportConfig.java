@@ -26,13 +26,11 @@ public interface SupportConfig {
     Retention retention();
 
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
-    @WithDefault("dev-admin-token")
     String adminToken();
 
     /** Maple AI (maple-proxy, OpenAI-compatible). The base URL is {@code quarkus.rest-client.maple.url}. */
     interface Maple {
         /** Sent as {@code Authorization: Bearer}; maple-proxy forwards it to the enclave. */
-        @WithDefault("sandbox-maple-key")
         String apiKey();
 
         @WithDefault("llama-3.3-70b")
@@ -94,8 +92,7 @@ public interface SupportConfig {
         @WithDefault("dev-1")
         String keyId();
 
-        /** Base64 AES key (16/24/32 bytes). The default is a documented dev key: set MEMORY_KEY in prod. */
-        @WithDefault("ZGV2LW9ubHktbWVtb3J5LWtleS0zMi1ieXRlcy0hISE=")
+        /** Base64 AES key (16/24/32 bytes). From MEMORY_KEY (a dev key only in the dev, test and local profiles). */
         String key();
     }
 

@@ -99,7 +99,6 @@ public interface WalletConfig {
     /** The directory of linked users' WhatsApp addresses (send to / request from a phone number). */
     interface Directory {
         /** HMAC key for the phone-number index. Prod: from a secret ({@code WALLET_DIRECTORY_HASH_KEY}). */
-        @WithDefault("dev-directory-key-not-secret")
         String hashKey();
     }
 

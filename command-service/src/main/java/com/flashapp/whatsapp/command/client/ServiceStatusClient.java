@@ -56,7 +56,7 @@ public class ServiceStatusClient {
         var url = config.managementUrl() + "/api/queues/"
                 + URLEncoder.encode(config.virtualHost(), StandardCharsets.UTF_8) + "?columns=name,messages";
         var credentials = Base64.getEncoder().encodeToString(
-                (config.managementUsername() + ":" + config.managementPassword()).getBytes(StandardCharsets.UTF_8));
+                (config.managementUsername() + ":" + config.managementPassword().orElse("")).getBytes(StandardCharsets.UTF_8));
         return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                         .putHeader("Authorization", "Basic " + credentials).setIdleTimeout(timeout.toMillis()))
                 .flatMap(request -> request.send())

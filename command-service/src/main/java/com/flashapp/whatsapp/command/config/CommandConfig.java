@@ -164,7 +164,6 @@ public interface CommandConfig {
         Duration usedCodeMargin();
 
         /** Key of the HMAC that lets "admin user +1876…" find a user without storing the number. */
-        @WithDefault("dev-only-lookup-key-change-me")
         String lookupKey();
     }
 
@@ -180,8 +179,8 @@ public interface CommandConfig {
         @WithDefault("guest")
         String managementUsername();
 
-        @WithDefault("guest")
-        String managementPassword();
+        /** The broker's password (rabbitmq-password); empty only where ProductionSecrets has already refused it. */
+        Optional<String> managementPassword();
 
         /** Virtual host whose queues are shown. */
         @WithDefault("/")

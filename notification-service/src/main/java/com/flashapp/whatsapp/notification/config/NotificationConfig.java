@@ -57,7 +57,6 @@ public interface NotificationConfig {
         @WithDefault("AC00000000000000000000000000000000")
         String accountSid();
 
-        @WithDefault("0123456789abcdef0123456789abcdef")
         String authToken();
 
         /** Our WhatsApp sender, {@code whatsapp:+E164}. */
