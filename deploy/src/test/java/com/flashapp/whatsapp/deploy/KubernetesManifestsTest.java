@@ -83,7 +83,6 @@ class KubernetesManifestsTest {
         assertNotNull(path(app, "resources", "requests", "cpu"), "cpu request");
         assertNotNull(path(app, "resources", "requests", "memory"), "memory request");
         assertNotNull(path(app, "resources", "limits", "memory"), "memory limit");
-        assertEquals(service + "-secrets", path(app, "envFrom", 1, "secretRef", "name"));
         assertEquals("true", path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/scrape"));
         assertEquals(String.valueOf(port),
                 path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
@@ -92,6 +91,94 @@ class KubernetesManifestsTest {
         for (var doc : docs) {
             assertEquals("flash-whatsapp", path(doc, "metadata", "labels", "app.kubernetes.io/part-of"),
                     service + " " + doc.get("kind"));
+        }
+    }
+
+    @Test
+    void theNamespaceEnforcesRestrictedPodSecurity() throws IOException {
+        var namespace = only(documents(MANIFESTS.resolve("00-namespace.yml")), "Namespace");
+        for (var mode : List.of("enforce", "audit", "warn")) {
+            assertEquals("restricted", path(namespace, "metadata", "labels", "pod-security.kubernetes.io/" + mode),
+                    mode);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-service", "command-service", "balance-service", "notification-service",
+            "ai-support-service"})
+    void everyContainerMeetsRestrictedPodSecurityWithoutAServiceAccountToken(String service) throws IOException {
+        var pod = path(only(documents(MANIFESTS.resolve(service + ".yml")), "Deployment"), "spec", "template", "spec");
+        assertEquals(false, path(pod, "automountServiceAccountToken"), "no service-account token in the pod");
+        assertEquals(true, path(pod, "securityContext", "runAsNonRoot"));
+        assertEquals("RuntimeDefault", path(pod, "securityContext", "seccompProfile", "type"));
+        for (var key : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            assertEquals(null, path(pod, key), key);
+        }
+        for (var container : containers(pod)) {
+            var name = String.valueOf(container.get("name"));
+            assertEquals(true, path(container, "securityContext", "runAsNonRoot"), name + " runAsNonRoot");
+            assertEquals(false, path(container, "securityContext", "allowPrivilegeEscalation"), name + " escalation");
+            assertEquals(true, path(container, "securityContext", "readOnlyRootFilesystem"), name + " read-only root");
+            assertEquals(List.of("ALL"), path(container, "securityContext", "capabilities", "drop"), name + " caps");
+            assertEquals(null, path(container, "securityContext", "capabilities", "add"), name + " adds no caps");
+            assertEquals(null, path(container, "securityContext", "privileged"), name + " not privileged");
+            assertEquals("RuntimeDefault", path(container, "securityContext", "seccompProfile", "type"), name);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-service", "command-service", "balance-service", "notification-service",
+            "ai-support-service"})
+    void secretsAreAReadOnlyMountedFileNeverEnvironmentVariables(String service) throws IOException {
+        var pod = path(only(documents(MANIFESTS.resolve(service + ".yml")), "Deployment"), "spec", "template", "spec");
+        for (var container : containers(pod)) {
+            assertFalse(String.valueOf(container.get("envFrom")).contains("secretRef"), container.get("name") + "");
+            assertFalse(String.valueOf(container.get("env")).contains("secretKeyRef"), container.get("name") + "");
+        }
+        @SuppressWarnings("unchecked")
+        var volumes = (List<Map<String, Object>>) path(pod, "volumes");
+        var secretVolume = volumes.stream()
+                .filter(v -> (service + "-secrets").equals(path(v, "secret", "secretName")))
+                .findFirst().orElseThrow(() -> new AssertionError(service + "-secrets is not a volume"));
+        assertEquals((Object) 0440, path(secretVolume, "secret", "defaultMode"), "readable by the pod's group only");
+        var app = containers(pod).stream().filter(c -> service.equals(c.get("name"))).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        var mounts = (List<Map<String, Object>>) app.get("volumeMounts");
+        var mount = mounts.stream().filter(m -> secretVolume.get("name").equals(m.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("the secret volume is not mounted into " + service));
+        assertEquals(true, mount.get("readOnly"));
+        @SuppressWarnings("unchecked")
+        var env = (List<Map<String, Object>>) app.get("env");
+        var locations = env.stream().filter(e -> "QUARKUS_CONFIG_LOCATIONS".equals(e.get("name")))
+                .map(e -> (String) e.get("value")).findFirst()
+                .orElseThrow(() -> new AssertionError("Quarkus is not told to read the mounted file"));
+        assertTrue(locations.startsWith(mount.get("mountPath") + "/"), locations + " inside " + mount);
+    }
+
+    @Test
+    void monitoringReachesOnlyTheServicesHttpPort() throws IOException {
+        var fromMonitoring = documents(MANIFESTS.resolve("10-network-policies.yml")).stream()
+                .filter(p -> String.valueOf(path(p, "spec", "ingress")).contains("monitoring"))
+                .toList();
+        assertEquals(1, fromMonitoring.size());
+        var policy = fromMonitoring.get(0);
+        assertEquals(new TreeSet<>(List.of("gateway-service", "command-service", "balance-service",
+                        "notification-service", "ai-support-service")),
+                new TreeSet<>((List<?>) path(policy, "spec", "podSelector", "matchExpressions", 0, "values")),
+                "only the five services are scraped");
+        @SuppressWarnings("unchecked")
+        var rules = (List<Map<String, Object>>) path(policy, "spec", "ingress");
+        for (var rule : rules) {
+            assertEquals(List.of(Map.of("port", "http", "protocol", "TCP")), rule.get("ports"),
+                    "monitoring reaches the metrics (http) port only");
+        }
+        for (var service : List.of("gateway-service", "command-service", "balance-service", "notification-service",
+                "ai-support-service")) {
+            var pod = path(only(documents(MANIFESTS.resolve(service + ".yml")), "Deployment"), "spec", "template",
+                    "spec");
+            var app = containers(pod).stream().filter(c -> service.equals(c.get("name"))).findFirst().orElseThrow();
+            assertEquals("http", path(app, "ports", 0, "name"), service + " names its HTTP port http");
+            assertEquals(1, ((List<?>) app.get("ports")).size(), service + " exposes one port");
         }
     }
 
@@ -180,6 +267,11 @@ class KubernetesManifestsTest {
             }
         }
         return docs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> containers(Object podSpec) {
+        return (List<Map<String, Object>>) path(podSpec, "containers");
     }
 
     private static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {

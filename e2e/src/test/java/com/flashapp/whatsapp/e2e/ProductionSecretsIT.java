@@ -58,7 +58,8 @@ class ProductionSecretsIT {
         SECRETS.put("command-service", Set.of("DB_PASSWORD", "COMMAND_ADMIN_LOOKUP_KEY", "RABBITMQ_PASSWORD"));
         SECRETS.put("balance-service", Set.of("DB_PASSWORD", "GATEWAY_MEDIA_SIGNING_KEY", "WALLET_DIRECTORY_HASH_KEY",
                 "RABBITMQ_PASSWORD"));
-        SECRETS.put("notification-service", Set.of("DB_PASSWORD", "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD"));
+        SECRETS.put("notification-service", Set.of("DB_PASSWORD", "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD",
+                "ADDRESS_KEY"));
         SECRETS.put("ai-support-service", Set.of("DB_PASSWORD", "MAPLE_API_KEY", "SUPPORT_ADMIN_TOKEN", "MEMORY_KEY",
                 "RABBITMQ_PASSWORD"));
     }
@@ -201,7 +202,7 @@ class ProductionSecretsIT {
     /** A random value of the shape the variable needs (keys that are parsed get a valid one). */
     private static String strong(String variable) {
         return switch (variable) {
-            case "MEMORY_KEY" -> strongKey();
+            case "MEMORY_KEY", "ADDRESS_KEY" -> strongKey();
             case "FLASH_WEBHOOK_SECRET" -> "whsec_" + strongKey();
             default -> {
                 var bytes = new byte[24];

@@ -4,7 +4,14 @@ import com.rabbitmq.client.ConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Where the broker is and how to connect: one {@link ConnectionFactory} per connection this service opens (one for
@@ -22,6 +29,7 @@ public class BrokerSettings {
     private final String virtualHost;
     private final String application;
     private final MessagingConfig config;
+    private SSLContext sslContext;
 
     public BrokerSettings(@ConfigProperty(name = "rabbitmq-host") String host,
                           @ConfigProperty(name = "rabbitmq-port") int port,
@@ -42,6 +50,12 @@ public class BrokerSettings {
 
     ConnectionFactory factory() {
         var factory = new ConnectionFactory();
+        if (config.tls().enabled()) {
+            factory.useSslProtocol(sslContext());
+            if (config.tls().verifyHostname()) {
+                factory.enableHostnameVerification();
+            }
+        }
         factory.setHost(host);
         factory.setPort(port);
         factory.setUsername(username);
@@ -55,9 +69,37 @@ public class BrokerSettings {
         return factory;
     }
 
-    /** {@code host:port/vhost}, for log lines (no credentials). */
+    /** {@code host:port/vhost}, for log lines (no credentials); {@code amqps://} in front when TLS is on. */
     String address() {
-        return host + ":" + port + ("/".equals(virtualHost) ? "" : "/" + virtualHost);
+        return (config.tls().enabled() ? "amqps://" : "") + host + ":" + port
+                + ("/".equals(virtualHost) ? "" : "/" + virtualHost);
+    }
+
+    /** Trusts the configured store's CAs, or the JVM's when none is configured. Built once, on first connect. */
+    private synchronized SSLContext sslContext() {
+        if (sslContext == null) {
+            try {
+                var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                var store = config.tls().trustStore();
+                if (store.isPresent()) {
+                    var password = config.tls().trustStorePassword().orElse("").toCharArray();
+                    var keyStore = KeyStore.getInstance("PKCS12");
+                    try (var in = Files.newInputStream(Path.of(store.get()))) {
+                        keyStore.load(in, password);
+                    }
+                    trust.init(keyStore);
+                } else {
+                    trust.init((KeyStore) null);
+                }
+                var context = SSLContext.getInstance("TLS");
+                context.init(null, trust.getTrustManagers(), null);
+                sslContext = context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("messaging.tls.trust-store (RABBITMQ_TLS_TRUST_STORE) cannot be read: "
+                        + e.getClass().getSimpleName(), e);
+            }
+        }
+        return sslContext;
     }
 
     String virtualHost() {

@@ -53,6 +53,24 @@ public interface MessagingConfig {
     /** What makes the {@code RabbitMQ} readiness check DOWN (everything is always reported in its data). */
     Readiness readiness();
 
+    /** TLS to the broker ({@code RABBITMQ_TLS_*}); off by default (the local broker speaks plain AMQP). */
+    Tls tls();
+
+    interface Tls {
+        /** Connect with TLS. The broker's TLS listener is usually port 5671: set {@code RABBITMQ_PORT} too. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** A PKCS#12 trust store holding the CA that signed the broker's certificate; absent: the JVM's CAs. */
+        Optional<String> trustStore();
+
+        Optional<String> trustStorePassword();
+
+        /** Refuse a certificate that does not name the host connected to. Off only for a test broker. */
+        @WithDefault("true")
+        boolean verifyHostname();
+    }
+
     interface Readiness {
         /** The publisher without a connection. Off where the service has somewhere else to put messages. */
         @WithDefault("true")

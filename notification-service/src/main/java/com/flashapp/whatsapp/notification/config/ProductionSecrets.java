@@ -33,7 +33,8 @@ public class ProductionSecrets {
     static final Map<String, String> SECRETS = new TreeMap<>(Map.of(
             "quarkus.datasource.password", "DB_PASSWORD",
             "app.twilio.auth-token", "TWILIO_AUTH_TOKEN",
-            "rabbitmq-password", "RABBITMQ_PASSWORD"));
+            "rabbitmq-password", "RABBITMQ_PASSWORD",
+            "app.address-key.keys.dev", "ADDRESS_KEY"));
 
     private static final Set<String> DEVELOPMENT_PROFILES = Set.of("dev", "test", "local");
     private static final Pattern DEFAULT = Pattern.compile("^\\$\\{[A-Za-z0-9_.\\-]+:(.*)}$");
