@@ -33,10 +33,12 @@ class VoiceNoteTest {
     }
 
     private static Map<String, String> voiceNote(String phone, Map<String, Object> body) {
-        given().contentType(ContentType.JSON).body(body).post("/sandbox/whatsapp/messages").then().statusCode(200)
-                .body("gatewayStatus", is(200));
-        return FakeGateway.at("/webhooks/twilio/messages").stream()
+        var mediaUrl = given().contentType(ContentType.JSON).body(body).post("/sandbox/whatsapp/messages").then()
+                .statusCode(200).body("gatewayStatus", is(200)).extract().path("mediaUrl");
+        var params = FakeGateway.at("/webhooks/twilio/messages").stream()
                 .filter(r -> ("whatsapp:" + phone).equals(r.params().get("From"))).findFirst().orElseThrow().params();
+        assertEquals(params.get("MediaUrl0"), mediaUrl, "the answer names the media URL it delivered");
+        return params;
     }
 
     private static byte[] download(String mediaUrl) {

@@ -378,6 +378,9 @@ public class TwilioSimulator {
                     var result = new LinkedHashMap<String, Object>();
                     result.put("messageSid", sid);
                     result.put("gatewayStatus", gatewayStatus);
+                    if (voice != null) {
+                        result.put("mediaUrl", params.get("MediaUrl0")); // tests check that the product deleted it
+                    }
                     return result;
                 });
     }
