@@ -135,6 +135,28 @@
         refresh();
     }
 
+    /** A voice note that says {@code words}: the sandbox makes the Ogg/Opus file and delivers it like Twilio. */
+    async function sendVoice(words) {
+        if (!phone || !words) { return; }
+        $('status-line').textContent = 'Sending voice note…';
+        try {
+            const result = await json('/sandbox/whatsapp/messages', {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json' },
+                body: JSON.stringify({ from: phone, voice: words, profileName: $('profile-name').value })
+            });
+            $('status-line').textContent = 'Voice note delivered to gateway: ' + result.gatewayStatus;
+        } catch (e) {
+            $('status-line').textContent = 'Not sent: ' + e.message;
+        }
+        refresh();
+    }
+
+    $('voice-button').addEventListener('click', () => {
+        const words = $('message-input').value;
+        $('message-input').value = '';
+        sendVoice(words);
+    });
     $('composer').addEventListener('submit', (event) => {
         event.preventDefault();
         const text = $('message-input').value;

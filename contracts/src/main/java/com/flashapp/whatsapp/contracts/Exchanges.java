@@ -3,11 +3,12 @@ package com.flashapp.whatsapp.contracts;
 /** Names of the durable topic exchanges (see ARCHITECTURE.md, "Messages on RabbitMQ"). */
 public final class Exchanges {
 
-    /** gateway → command: what users write. */
+    /** gateway → command: what users write; ai-support → command: what they said in a voice note
+     * ({@code message.voice}, the transcript as text). */
     public static final String WHATSAPP_INBOUND = "whatsapp.inbound";
     /** command → balance: everything that touches a Flash account. */
     public static final String WALLET_REQUESTS = "wallet.requests";
-    /** command → ai-support: questions and feedback. */
+    /** command → ai-support: questions, feedback and voice notes to transcribe. */
     public static final String SUPPORT_REQUESTS = "support.requests";
     /** command → notification: notification preferences (and admin reports). */
     public static final String NOTIFICATION_REQUESTS = "notification.requests";

@@ -16,6 +16,7 @@ import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -37,7 +38,7 @@ public final class MessageTypes {
 
     static {
         for (var key : new String[] {RoutingKeys.Inbound.TEXT, RoutingKeys.Inbound.MEDIA,
-                RoutingKeys.Inbound.BUTTON, RoutingKeys.Inbound.LOCATION}) {
+                RoutingKeys.Inbound.BUTTON, RoutingKeys.Inbound.LOCATION, RoutingKeys.Inbound.VOICE}) {
             put(Exchanges.WHATSAPP_INBOUND, key, InboundMessage.class);
         }
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.ACCOUNT_LINK, AccountLinkRequest.class);
@@ -58,6 +59,7 @@ public final class MessageTypes {
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_USER, AdminUserRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.ADMIN_STATS, AdminStatsRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_TRANSCRIBE, VoiceNoteRequest.class);
         put(Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE, MediaStoreRequest.class);
         for (var key : new String[] {RoutingKeys.Outbound.REPLY, RoutingKeys.Outbound.NOTIFICATION,
                 RoutingKeys.Outbound.TEMPLATE}) {

@@ -9,6 +9,11 @@ public final class RoutingKeys {
         public static final String MEDIA = "message.media";
         public static final String BUTTON = "message.button";
         public static final String LOCATION = "message.location";
+        /**
+         * ai-support → command: the transcript of a voice note, as the text message the user would have typed
+         * ({@code InboundMessage}, body = the transcript, no media). Published after a {@code voice.transcribe}.
+         */
+        public static final String VOICE = "message.voice";
         public static final String ALL = "message.*";
 
         private Inbound() {
@@ -40,6 +45,9 @@ public final class RoutingKeys {
         public static final String CONFIRMATION_ANSWER = "confirmation.answer";
         /** A verified admin's {@code admin stats}: ai-support answers with its part (AI fallback rate). */
         public static final String ADMIN_STATS = "admin.stats";
+        /** A voice note to download and transcribe ({@code VoiceNoteRequest}); the transcript comes back as
+         * {@code message.voice} on {@link Exchanges#WHATSAPP_INBOUND}. */
+        public static final String VOICE_TRANSCRIBE = "voice.transcribe";
 
         private Support() {
         }

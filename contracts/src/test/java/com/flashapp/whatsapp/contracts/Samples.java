@@ -16,6 +16,7 @@ import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -68,6 +69,9 @@ final class Samples {
         m.put(Exchanges.WHATSAPP_INBOUND + " " + k, new InboundMessage(envelope(k), SID, WA, "+18765550101",
                 "Keisha", "", false, List.of(), null, null,
                 new InboundMessage.Location(18.0179, -76.8099, "Half Way Tree, Kingston", "Home"), null, AT));
+        k = RoutingKeys.Inbound.VOICE;
+        m.put(Exchanges.WHATSAPP_INBOUND + " " + k, new InboundMessage(envelope(k), SID, WA, "+18765550101",
+                "Keisha", "how do I send money to my cousin", false, List.of(), null, null, null, null, AT));
 
         var usd5 = new Amount(new BigDecimal("5.00"), Amount.USD);
         var wr = Exchanges.WALLET_REQUESTS + " ";
@@ -103,6 +107,9 @@ final class Samples {
                 "ans-51c0", false, "too long"));
         m.put(sr + RoutingKeys.Support.CONFIRMATION_ANSWER, new ConfirmationAnswer(
                 envelope(RoutingKeys.Support.CONFIRMATION_ANSWER), WA, "exp-99aa", "choice", "2", "faq:fees"));
+        m.put(sr + RoutingKeys.Support.VOICE_TRANSCRIBE, new VoiceNoteRequest(
+                envelope(RoutingKeys.Support.VOICE_TRANSCRIBE), WA, "+18765550101", "Keisha", SID,
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", "audio/ogg", AT));
 
         var nr = Exchanges.NOTIFICATION_REQUESTS + " ";
         m.put(nr + RoutingKeys.Notification.PREFERENCES_UPDATE, new PreferencesUpdate(

@@ -145,7 +145,9 @@ final class Apps implements AutoCloseable {
         command.addAll(switch (app) {
             case SANDBOX -> List.of(
                     "-Dsandbox.gateway.webhook-url=" + gatewayUrl + "/webhooks/twilio/messages",
-                    "-Dsandbox.twilio.callback-interval=50ms");
+                    "-Dsandbox.twilio.callback-interval=50ms",
+                    // voice notes' media URLs on one host, as Twilio's are: ai-support sends its credentials there only
+                    "-Dsandbox.twilio.media-base-url=" + sandboxUrl);
             case GATEWAY -> List.of(
                     "-Dgateway.public-base-url=" + gatewayUrl,
                     "-Dgateway.media.signing-key=" + MEDIA_KEY);
@@ -162,7 +164,9 @@ final class Apps implements AutoCloseable {
                     "-Dapp.twilio.base-url=" + sandboxUrl,
                     "-Dapp.twilio.status-callback=" + gatewayUrl + "/webhooks/twilio/status");
             case AI_SUPPORT -> List.of(
-                    "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1");
+                    "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1",
+                    // voice notes: Twilio's media API is the sandbox's
+                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl);
         });
         command.add("-jar");
         command.add(jar.toString());

@@ -49,6 +49,23 @@ final class Chat {
         }
     }
 
+    /**
+     * Sends a voice note saying {@code words} ({@code seconds} long, or the sandbox's default for the words); the
+     * gateway must accept the webhook. Returns the note's Twilio media URL.
+     */
+    String speak(String words, Double seconds) throws Exception {
+        var body = JSON.createObjectNode().put("from", phone).put("voice", words);
+        if (seconds != null) {
+            body.put("voiceSeconds", seconds);
+        }
+        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
+        var gateway = answer.path("gatewayStatus").asText();
+        if (!gateway.equals("200")) {
+            throw new AssertionError("gateway answered " + gateway + " to a voice note \"" + words + "\"");
+        }
+        return answer.path("mediaUrl").asText();
+    }
+
     /** Waits for the next bot message (after those already read) that matches; earlier non-matching ones are skipped. */
     Sent expect(String what, Predicate<Sent> matches) throws Exception {
         var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();

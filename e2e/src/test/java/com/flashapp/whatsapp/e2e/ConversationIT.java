@@ -268,6 +268,63 @@ class ConversationIT {
 
     @Test
     @Order(16)
+    void aSpokenQuestionIsHeardThenAnsweredFromTheHelpNotesAndTheAudioIsGone() throws Exception {
+        CAROL.skipAll();
+        var media = CAROL.speak("how do I send money to my cousin", null);
+        assertEquals(307, Sandbox.fetchTwilioMedia(media).statusCode(), "Twilio holds the note until it is handled");
+        CAROL.expectContaining("🎙️ I heard", "how do I send money to my cousin");
+        CAROL.expectContaining("help notes");
+        // not stored anywhere after transcription: deleted at Twilio too
+        assertGone(media);
+    }
+
+    @Test
+    @Order(17)
+    void aSpokenBalanceIsTheLinkedUsersBalance() throws Exception {
+        BOB.skipAll();
+        BOB.speak("balance", null);
+        BOB.expectContaining("🎙️ I heard: “balance”");
+        BOB.expectContaining("your flash balance");
+    }
+
+    @Test
+    @Order(18)
+    void aNoteTooLongIsRefusedKindly() throws Exception {
+        CAROL.skipAll();
+        var media = CAROL.speak("let me tell you a long story", 150.0);
+        CAROL.expectContaining("longer than I can listen to", "2 minutes", "type");
+        assertGone(media);
+    }
+
+    @Test
+    @Order(19)
+    void mapleDownMeansPleaseType() throws Exception {
+        CAROL.skipAll();
+        SANDBOX.post("/sandbox/maple/faults", "{\"mode\":\"http500\",\"durationSeconds\":30}");
+        try {
+            CAROL.speak("price", null);
+            CAROL.expectContaining("can't listen to voice notes right now", "type");
+        } finally {
+            SANDBOX.delete("/sandbox/maple/faults");
+        }
+    }
+
+    /** The voice note's media is deleted at Twilio (the sandbox) within 20 s of its answer. */
+    private static void assertGone(String media) throws Exception {
+        var deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        int status;
+        do {
+            status = Sandbox.fetchTwilioMedia(media).statusCode();
+            if (status == 404) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the voice note is still at Twilio: " + status);
+    }
+
+    @Test
+    @Order(20)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

@@ -78,6 +78,16 @@ final class Sandbox {
         return get("/sandbox/flash/otp?phone=" + phone.replace("+", "%2B")).path("code").asText();
     }
 
+    /** Twilio's media URL as the product fetches it: Basic auth with the sandbox's documented account. */
+    static HttpResponse<byte[]> fetchTwilioMedia(String url) throws IOException, InterruptedException {
+        var basic = java.util.Base64.getEncoder().encodeToString(
+                "AC00000000000000000000000000000000:0123456789abcdef0123456789abcdef"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + basic).GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     static HttpResponse<byte[]> fetch(String url) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());

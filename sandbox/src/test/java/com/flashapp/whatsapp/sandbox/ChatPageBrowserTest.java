@@ -74,6 +74,17 @@ class ChatPageBrowserTest {
                     FakeGateway.at("/webhooks/twilio/messages").stream().anyMatch(r ->
                             ("whatsapp:" + phone).equals(r.params().get("From"))
                                     && "balance".equals(r.params().get("ButtonPayload"))));
+
+            // the microphone button sends what was typed as a voice note
+            driver.findElement(By.id("message-input")).sendKeys("what is my balance");
+            driver.findElement(By.id("voice-button")).click();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    FakeGateway.at("/webhooks/twilio/messages").stream().anyMatch(r ->
+                            ("whatsapp:" + phone).equals(r.params().get("From"))
+                                    && "1".equals(r.params().get("NumMedia"))
+                                    && "audio/ogg".equals(r.params().get("MediaContentType0"))));
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.inbound")).stream()
+                    .anyMatch(e -> e.getText().contains("🎙️ what is my balance")));
         } finally {
             driver.quit();
         }

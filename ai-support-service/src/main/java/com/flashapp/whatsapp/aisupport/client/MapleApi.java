@@ -9,8 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
-/** maple-proxy's OpenAI-compatible chat endpoint; base URL {@code quarkus.rest-client.maple.url} (ends in /v1). */
+/** maple-proxy's OpenAI-compatible chat and transcription endpoints; base URL {@code quarkus.rest-client.maple.url} (ends in /v1). */
 @RegisterRestClient(configKey = "maple")
 interface MapleApi {
 
@@ -20,6 +21,13 @@ interface MapleApi {
     @Produces(MediaType.APPLICATION_JSON)
     Uni<ChatCompletion.Response> complete(@HeaderParam("Authorization") String authorization,
                                           ChatCompletion.Request request);
+
+    /** OpenAI's speech to text: multipart/form-data {@code file} + {@code model}, answers {@code {"text": …}}. */
+    @POST
+    @Path("/audio/transcriptions")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<Transcription> transcribe(@HeaderParam("Authorization") String authorization, ClientMultipartForm form);
 
     @GET
     @Path("/models")

@@ -5,12 +5,15 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.List;
 public class MapleClient {
 
     public static final String BREAKER = "maple";
+    public static final String TRANSCRIPTION_BREAKER = "maple-transcription";
 
     private final MapleApi api;
     private final SupportConfig config;
@@ -41,6 +45,38 @@ public class MapleClient {
         var maple = config.maple();
         var request = new ChatCompletion.Request(maple.model(), messages, maple.temperature(), maple.maxTokens(), false);
         return api.complete("Bearer " + maple.apiKey(), request).map(MapleClient::toResult);
+    }
+
+    /**
+     * Speech to text through Maple ({@code POST /v1/audio/transcriptions}): the audio with a file name whose
+     * extension matches its type (OpenAI-compatible servers pick the decoder by it). Bounded like chat by a timeout,
+     * its own circuit breaker and bulkhead ({@code MapleClient/transcribe/...}). A 400 — the provider could not decode
+     * the audio — is the user's note, not the provider's health: it comes back as an empty transcript inside the
+     * breaker, so it never opens it.
+     */
+    @Timeout(15000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 20000, successThreshold = 1)
+    @CircuitBreakerName(TRANSCRIPTION_BREAKER)
+    @Bulkhead(value = 4, waitingTaskQueue = 16)
+    public Uni<String> transcribe(byte[] audio, String contentType) {
+        var form = ClientMultipartForm.create()
+                .binaryFileUpload("file", "voice." + extension(contentType), Buffer.buffer(audio), contentType)
+                .attribute("model", config.voice().transcriptionModel(), null)
+                .attribute("response_format", "json", null);
+        return api.transcribe("Bearer " + config.maple().apiKey(), form)
+                .map(t -> t == null || t.text() == null ? "" : t.text().strip())
+                .onFailure(e -> e instanceof WebApplicationException w && w.getResponse().getStatus() == 400)
+                .recoverWithItem("");
+    }
+
+    static String extension(String contentType) {
+        return switch (contentType == null ? "" : contentType) {
+            case "audio/mpeg" -> "mp3";
+            case "audio/mp4", "audio/aac" -> "m4a";
+            case "audio/wav" -> "wav";
+            case "audio/webm" -> "webm";
+            default -> "ogg";
+        };
     }
 
     /**

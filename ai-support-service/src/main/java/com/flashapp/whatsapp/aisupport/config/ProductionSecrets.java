@@ -35,7 +35,8 @@ public class ProductionSecrets {
             "app.support.maple.api-key", "MAPLE_API_KEY",
             "app.support.admin-token", "SUPPORT_ADMIN_TOKEN",
             "app.support.memory.key", "MEMORY_KEY",
-            "rabbitmq-password", "RABBITMQ_PASSWORD"));
+            "rabbitmq-password", "RABBITMQ_PASSWORD",
+            "app.support.voice.twilio.auth-token", "TWILIO_AUTH_TOKEN"));
 
     private static final Set<String> DEVELOPMENT_PROFILES = Set.of("dev", "test", "local");
     private static final Pattern DEFAULT = Pattern.compile("^\\$\\{[A-Za-z0-9_.\\-]+:(.*)}$");

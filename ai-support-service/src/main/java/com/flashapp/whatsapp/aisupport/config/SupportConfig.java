@@ -25,6 +25,8 @@ public interface SupportConfig {
 
     Retention retention();
 
+    Voice voice();
+
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
     String adminToken();
 
@@ -138,5 +140,50 @@ public interface SupportConfig {
         /** How often the job runs (a scheduler duration). */
         @WithDefault("1h")
         String every();
+    }
+
+    /** Voice notes: download from Twilio, limits, transcription through Maple (issue 21). */
+    interface Voice {
+        /** Largest voice note downloaded (bytes); WhatsApp's own media limit is 16 MB. */
+        @WithDefault("16777216")
+        long maxBytes();
+
+        /** Longest voice note transcribed (read from the Ogg/Opus file); longer ones are refused kindly. */
+        @WithDefault("2M")
+        Duration maxDuration();
+
+        /** Speech-to-text model sent to Maple's {@code /v1/audio/transcriptions} (real Maple: see MAPLE_AI.md). */
+        @WithDefault("whisper-large-v3")
+        String transcriptionModel();
+
+        /** Longest transcript handed on (characters, as the gateway's body limit); longer ones are cut. */
+        @WithDefault("4096")
+        int maxTranscriptChars();
+
+        /** Media types accepted as voice (WhatsApp voice notes are {@code audio/ogg}, Opus). */
+        @WithDefault("audio/ogg,audio/opus,audio/mpeg,audio/mp4,audio/aac,audio/wav,audio/webm")
+        java.util.List<String> contentTypes();
+
+        Twilio twilio();
+
+        /**
+         * Twilio's media API: Basic auth with the account SID and auth token, sent only to media URLs under
+         * {@code <baseUrl>/2010-04-01/Accounts/<accountSid>/Messages/} — whatever a message says, the credentials go
+         * nowhere else.
+         */
+        interface Twilio {
+            /** Twilio's API ({@code https://api.twilio.com} in prod; the sandbox by default, as notification's). */
+            @WithDefault("http://localhost:8089")
+            String baseUrl();
+
+            @WithDefault("AC00000000000000000000000000000000")
+            String accountSid();
+
+            /**
+             * {@code TWILIO_AUTH_TOKEN} from the service's Secret; the sandbox's documented token only in the dev,
+             * test and local profiles (application.properties), refused in production by {@code ProductionSecrets}.
+             */
+            String authToken();
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.messaging.MessageHandler;
@@ -12,8 +13,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?", an admin's
- * {@code admin stats}.
+ * Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?", voice notes to
+ * transcribe, an admin's {@code admin stats}.
  */
 @ApplicationScoped
 public class IncomingMessageHandler implements MessageHandler {
@@ -22,13 +23,15 @@ public class IncomingMessageHandler implements MessageHandler {
     private final FeedbackService feedback;
     private final AdminStatsService adminStats;
     private final ErasureService erasure;
+    private final VoiceNoteService voice;
 
     public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
-                                  ErasureService erasure) {
+                                  ErasureService erasure, VoiceNoteService voice) {
         this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
         this.adminStats = adminStats;
+        this.voice = voice;
     }
 
     @Override
@@ -41,6 +44,9 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (message instanceof ConfirmationAnswer answer) {
             return feedback.onAnswer(answer);
+        }
+        if (message instanceof VoiceNoteRequest note) {
+            return voice.transcribe(note);
         }
         if (message instanceof AdminStatsRequest stats) {
             return adminStats.answer(stats);

@@ -83,7 +83,9 @@ public class MapleStub implements QuarkusTestResourceLifecycleManager {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         server.start();
         answerNormally();
-        return Map.of("quarkus.rest-client.maple.url", server.baseUrl() + "/v1");
+        // the same WireMock plays Twilio's media API for voice notes (VoiceNoteTest)
+        return Map.of("quarkus.rest-client.maple.url", server.baseUrl() + "/v1",
+                "app.support.voice.twilio.base-url", server.baseUrl());
     }
 
     @Override

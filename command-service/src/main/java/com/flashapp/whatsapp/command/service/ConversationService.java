@@ -17,6 +17,7 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
+import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.messaging.Publisher;
 import io.quarkus.logging.Log;
@@ -46,6 +47,8 @@ public class ConversationService {
     private static final String INTENT = "intent:";
     private static final String SPANISH = "es";
     private static final String CHOOSE = "choose";
+    private static final String VOICE = "voice";
+    private static final int HEARD_MAX_CHARS = 300;
 
     private final CommandParser parser;
     private final CommandHandlers handlers;
@@ -119,7 +122,15 @@ public class ConversationService {
                     }
                     var turn = new Turn(inbound, user, admin.isAdminNumber(inbound.phone()),
                             LocaleGuesser.guess(text(inbound), config.parser().defaultLocale()));
-                    return expectations.find(userRef).flatMap(open -> open == null
+                    var voiceNote = voiceNote(inbound);
+                    if (voiceNote != null) {
+                        return transcribe(turn, voiceNote);
+                    }
+                    // a voice note's words: the user sees what was understood before anything happens
+                    Uni<Void> heard = RoutingKeys.Inbound.VOICE.equals(inbound.envelope().type())
+                            ? replies.send(inbound, heard(text(inbound)))
+                            : Uni.createFrom().voidItem();
+                    return heard.flatMap(ignored -> expectations.find(userRef)).flatMap(open -> open == null
                             ? fresh(turn, text(inbound))
                             : withExpectation(turn, open, text(inbound)));
                 })
@@ -204,7 +215,8 @@ public class ConversationService {
     private Uni<Handled> fresh(Turn turn, String text) {
         var inbound = turn.inbound();
         if (text.isBlank() && (!inbound.media().isEmpty() || inbound.location() != null)) {
-            return replies.send(inbound, "I can only read text messages for now. Send *help* to see what I can do.")
+            return replies.send(inbound, "I can only read text messages and listen to voice notes for now. Send *help* to see what "
+                    + "I can do.")
                     .replaceWith(Handled.ok("media"));
         }
         var meant = IntentLearning.corrected(text);
@@ -354,6 +366,45 @@ public class ConversationService {
     private static boolean isCommand(ParseResult result) {
         return result instanceof ParseResult.Matched || result instanceof ParseResult.Invalid
                 || result instanceof ParseResult.Suggestion;
+    }
+
+    /**
+     * A voice note goes to ai-support-service (the only Maple caller) to be transcribed; its words come back as
+     * {@code message.voice} and are handled then, as typed. An open expectation is left alone meanwhile, so a spoken
+     * code can answer a code prompt. A first-time user is welcomed now, as for a first typed message (its buttons
+     * remembered as no menu, so they leave that expectation alone too).
+     */
+    private Uni<Handled> transcribe(Turn turn, InboundMessage.Media audio) {
+        var inbound = turn.inbound();
+        var request = new VoiceNoteRequest(turn.follow(RoutingKeys.Support.VOICE_TRANSCRIBE), inbound.from(),
+                inbound.phone(), inbound.profileName(), inbound.messageSid(), audio.url(), audio.contentType(),
+                inbound.receivedAt());
+        Uni<Void> welcomed = Uni.createFrom().voidItem();
+        if (turn.user().firstContact()) {
+            var welcome = help.welcome(inbound.profileName(), turn.user().linked(), turn.adminNumber());
+            // buttons without a numbered menu: the user's open expectation (a code prompt) must wait for the words
+            var buttons = welcome.quickReplies().stream().limit(Replies.MAX_QUICK_REPLIES).toList();
+            welcomed = replies.publish(inbound, welcome.body(), buttons);
+        }
+        return welcomed.flatMap(ignored -> publisher.publish(Exchanges.SUPPORT_REQUESTS, request))
+                .replaceWith(new Handled(VOICE, Outcome.ROUTED_TO_AI));
+    }
+
+    /** The audio attachment of a voice note (media, no text), or null. */
+    static InboundMessage.Media voiceNote(InboundMessage inbound) {
+        if (!RoutingKeys.Inbound.MEDIA.equals(inbound.envelope().type()) || !text(inbound).isBlank()) {
+            return null;
+        }
+        return inbound.media().stream()
+                .filter(m -> m.contentType() != null && m.contentType().startsWith("audio/"))
+                .findFirst().orElse(null);
+    }
+
+    /** "🎙️ I heard: “…”", cut to a readable length (the whole words are handled all the same). */
+    static String heard(String words) {
+        var shown = words.length() > HEARD_MAX_CHARS ? words.substring(0, HEARD_MAX_CHARS - 1).stripTrailing() + "…"
+                : words;
+        return "🎙️ I heard: “" + shown + "”";
     }
 
     /** A tapped quick reply is the command it stands for; otherwise the text. */

@@ -98,6 +98,12 @@ public interface SandboxConfig {
         /** Pause between the queued response and each status callback (sent, delivered, read). */
         @WithDefault("150ms")
         Duration callbackInterval();
+
+        /**
+         * Base of the media URLs in voice-note webhooks ({@code <base>/2010-04-01/Accounts/…/Media/ME…}); by default
+         * the base URL the voice note was posted to (the sandbox as its caller reached it).
+         */
+        Optional<String> mediaBaseUrl();
     }
 
     /** Where simulated WhatsApp users' messages are delivered (the gateway's Twilio webhook). */
@@ -116,5 +122,9 @@ public interface SandboxConfig {
 
         @WithDefault("llama-3.3-70b")
         String model();
+
+        /** The speech-to-text model {@code POST /v1/audio/transcriptions} accepts (Maple serves Whisper). */
+        @WithDefault("whisper-large-v3")
+        String transcriptionModel();
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.flashapp.whatsapp.sandbox.config.SandboxConfig;
 import com.flashapp.whatsapp.sandbox.fault.Faults;
 import com.flashapp.whatsapp.sandbox.maple.MapleResponder;
+import com.flashapp.whatsapp.sandbox.voice.OggOpus;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,7 +15,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,6 +116,63 @@ public class MapleResource {
             body.put("choices", List.of(choice));
             body.put("usage", usage);
             return Response.ok(body).build();
+        });
+        return latency > 0 ? response.onItem().delayIt().by(Duration.ofMillis(latency)) : response;
+    }
+
+    /**
+     * Speech to text, as OpenAI's {@code POST /v1/audio/transcriptions}: multipart/form-data with {@code file} and
+     * {@code model} (optional {@code language}, {@code prompt}, {@code response_format} json|text, {@code temperature}).
+     * A sandbox voice note (Ogg/Opus carrying its transcript) → {@code {"text": "…"}}; any other audio → 400
+     * "could not be decoded". Maple faults apply as to chat.
+     */
+    @POST
+    @Path("/audio/transcriptions")
+    @Blocking // reads the uploaded file from disk
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Uni<Response> transcribe(@HeaderParam("Authorization") String authorization,
+                                    @RestForm("file")
+                                    FileUpload file,
+                                    @RestForm("model") String model,
+                                    @RestForm("response_format") String format) {
+        var latency = faults.maple().latencyMs();
+        Uni<Response> response = Uni.createFrom().item(() -> {
+            if (!authorized(authorization)) {
+                return unauthorized();
+            }
+            var failure = faults.maple().failure();
+            if (failure.isPresent()) {
+                return switch (failure.get()) {
+                    case "http429" -> error(429, "Too many requests", "rate_limit_error");
+                    case "drop" -> error(503, "Provider unavailable", "server_error");
+                    default -> error(500, "Internal server error", "server_error");
+                };
+            }
+            if (model == null || model.isBlank()) {
+                return error(400, "'model' is required", "invalid_request_error");
+            }
+            if (!config.maple().transcriptionModel().equals(model)) {
+                return error(404, "The model `" + model + "` does not exist or you do not have access to it.",
+                        "invalid_request_error");
+            }
+            if (file == null || file.uploadedFile() == null) {
+                return error(400, "'file' is required", "invalid_request_error");
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file.uploadedFile());
+            } catch (IOException e) {
+                return error(500, "Internal server error", "server_error");
+            }
+            var text = OggOpus.transcript(bytes);
+            if (text.isEmpty()) {
+                return error(400, "Audio file could not be decoded or its format is not supported.",
+                        "invalid_request_error");
+            }
+            if ("text".equals(format)) {
+                return Response.ok(text.get(), MediaType.TEXT_PLAIN).build();
+            }
+            return Response.ok(Map.of("text", text.get())).build();
         });
         return latency > 0 ? response.onItem().delayIt().by(Duration.ofMillis(latency)) : response;
     }

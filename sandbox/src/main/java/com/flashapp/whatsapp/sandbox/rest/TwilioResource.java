@@ -6,6 +6,7 @@ import com.flashapp.whatsapp.sandbox.twilio.TwilioError;
 import com.flashapp.whatsapp.sandbox.twilio.TwilioSimulator;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -14,9 +15,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -117,6 +120,71 @@ public class TwilioResource {
                 .map(m -> Response.ok(simulator.resource(m)).build())
                 .orElseGet(() -> error(TwilioError.of(404, 20404, "The requested resource "
                         + "/2010-04-01/Accounts/" + accountSid + "/Messages/" + sid + ".json was not found")));
+    }
+
+    /**
+     * An inbound message's media (a voice note): like Twilio, with Basic auth, a redirect ({@code 307}) to a
+     * short-lived storage URL that must be fetched <em>without</em> credentials; 404 once deleted. Twilio faults
+     * apply ({@code http500}, {@code http429}, {@code drop} → 503, {@code latency}).
+     */
+    @GET
+    @Path("/Messages/{messageSid}/Media/{mediaSid}")
+    public Uni<Response> media(@PathParam("accountSid") String accountSid, @PathParam("messageSid") String messageSid,
+                               @PathParam("mediaSid") String mediaSid, @HeaderParam("Authorization") String authorization,
+                               @Context UriInfo uri) {
+        var latency = faults.twilio().latencyMs();
+        Uni<Response> response = Uni.createFrom().item(() -> {
+            var denied = authenticate(accountSid, authorization);
+            if (denied != null) {
+                return denied;
+            }
+            var failed = failure();
+            if (failed != null) {
+                return failed;
+            }
+            return simulator.media(messageSid, mediaSid)
+                    .map(m -> Response.temporaryRedirect(uri.getBaseUriBuilder().path("sandbox/media-storage")
+                            .path(simulator.contentToken(mediaSid)).build()).build())
+                    .orElseGet(() -> mediaNotFound(accountSid, messageSid, mediaSid));
+        });
+        return latency > 0 ? response.onItem().delayIt().by(Duration.ofMillis(latency)) : response;
+    }
+
+    /** Deletes an inbound message's media, as Twilio's {@code DELETE …/Media/{Sid}.json}: 204, or 404. */
+    @DELETE
+    @Path("/Messages/{messageSid}/Media/{mediaSid}.json")
+    public Response deleteMedia(@PathParam("accountSid") String accountSid, @PathParam("messageSid") String messageSid,
+                                @PathParam("mediaSid") String mediaSid,
+                                @HeaderParam("Authorization") String authorization) {
+        var denied = authenticate(accountSid, authorization);
+        if (denied != null) {
+            return denied;
+        }
+        var failed = failure();
+        if (failed != null) {
+            return failed;
+        }
+        return simulator.deleteMedia(messageSid, mediaSid) ? Response.noContent().build()
+                : mediaNotFound(accountSid, messageSid, mediaSid);
+    }
+
+    private Response failure() {
+        var failure = faults.twilio().failure();
+        if (failure.filter("http429"::equals).isPresent()) {
+            return error(TwilioError.of(429, 20429, "Too Many Requests"));
+        }
+        if (failure.filter("drop"::equals).isPresent()) {
+            return error(TwilioError.of(503, 20503, "Service unavailable"));
+        }
+        if (failure.isPresent()) {
+            return error(TwilioError.of(500, 20500, "An internal server error has occurred"));
+        }
+        return null;
+    }
+
+    private static Response mediaNotFound(String accountSid, String messageSid, String mediaSid) {
+        return error(TwilioError.of(404, 20404, "The requested resource /2010-04-01/Accounts/" + accountSid
+                + "/Messages/" + messageSid + "/Media/" + mediaSid + " was not found"));
     }
 
     /** HTTP Basic AccountSid:AuthToken, compared in constant time; null when allowed. */

@@ -3,6 +3,7 @@ package com.flashapp.whatsapp.sandbox.twilio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.flashapp.whatsapp.sandbox.config.SandboxConfig;
 import com.flashapp.whatsapp.sandbox.fault.Faults;
+import com.flashapp.whatsapp.sandbox.voice.OggOpus;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,6 +91,8 @@ public class TwilioSimulator {
     private final Map<String, SentMessage> bySid = new ConcurrentHashMap<>();
     private final Map<String, Queue<SentMessage>> byRecipient = new ConcurrentHashMap<>();
     private final List<Inbound> inbound = new CopyOnWriteArrayList<>();
+    private final Map<String, StoredMedia> media = new ConcurrentHashMap<>();
+    private final Map<String, String> contentTokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -272,9 +275,53 @@ public class TwilioSimulator {
         phones.forEach(phone -> lastInbound.put("whatsapp:" + phone, now));
     }
 
+    /** A voice note's audio, held as Twilio holds inbound media until it is deleted. */
+    public record StoredMedia(String messageSid, String mediaSid, String contentType, byte[] bytes) {
+    }
+
     /** Delivers a user's message to the gateway webhook, signed; records it (opens the 24 h window). */
     public Uni<Map<String, Object>> receive(String phone, String body, String profileName, String buttonPayload,
                                            String buttonText) {
+        return receive(phone, body, profileName, buttonPayload, buttonText, null);
+    }
+
+    /**
+     * Delivers a voice note: an Ogg/Opus file saying {@code text} for {@code seconds}, served at a Twilio-style media
+     * URL under {@code baseUrl} (HTTP Basic auth), and the webhook with {@code NumMedia=1}, {@code MessageType=audio}.
+     */
+    public Uni<Map<String, Object>> receiveVoice(String phone, String text, double seconds, String profileName,
+                                                String baseUrl) {
+        var bytes = OggOpus.encode(text, seconds);
+        return receive(phone, "", profileName, null, null, new VoiceAttachment(bytes, baseUrl, text));
+    }
+
+    /** The stored media {@code mediaSid} of message {@code messageSid}, if not deleted. */
+    public Optional<StoredMedia> media(String messageSid, String mediaSid) {
+        return Optional.ofNullable(media.get(mediaSid)).filter(m -> m.messageSid().equals(messageSid));
+    }
+
+    /** Deletes stored media (Twilio's DELETE …/Media/{Sid}.json); false when there was none. */
+    public boolean deleteMedia(String messageSid, String mediaSid) {
+        return media(messageSid, mediaSid).map(m -> media.remove(mediaSid) != null).orElse(false);
+    }
+
+    /** The stored media behind a one-time content token (the storage URL a media GET redirects to). */
+    public Optional<StoredMedia> mediaContent(String token) {
+        return Optional.ofNullable(contentTokens.get(token)).map(media::get);
+    }
+
+    /** A fresh storage token for a media's content (Twilio redirects to short-lived pre-signed storage URLs). */
+    public String contentToken(String mediaSid) {
+        var token = sid("");
+        contentTokens.put(token, mediaSid);
+        return token;
+    }
+
+    private record VoiceAttachment(byte[] bytes, String baseUrl, String text) {
+    }
+
+    private Uni<Map<String, Object>> receive(String phone, String body, String profileName, String buttonPayload,
+                                             String buttonText, VoiceAttachment voice) {
         if (phone == null || !PHONE.matcher(phone).matches()) {
             throw new IllegalArgumentException("from must be an E.164 phone number, e.g. +18765550123");
         }
@@ -297,7 +344,16 @@ public class TwilioSimulator {
         params.put("Forwarded", "false");
         params.put("FrequentlyForwarded", "false");
         params.put("ReferralNumMedia", "0");
-        if (buttonPayload != null && !buttonPayload.isBlank()) {
+        if (voice != null) {
+            var mediaSid = sid("ME");
+            media.put(mediaSid, new StoredMedia(sid, mediaSid, OggOpus.CONTENT_TYPE,
+                    voice.bytes()));
+            params.put("NumMedia", "1");
+            params.put("MediaContentType0", OggOpus.CONTENT_TYPE);
+            params.put("MediaUrl0", stripSlash(voice.baseUrl()) + "/2010-04-01/Accounts/" + config.twilio().accountSid()
+                    + "/Messages/" + sid + "/Media/" + mediaSid);
+            params.put("MessageType", "audio");
+        } else if (buttonPayload != null && !buttonPayload.isBlank()) {
             params.put("MessageType", "button");
             params.put("ButtonPayload", buttonPayload);
             params.put("ButtonText", buttonText == null ? (body == null ? buttonPayload : body) : buttonText);
@@ -306,7 +362,8 @@ public class TwilioSimulator {
         }
         var now = Instant.now();
         lastInbound.put(address, now);
-        var record = new Inbound(sid, address, body, buttonPayload, now, sequence.incrementAndGet());
+        var record = new Inbound(sid, address, voice == null ? body : "🎙️ " + voice.text(), buttonPayload, now,
+                sequence.incrementAndGet());
         inbound.add(record);
         var url = config.gateway().webhookUrl();
         return postSigned(url, params, config.gateway().webhookTimeout())
@@ -321,6 +378,9 @@ public class TwilioSimulator {
                     var result = new LinkedHashMap<String, Object>();
                     result.put("messageSid", sid);
                     result.put("gatewayStatus", gatewayStatus);
+                    if (voice != null) {
+                        result.put("mediaUrl", params.get("MediaUrl0")); // tests check that the product deleted it
+                    }
                     return result;
                 });
     }
@@ -448,6 +508,10 @@ public class TwilioSimulator {
         var bytes = new byte[16];
         random.nextBytes(bytes);
         return prefix + HexFormat.of().formatHex(bytes);
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     private static String blankToNull(String value) {
