@@ -38,6 +38,12 @@ public interface MessagingConfig {
     /** Prepended to every exchange published to and consumed from (only benchmarks set it, to keep apart). */
     Optional<String> exchangePrefix();
 
+    /**
+     * The service's secrets besides the broker password, as {@code VARIABLE=property} ({@code VARIABLE_*=prefix.*}
+     * for every property under a prefix): checked at start-up by {@link ProductionSecrets}.
+     */
+    Optional<List<String>> productionSecrets();
+
     /** Handling that failed because something it needs is away (database, Redis, broker) is retried in place. */
     Retry retry();
 
