@@ -36,7 +36,7 @@ public class MfaPolicy {
 
     /**
      * What the user wants to do. {@code FIND_BY_PHONE}: look up whether a phone number has Flash (a send to a
-     * number) — allowed on a verified session only, like a financial read.
+     * number, a payment request from a number) — allowed on a verified session only, like a financial read.
      */
     public enum Operation { READ_BALANCE, READ_HISTORY, FIND_BY_PHONE, SEND_MONEY }
 

@@ -5,10 +5,12 @@ import com.flashapp.whatsapp.balance.config.WalletConfig;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory.Contact;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
+import com.flashapp.whatsapp.balance.mfa.MfaPolicy;
 import com.flashapp.whatsapp.messaging.Publisher;
 import com.flashapp.whatsapp.balance.receive.ReceiveService;
 import com.flashapp.whatsapp.balance.request.PaymentRequestRepository.StoredRequest;
 import com.flashapp.whatsapp.balance.service.Conversation;
+import com.flashapp.whatsapp.balance.service.MfaGuard;
 import com.flashapp.whatsapp.balance.service.Phones;
 import com.flashapp.whatsapp.balance.wallet.Money;
 import com.flashapp.whatsapp.balance.wallet.WalletSupport;
@@ -34,7 +36,9 @@ import java.util.UUID;
  * (expiring with the request, {@code wallet.requests.ttl}); when the other person is linked here, they get a
  * message with a "Pay" quick reply ({@code pay <invoice>}) and the invoice, else the requester gets the invoice
  * to forward. Open requests can be listed and cancelled (the invoice itself stays valid at Flash until it
- * expires: Flash has no way to cancel an invoice).
+ * expires: Flash has no way to cancel an invoice). A request from a phone number looks the number up only on a
+ * verified session ({@code MfaPolicy.Operation.FIND_BY_PHONE}); before that every number gets the code step-up, so
+ * "request 5 from +1876…" cannot tell the requester whether a number uses Flash.
  */
 @ApplicationScoped
 public class PaymentRequestService {
@@ -44,16 +48,19 @@ public class PaymentRequestService {
     private final ContactDirectory directory;
     private final PaymentRequestRepository requests;
     private final Publisher publisher;
+    private final MfaGuard guard;
     private final WalletConfig.Requests config;
     private final Clock clock = Clock.systemUTC();
 
     public PaymentRequestService(WalletSupport support, ReceiveService receive, ContactDirectory directory,
-                                 PaymentRequestRepository requests, Publisher publisher, WalletConfig config) {
+                                 PaymentRequestRepository requests, Publisher publisher, MfaGuard guard,
+                                 WalletConfig config) {
         this.support = support;
         this.receive = receive;
         this.directory = directory;
         this.requests = requests;
         this.publisher = publisher;
+        this.guard = guard;
         this.config = config.requests();
     }
 
@@ -82,15 +89,29 @@ public class PaymentRequestService {
             return support.reply(envelope, whatsapp, "Tell me how much and from whom, e.g. REQUEST 10 FROM @username "
                     + "or REQUEST 5 FROM +1876…");
         }
-        Uni<Contact> contact = switch (from.kind()) {
-            case USERNAME -> directory.byUsername(stripAt(from.value()));
-            case PHONE -> directory.byPhone(from.value().startsWith("+") ? from.value().strip() : "+" + from.value().strip());
-            default -> Uni.createFrom().nullItem();
-        };
         if (from.kind() != Recipient.Kind.USERNAME && from.kind() != Recipient.Kind.PHONE) {
             return support.reply(envelope, whatsapp, "I can request money from a Flash username or a phone number, "
                     + "e.g. REQUEST 10 FROM @username.");
         }
+        if (from.kind() == Recipient.Kind.PHONE) {
+            // Whether a number uses Flash here is the number owner's secret: it is looked up only on a verified
+            // session. Before that every number gets the same answer (the code step-up, worded from the
+            // requester's session alone); the request is kept and runs after the right code.
+            return guard.check(MfaPolicy.Operation.FIND_BY_PHONE, link, clock.instant())
+                    .flatMap(decision -> decision.allowed() ? createFor(command, link)
+                            : support.linking().stepUp(command, whatsapp, link, decision));
+        }
+        return createFor(command, link);
+    }
+
+    /** Looks the payer up, creates the invoice, stores the request and tells the payer (when linked) and requester. */
+    private Uni<Void> createFor(PaymentRequestCommand command, Link link) {
+        var envelope = command.envelope();
+        var whatsapp = command.whatsapp();
+        var from = command.from();
+        Uni<Contact> contact = from.kind() == Recipient.Kind.USERNAME
+                ? directory.byUsername(stripAt(from.value()))
+                : directory.byPhone(from.value().startsWith("+") ? from.value().strip() : "+" + from.value().strip());
         var label = from.kind() == Recipient.Kind.USERNAME ? "@" + stripAt(from.value()).toLowerCase(Locale.ROOT)
                 : Phones.mask(from.value());
         var locale = support.locale(link);

@@ -126,6 +126,7 @@ public class LinkService {
                 : reason.startsWith("velocity") ? "you've sent several payments in a short time"
                 : "this is a new session";
         var action = RoutingKeys.Wallet.PAYMENT_SEND.equals(original.routingKey()) ? "send this payment"
+                : RoutingKeys.Wallet.PAYMENT_REQUEST.equals(original.routingKey()) ? "send this payment request"
                 : "show your " + what(original.routingKey());
         var intro = "🔒 Before I " + action + ", please confirm it's you (" + why + ").";
         return pending.save(new Pending(id, link.userRef(), original.routingKey(), payload,
