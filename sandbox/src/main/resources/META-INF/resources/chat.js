@@ -31,6 +31,7 @@
         $('phone').value = phone;
         lastRendered = '';
         $('messages').innerHTML = '';
+        $('send-code-result').textContent = '';
         refresh();
     }
 
@@ -163,6 +164,27 @@
         $('message-input').value = '';
         send(text, null);
     });
+    // The Flash app's "Send code": Flash issues a login code for this phone, as it does when the app asks for one.
+    $('send-code').addEventListener('click', async () => {
+        if (!phone) { $('send-code-result').textContent = 'Choose a phone first.'; return; }
+        $('send-code-result').textContent = 'Sending…';
+        try {
+            const sent = await json('/sandbox/flash/app/send-code', {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json' },
+                body: JSON.stringify({ phone: phone })
+            });
+            $('otp').textContent = sent.code;
+            $('send-code-result').textContent = 'Code sent by SMS, valid until '
+                + new Date(sent.expiresAt).toLocaleTimeString() + '. Send it to the bot.';
+        } catch (e) {
+            $('send-code-result').textContent = 'No code: ' + e.message;
+        }
+    });
+    document.querySelectorAll('#guide button.try').forEach((b) => b.addEventListener('click', () => {
+        $('message-input').value = b.dataset.text;
+        $('message-input').focus();
+    }));
     $('use-phone').addEventListener('click', () => usePhone($('phone').value));
     $('user-select').addEventListener('change', (event) => usePhone(event.target.value));
     $('pay-button').addEventListener('click', async () => {

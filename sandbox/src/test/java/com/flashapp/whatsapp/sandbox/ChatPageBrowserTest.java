@@ -16,9 +16,13 @@ import java.nio.file.Files;
 import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Opens the chat page in Debian's headless chromium, sends "help" and sees a bot reply rendered. */
+/**
+ * Opens the chat page in Debian's headless chromium: taps the Flash app's "Send code" and sees the code, uses the
+ * "try this" guide, sends "help" and sees a bot reply rendered, taps a quick reply, sends a voice note.
+ */
 @QuarkusTest
 class ChatPageBrowserTest {
 
@@ -51,6 +55,22 @@ class ChatPageBrowserTest {
             phoneInput.clear();
             phoneInput.sendKeys(phone);
             driver.findElement(By.id("use-phone")).click();
+
+            // the Flash app's part: "Send code" makes Flash issue a login code for this phone, shown on the page
+            wait.until(d -> "—".equals(d.findElement(By.id("otp")).getText()));
+            driver.findElement(By.id("send-code")).click();
+            wait.until(d -> d.findElement(By.id("otp")).getText().matches("[0-9]{6}"));
+            var shown = driver.findElement(By.id("otp")).getText();
+            assertEquals(shown, given().queryParam("phone", phone).get("/sandbox/flash/otp")
+                    .then().statusCode(200).extract().jsonPath().getString("code"), "the code Flash will check");
+            assertTrue(driver.findElement(By.id("send-code-result")).getText().contains("Code sent by SMS"));
+
+            // the "try this" guide puts an example in the message box
+            driver.findElements(By.cssSelector("#guide button.try")).stream()
+                    .filter(b -> "balance".equals(b.getAttribute("data-text"))).findFirst().orElseThrow().click();
+            assertEquals("balance", driver.findElement(By.id("message-input")).getAttribute("value"));
+            driver.findElement(By.id("message-input")).clear();
+
             driver.findElement(By.id("message-input")).sendKeys("help");
             driver.findElement(By.id("send-button")).click();
             wait.until(d -> d.findElements(By.cssSelector("#messages .msg.inbound")).stream()

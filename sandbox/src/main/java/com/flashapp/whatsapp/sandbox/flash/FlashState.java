@@ -227,6 +227,23 @@ public class FlashState {
         return true;
     }
 
+    /**
+     * What the Flash app does when the user chooses <i>Log in</i> with {@code phone} and taps <i>Send code</i>: Flash
+     * issues a login code for the phone by SMS, the same code {@code userLogin} checks and under the same hourly limit
+     * as {@code userPhoneRegistrationInitiate}. Returns the code as the phone receives it, or empty when that limit is
+     * reached. The app's own sign-in needs no session, so this works even with
+     * {@code registration-initiate-requires-auth}.
+     */
+    public synchronized Optional<Map<String, Object>> appSendsCode(String phone) {
+        if (phone == null || !FlashScalars.PHONE.matcher(phone).matches()) {
+            throw new IllegalArgumentException("phone must be E.164, e.g. +18765550123");
+        }
+        if (!sendCode(phone, "SMS")) {
+            return Optional.empty();
+        }
+        return lastCode(phone);
+    }
+
     public synchronized Optional<Map<String, Object>> lastCode(String phone) {
         return Optional.ofNullable(otps.get(phone)).map(o -> {
             var view = new LinkedHashMap<String, Object>();

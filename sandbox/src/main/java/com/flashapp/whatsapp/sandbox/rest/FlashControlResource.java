@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -70,6 +71,26 @@ public class FlashControlResource {
     @Path("/otp")
     public Map<String, Object> otp(@QueryParam("phone") String phone) {
         return state.lastCode(phone).orElseThrow(() -> new NotFoundException("No code was sent to that phone"));
+    }
+
+    /** Body of POST /sandbox/flash/app/send-code. */
+    public record SendCodeRequest(String phone) {
+    }
+
+    /**
+     * The Flash app's <i>Send code</i> button (the chat page has one): Flash issues a login code for the phone, as it
+     * does for the app, and the answer is what the phone receives ({@code {phone, code, channel, expiresAt}}).
+     * Flash's hourly limit per phone reached → 429.
+     */
+    @POST
+    @Path("/app/send-code")
+    public Map<String, Object> appSendCode(SendCodeRequest request) {
+        if (request == null || request.phone() == null || request.phone().isBlank()) {
+            throw new IllegalArgumentException("body required: {phone} (E.164, e.g. +18765550123)");
+        }
+        return state.appSendsCode(request.phone().trim()).orElseThrow(() -> new WebApplicationException(
+                "Flash has sent too many codes to " + request.phone().trim() + " in the last hour; try again later",
+                429));
     }
 
     /** Test hook: makes the last code for the phone expire now. */
