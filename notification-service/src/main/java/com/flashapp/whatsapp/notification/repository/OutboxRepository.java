@@ -241,8 +241,40 @@ public class OutboxRepository {
         return variables;
     }
 
-    /** Puts back to queued every message a dead relay left in sending (its lease ran out). */
+    /**
+     * Puts back to queued every message a dead relay left in sending (its lease ran out) — except one Twilio did
+     * take: the relay died between Twilio's answer and recording it, and Twilio's status callback for it came with a
+     * sid we did not know. One message per recipient is in flight, so an unmatched callback to the same recipient
+     * since the claim is that message's: it is recorded as sent with that sid (and the callback applied), never sent
+     * a second time. Returns how many were re-queued.
+     */
     public Uni<Integer> requeueStale(Instant now, Instant leaseCutoff) {
+        return adoptOrphanCallbacks(leaseCutoff).flatMap(adopted -> requeueUnsent(now, leaseCutoff));
+    }
+
+    /** Stale messages that Twilio accepted after all, recorded as sent: how many. */
+    Uni<Integer> adoptOrphanCallbacks(Instant leaseCutoff) {
+        return pool.preparedQuery("select distinct on (p.id) p.id, e.twilio_sid, m.use_template, e.occurred_at "
+                        + "from outbound_pending p join outbound_message m on m.id = p.id "
+                        + "join outbound_event e on e.message_id is null and e.twilio_sid is not null "
+                        + "and e.to_address = m.to_address and e.occurred_at >= p.claimed_at "
+                        + "where p.state = 'sending' and p.claimed_at < $1 order by p.id, e.occurred_at")
+                .execute(Tuple.of(odt(leaseCutoff)))
+                .flatMap(rows -> {
+                    var found = new ArrayList<Accepted>();
+                    rows.forEach(r -> found.add(new Accepted(r.getUUID("id"), r.getString("twilio_sid"),
+                            Boolean.TRUE.equals(r.getBoolean("use_template")),
+                            r.getOffsetDateTime("occurred_at").toInstant())));
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Log.warnf("%d message(s) left in sending were accepted by Twilio (their callbacks came): "
+                            + "recorded as sent, not sent again", found.size());
+                    return markAccepted(found).map(Set::size);
+                });
+    }
+
+    private Uni<Integer> requeueUnsent(Instant now, Instant leaseCutoff) {
         return pool.withTransaction(c -> c.preparedQuery("with p as (update outbound_pending set "
                         + "state = 'queued', next_attempt_at = $1, claimed_at = null where state = 'sending' "
                         + "and claimed_at < $2 returning id) update outbound_message m set state = 'queued', "
@@ -503,13 +535,21 @@ public class OutboxRepository {
      */
     public Uni<StatusApplied> applyStatus(String sid, String twilioStatus, OutboundState state, String errorCode,
                                           String errorMessage, Instant reportedAt, Instant now) {
+        return applyStatus(sid, null, twilioStatus, state, errorCode, errorMessage, reportedAt, now);
+    }
+
+    /** As above; {@code to} (the callback's recipient) is kept on a callback whose sid we do not know yet. */
+    public Uni<StatusApplied> applyStatus(String sid, String to, String twilioStatus, OutboundState state,
+                                          String errorCode, String errorMessage, Instant reportedAt, Instant now) {
         return pool.withTransaction(c -> c.preparedQuery(STATUS_TARGET)
                 .execute(Tuple.of(sid))
                 .flatMap(rows -> {
                     var detail = errorCode == null ? "reported " + reportedAt
                             : "error " + errorCode + " " + (errorMessage == null ? "" : errorMessage);
                     if (rows.size() == 0) {
-                        return event(c, null, sid, twilioStatus, false, detail, now)
+                        return c.preparedQuery("insert into outbound_event (message_id, twilio_sid, state, applied, "
+                                        + "detail, occurred_at, to_address) values (null, $1, $2, false, $3, $4, $5)")
+                                .execute(Tuple.from(Arrays.asList(sid, twilioStatus, truncate(detail), odt(now), to)))
                                 .replaceWith(new StatusApplied(null, false, null, false));
                     }
                     var row = rows.iterator().next();

@@ -48,7 +48,7 @@ public class DeliveryTracker {
         }
         var state = OutboundState.fromTwilio(status.status());
         var reportedAt = status.reportedAt() != null ? status.reportedAt() : status.envelope().occurredAt();
-        return outbox.applyStatus(status.messageSid(), status.status(), state, status.errorCode(),
+        return outbox.applyStatus(status.messageSid(), status.to(), status.status(), state, status.errorCode(),
                         status.errorMessage(), reportedAt, clock.instant())
                 .flatMap(applied -> {
                     registry.counter("notification.delivery.status", "status", String.valueOf(status.status()),

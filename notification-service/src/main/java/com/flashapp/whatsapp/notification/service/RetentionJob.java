@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import static com.flashapp.whatsapp.notification.repository.OutboxRepository.odt;
@@ -62,6 +63,10 @@ public class RetentionJob {
                         + "and m.state not in ('queued', 'sending')").execute(rowsBefore))
                 .flatMap(x -> pool.preparedQuery("delete from outbound_message where created_at < $1 "
                         + "and state not in ('queued', 'sending')").execute(rowsBefore))
+                // an unmatched callback's recipient is needed only while a lease may still run out (minutes)
+                .flatMap(x -> pool.preparedQuery("update outbound_event set to_address = null "
+                        + "where to_address is not null and occurred_at < $1")
+                        .execute(Tuple.of(odt(now.minus(Duration.ofHours(1))))))
                 // callbacks for messages we never knew (or already deleted) are kept no longer than the messages
                 .flatMap(x -> pool.preparedQuery("delete from outbound_event where occurred_at < $1")
                         .execute(rowsBefore))

@@ -109,6 +109,31 @@ class OutboxRelayTest extends NotificationTestBase {
     }
 
     @Test
+    void aMessageTwilioTookJustBeforeTheRelayDiedIsRecordedFromItsCallbackNotSentAgain() {
+        pauseRelay();
+        var to = randomWhatsapp();
+        var message = reply(to, randomUserRef(), "sent, then the relay died before recording it");
+        send(message);
+        var id = storedOne(to).getUUID("id");
+        pool.preparedQuery("with m as (update outbound_message set state = 'sending', attempts = 1, "
+                        + "claimed_at = now() - interval '1 hour' where id = $1 returning id) "
+                        + "update outbound_pending q set state = 'sending', claimed_at = now() - interval '1 hour' "
+                        + "from m where q.id = m.id")
+                .execute(Tuple.of(id)).await().indefinitely();
+        // Twilio took it: its callback comes with a sid nobody recorded
+        var sid = randomSid();
+        status(message.envelope(), sid, "delivered", to, null);
+        await().atMost(WAIT).until(() -> pool.preparedQuery("select count(*) from outbound_event "
+                + "where twilio_sid = $1").execute(Tuple.of(sid)).await().indefinitely().iterator().next()
+                .getLong(0) == 1);
+
+        relay.resume();
+        var row = awaitState(to, "delivered");
+        assertEquals(sid, row.getString("twilio_sid"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> requestsTo(to).isEmpty());
+    }
+
+    @Test
     void tooManyRequestsIsRetriedWithGrowingBackoffThenSent() {
         var to = randomWhatsapp();
         var scenario = "429-" + to;
