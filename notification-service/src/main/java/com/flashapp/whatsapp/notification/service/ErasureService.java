@@ -54,7 +54,8 @@ public class ErasureService {
                         + "where state = 'sending' and (user_ref = $1 or to_address = $2)", who))
                 .flatMap(x -> run(c, "delete from outbound_event e using outbound_message m where e.message_id = m.id "
                         + "and m.state <> 'sending' and (m.user_ref = $1 or m.to_address = $2)", who))
-                .flatMap(x -> run(c, "delete from outbound_event where message_id is null and to_address = $2", who))
+                .flatMap(x -> run(c, "delete from outbound_event where message_id is null and to_address = $1",
+                        Tuple.of(to)))
                 .flatMap(x -> run(c, "delete from outbound_sid s using outbound_message m where s.message_id = m.id "
                         + "and m.state <> 'sending' and (m.user_ref = $1 or m.to_address = $2)", who))
                 .flatMap(x -> run(c, "delete from outbound_message where state <> 'sending' "
