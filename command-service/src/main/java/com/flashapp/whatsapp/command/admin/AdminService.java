@@ -163,8 +163,8 @@ public class AdminService {
             if (open) {
                 return run(turn, args);
             }
-            return replies.send(turn.inbound(), "Send the 6-digit code from your admin authenticator app.")
-                    .flatMap(ignored -> replies.expect(turn.inbound(), RoutingKeys.Expect.CODE,
+            return replies.send(turn, "Send the 6-digit code from your admin authenticator app.")
+                    .flatMap(ignored -> replies.expect(turn, RoutingKeys.Expect.CODE,
                             CONTEXT + commandText(args), List.of()))
                     .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.NEEDS_VERIFICATION));
         });
@@ -185,7 +185,7 @@ public class AdminService {
             if (locked) {
                 failures.increment();
                 Log.warnf("Admin verification refused for %s: locked out", turn.userRef());
-                return replies.send(turn.inbound(), LOCKED)
+                return replies.send(turn, LOCKED)
                         .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
             }
             var step = Totp.matchingStep(secret, code, Instant.now(), config.totpWindow());
@@ -211,7 +211,7 @@ public class AdminService {
                     lockouts.increment();
                     Log.errorf("ALERT admin %s locked out for %s after %d failed admin codes", turn.userRef(),
                             config.lockout(), config.maxFailures());
-                    return replies.send(turn.inbound(), LOCKED)
+                    return replies.send(turn, LOCKED)
                             .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
                 });
     }
@@ -222,14 +222,14 @@ public class AdminService {
             if (parser.parse(commandText) instanceof ParseResult.Matched matched && matched.spec().adminOnly()) {
                 return run(turn, matched.args());
             }
-            return replies.send(turn.inbound(), "Admin session open.")
+            return replies.send(turn, "Admin session open.")
                     .replaceWith(Handled.ok(CommandRegistry.ADMIN));
         });
     }
 
     /** A failed attempt (wrong or reused code): one friendly answer, recorded as denied. */
     private Uni<Handled> refuse(Turn turn) {
-        return replies.send(turn.inbound(), CODE_REFUSED)
+        return replies.send(turn, CODE_REFUSED)
                 .replaceWith(new Handled(CommandRegistry.ADMIN, Outcome.DENIED));
     }
 
@@ -238,7 +238,7 @@ public class AdminService {
         var next = nextSteps(args.option());
         return switch (args.option()) {
             case "stats" -> statsReport(args.value())
-                    .flatMap(text -> replies.send(turn.inbound(), text + "\n\n" + STATS_FOLLOW, next))
+                    .flatMap(text -> replies.send(turn, text + "\n\n" + STATS_FOLLOW, next))
                     .flatMap(ignored -> askForStats(turn, args.value()))
                     .replaceWith(handled);
             case "user" -> userReport(turn, args.value(), next).replaceWith(handled);
@@ -249,7 +249,7 @@ public class AdminService {
                     case "unblock" -> block(args.value(), false);
                     default -> Uni.createFrom().item(registry.byName(CommandRegistry.ADMIN).orElseThrow().help());
                 };
-                yield answer.flatMap(text -> replies.send(turn.inbound(), text, next)).replaceWith(handled);
+                yield answer.flatMap(text -> replies.send(turn, text, next)).replaceWith(handled);
             }
         };
     }
@@ -341,7 +341,7 @@ public class AdminService {
     private Uni<Void> userReport(Turn turn, String target, List<QuickReply> next) {
         return find(target).flatMap(user -> {
             if (user == null) {
-                return replies.send(turn.inbound(), "No user found for " + maskTarget(target) + ".", next);
+                return replies.send(turn, "No user found for " + maskTarget(target) + ".", next);
             }
             var text = "*User " + user.userRef.substring(0, Math.min(10, user.userRef.length())) + "…*"
                     + "\nLinked: " + (user.linked ? "yes" + (user.username == null ? "" : " as @" + mask(user.username))
@@ -353,7 +353,7 @@ public class AdminService {
                     + "\n\n" + USER_FOLLOW;
             var request = new AdminUserRequest(turn.follow(RoutingKeys.Notification.ADMIN_USER), turn.whatsapp(),
                     user.userRef, maskTarget(target));
-            return replies.send(turn.inbound(), text, next)
+            return replies.send(turn, text, next)
                     .flatMap(ignored -> publisher.publish(Exchanges.NOTIFICATION_REQUESTS, request));
         });
     }

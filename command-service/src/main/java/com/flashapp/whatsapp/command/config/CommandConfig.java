@@ -125,6 +125,14 @@ public interface CommandConfig {
         /** How long command-service's own follow-ups ("Did you mean…? Reply YES", numbered menus) stay open. */
         @WithDefault("PT5M")
         Duration localTtl();
+
+        /**
+         * How long the expectation a message's first handling found is remembered, so that a retry or a redelivery
+         * (after a crash, a lost connection) reads the conversation as the first attempt did. Longer than a service
+         * takes to come back after being killed.
+         */
+        @WithDefault("PT30M")
+        Duration turnMemory();
     }
 
     /** Admin commands: configured numbers, each verified with its own TOTP code (RFC 6238). */

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * Small per-user memories in Redis: whether a one-time notice was given ("replies are in English for now"), and
@@ -25,10 +26,14 @@ public class OnceRepository {
         this.prefix = keyPrefix;
     }
 
-    /** True the first time for this user and notice within {@code ttl}; false afterwards (atomic: SET NX). */
-    public Uni<Boolean> firstTime(String userRef, String notice, Duration ttl) {
-        return values.setGet(prefix + "notice:" + notice + ":" + userRef, "1", new SetArgs().nx().px(ttl.toMillis()))
-                .map(previous -> previous == null);
+    /**
+     * True the first time for this user and notice within {@code ttl}, and again for every attempt at that same
+     * message {@code byMessage} (a retry must give the notice the first attempt gave); false afterwards (SET NX).
+     */
+    public Uni<Boolean> firstTime(String userRef, String notice, Duration ttl, UUID byMessage) {
+        var by = byMessage.toString();
+        return values.setGet(prefix + "notice:" + notice + ":" + userRef, by, new SetArgs().nx().px(ttl.toMillis()))
+                .map(previous -> previous == null || previous.equals(by));
     }
 
     public Uni<Void> rememberPhrase(String userRef, String phrase, Duration ttl) {

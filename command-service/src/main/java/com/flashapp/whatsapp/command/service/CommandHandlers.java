@@ -81,7 +81,7 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.ABOUT, this::about),
                 Map.entry(CommandRegistry.HELP, this::help),
                 Map.entry(CommandRegistry.ERASE, (t, a) -> erasure.ask(t)),
-                Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t.inbound(),
+                Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t,
                                 "There's nothing to cancel right now. Send *help* to see what you can do.",
                                 nextSteps(CommandRegistry.CANCEL))
                         .replaceWith(Handled.ok(CommandRegistry.CANCEL))));
@@ -145,7 +145,7 @@ public class CommandHandlers {
         if (args.value() != null) {
             return askSupport(turn, args.value()).replaceWith(Handled.ok(CommandRegistry.SUPPORT));
         }
-        return replies.send(turn.inbound(), "Ask me anything about Flash in your own words, like "
+        return replies.send(turn, "Ask me anything about Flash in your own words, like "
                         + "_How do I buy bitcoin?_ – I'll answer right here.", nextSteps(CommandRegistry.SUPPORT))
                 .replaceWith(Handled.ok(CommandRegistry.SUPPORT));
     }
@@ -160,7 +160,7 @@ public class CommandHandlers {
         var next = turn.user().linked()
                 ? List.of(new QuickReply("balance", "Check balance"))
                 : spec.nextSteps();
-        return replies.send(turn.inbound(), spec.help() + (turn.user().linked() ? ""
+        return replies.send(turn, spec.help() + (turn.user().linked() ? ""
                         : "\nSend *link* to connect your Flash account, or ask me anything."), next)
                 .replaceWith(Handled.ok(CommandRegistry.ABOUT));
     }
@@ -168,21 +168,21 @@ public class CommandHandlers {
     private Uni<Handled> help(Turn turn, Args args) {
         if (args.value() == null) {
             var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(turn.inbound(), menu.body(), menu.quickReplies())
+            return replies.send(turn, menu.body(), menu.quickReplies())
                     .replaceWith(Handled.ok(CommandRegistry.HELP));
         }
         var topic = help.topic(args.value(), turn.adminNumber());
         if (topic.isEmpty() && HelpTexts.isGreeting(turn.inbound().body())) {
             // "hi there", "hola amigo": a greeting, answered with the menu
             var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(turn.inbound(), menu.body(), menu.quickReplies())
+            return replies.send(turn, menu.body(), menu.quickReplies())
                     .replaceWith(Handled.ok(CommandRegistry.HELP));
         }
         if (topic.isEmpty()) {
             // "help me with my card" is a question, not a topic
             return askSupport(turn, turn.inbound().body());
         }
-        return replies.send(turn.inbound(), topic.get().body(), topic.get().quickReplies())
+        return replies.send(turn, topic.get().body(), topic.get().quickReplies())
                 .replaceWith(Handled.ok(CommandRegistry.HELP));
     }
 }

@@ -120,22 +120,28 @@ public class ConversationService {
                     if (user.blocked()) {
                         return Uni.createFrom().item(new Handled("blocked", Outcome.BLOCKED));
                     }
-                    var turn = new Turn(inbound, user, admin.isAdminNumber(inbound.phone()),
-                            LocaleGuesser.guess(text(inbound), config.parser().defaultLocale()));
-                    var voiceNote = voiceNote(inbound);
-                    if (voiceNote != null) {
-                        return transcribe(turn, voiceNote);
-                    }
-                    // a voice note's words: the user sees what was understood before anything happens
-                    Uni<Void> heard = RoutingKeys.Inbound.VOICE.equals(inbound.envelope().type())
-                            ? replies.send(inbound, heard(text(inbound)))
-                            : Uni.createFrom().voidItem();
-                    return heard.flatMap(ignored -> expectations.find(userRef)).flatMap(open -> open == null
-                            ? fresh(turn, text(inbound))
-                            : withExpectation(turn, open, text(inbound)));
+                    // every attempt at this message reads what its first attempt found open (see begin)
+                    return expectations.begin(userRef, inbound.envelope().messageId())
+                            .flatMap(found -> handle(new Turn(inbound, user, admin.isAdminNumber(inbound.phone()),
+                                    LocaleGuesser.guess(text(inbound), config.parser().defaultLocale()), found)));
                 })
                 .flatMap(handled -> handled.outcome() == Outcome.ERASED ? Uni.createFrom().voidItem()
                         : telemetry.record(userRef, handled.command(), handled.outcome(), started));
+    }
+
+    private Uni<Handled> handle(Turn turn) {
+        var inbound = turn.inbound();
+        var voiceNote = voiceNote(inbound);
+        if (voiceNote != null) {
+            return transcribe(turn, voiceNote);
+        }
+        // a voice note's words: the user sees what was understood before anything happens
+        Uni<Void> heard = RoutingKeys.Inbound.VOICE.equals(inbound.envelope().type())
+                ? replies.send(turn, heard(text(inbound)))
+                : Uni.createFrom().voidItem();
+        var open = turn.found().open();
+        return heard.flatMap(ignored -> open == null ? fresh(turn, text(inbound))
+                : withExpectation(turn, open, text(inbound)));
     }
 
     private Uni<Handled> withExpectation(Turn turn, ConversationExpectation open, String text) {
@@ -143,34 +149,34 @@ public class ConversationService {
         var answer = ExpectationMatcher.match(open, text);
         if (answer.isPresent()) {
             if (local) {
-                return expectations.delete(turn.userRef()).flatMap(ignored -> answerLocal(turn, open, answer.get()));
+                return expectations.delete(turn.found()).flatMap(ignored -> answerLocal(turn, open, answer.get()));
             }
             // deleted only once the owner has the answer: a redelivery must not read the code as a new message
             return answerOwner(turn, open, answer.get())
-                    .call(() -> expectations.delete(turn.userRef()));
+                    .call(() -> expectations.delete(turn.found()));
         }
         if (RoutingKeys.Expect.CODE.equals(open.envelope().type()) && !ExpectationMatcher.isCancel(text)
                 && !isCommand(interpreter.typed(text))) {
             // waiting for a code: a stray "yes" or question is met with the code prompt again, not a cancellation
             // followed by an answer to something else (two replies to one message); a command still cancels it
             // published without a menu of its own: the code prompt stays the open expectation
-            return replies.publish(turn.inbound(), CODE_REPROMPT, List.of(new QuickReply("cancel", "Cancel")))
+            return replies.publish(turn, CODE_REPROMPT, List.of(new QuickReply("cancel", "Cancel")))
                     .replaceWith(new Handled("code-reprompt", Outcome.OK));
         }
-        var cleared = expectations.delete(turn.userRef());
+        var cleared = expectations.delete(turn.found());
         // our own menus and suggestions, and ai-support's optional follow-ups ("Was this helpful?"), simply lapse;
         // a pending code, confirmation or choice of a capability service is cancelled out loud
         var silent = local ? !open.context().startsWith(AdminService.CONTEXT)
                 : Exchanges.SUPPORT_REQUESTS.equals(open.ownerExchange());
         if (ExpectationMatcher.isCancel(text)) {
-            return cleared.flatMap(ignored -> replies.send(turn.inbound(), silent
+            return cleared.flatMap(ignored -> replies.send(turn, silent
                             ? "OK. Send *help* to see what you can do." : CANCELLED))
                     .replaceWith(new Handled(CommandRegistry.CANCEL, Outcome.CANCELLED));
         }
         if (silent) {
             return cleared.flatMap(ignored -> fresh(turn, text)); // a menu or suggestion simply lapses
         }
-        return cleared.flatMap(ignored -> replies.send(turn.inbound(), CANCELLED))
+        return cleared.flatMap(ignored -> replies.send(turn, CANCELLED))
                 .flatMap(ignored -> fresh(turn, text));
     }
 
@@ -191,7 +197,7 @@ public class ConversationService {
                 return dispatch(turn, parser.parse(parts[0]), answer);
             }
             return learning.count(parts.length > 1 ? parts[1] : "", IntentLearning.DECLINED)
-                    .flatMap(ignored -> replies.send(turn.inbound(),
+                    .flatMap(ignored -> replies.send(turn,
                             "OK. Tell me in other words, send *help* to see what you can do, or just ask me a question."))
                     .replaceWith(new Handled("intent", Outcome.CANCELLED));
         }
@@ -199,7 +205,7 @@ public class ConversationService {
             if (ExpectationMatcher.isYes(answer)) {
                 return dispatch(turn, parser.parse(context.substring(FUZZY.length())), answer);
             }
-            return replies.send(turn.inbound(), "OK. Send *help* to see what you can do, or just ask me a question.")
+            return replies.send(turn, "OK. Send *help* to see what you can do, or just ask me a question.")
                     .replaceWith(new Handled("fuzzy", Outcome.CANCELLED));
         }
         if (context.startsWith(AdminService.CONTEXT)) {
@@ -215,7 +221,7 @@ public class ConversationService {
     private Uni<Handled> fresh(Turn turn, String text) {
         var inbound = turn.inbound();
         if (text.isBlank() && (!inbound.media().isEmpty() || inbound.location() != null)) {
-            return replies.send(inbound, "I can only read text messages and listen to voice notes for now. Send *help* to see what "
+            return replies.send(turn, "I can only read text messages and listen to voice notes for now. Send *help* to see what "
                     + "I can do.")
                     .replaceWith(Handled.ok("media"));
         }
@@ -229,7 +235,7 @@ public class ConversationService {
             // a "yes", "no", "ok" or 👍 with nothing waiting for it (a second quick "yes" after a send): said so, with
             // the next steps, never taken as a question for AI support
             var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(inbound, NOTHING_WAITING, menu.quickReplies())
+            return replies.send(turn, NOTHING_WAITING, menu.quickReplies())
                     .replaceWith(Handled.ok("nothing-waiting"));
         }
         var typed = interpreter.typed(text);
@@ -246,7 +252,7 @@ public class ConversationService {
                 var greetingOnly = result instanceof ParseResult.Empty || result instanceof ParseResult.SmallTalk
                         || result instanceof ParseResult.Matched matched
                         && CommandRegistry.HELP.equals(matched.spec().name());
-                var welcomed = replies.send(inbound, welcome.body(), welcome.quickReplies());
+                var welcomed = replies.send(turn, welcome.body(), welcome.quickReplies());
                 return greetingOnly ? welcomed.replaceWith(Handled.ok("welcome"))
                         : welcomed.flatMap(ignored -> understood(turn, result, text, viaIntent));
             }
@@ -262,9 +268,10 @@ public class ConversationService {
         var understoodAction = !(result instanceof ParseResult.Unmatched) && !(result instanceof ParseResult.Empty);
         Uni<Void> notice = Uni.createFrom().voidItem();
         if (SPANISH.equals(turn.locale()) && understoodAction) {
-            notice = once.firstTime(turn.userRef(), "english-replies", config.intent().noticeTtl())
+            notice = once.firstTime(turn.userRef(), "english-replies", config.intent().noticeTtl(),
+                            turn.inbound().envelope().messageId())
                     .onFailure().recoverWithItem(false)
-                    .flatMap(first -> first ? replies.send(turn.inbound(), ENGLISH_FOR_NOW)
+                    .flatMap(first -> first ? replies.send(turn, ENGLISH_FOR_NOW)
                             : Uni.createFrom().voidItem());
         }
         if (!viaIntent) {
@@ -285,9 +292,9 @@ public class ConversationService {
         var inbound = turn.inbound();
         var command = suggestion.corrected(suggestion.candidates().get(0));
         var phrase = com.flashapp.whatsapp.command.intent.PhraseRedactor.redact(text).orElse("");
-        return replies.publish(inbound, "Did you mean *" + command + "*? Reply YES",
+        return replies.publish(turn, "Did you mean *" + command + "*? Reply YES",
                         List.of(new QuickReply("yes", "Yes"), new QuickReply("no", "No")))
-                .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CONFIRMATION,
+                .flatMap(ignored -> replies.expect(turn, RoutingKeys.Expect.CONFIRMATION,
                         INTENT + command + "\n" + phrase, List.of()))
                 .replaceWith(new Handled("intent", Outcome.FUZZY_SUGGESTION));
     }
@@ -309,7 +316,7 @@ public class ConversationService {
                 return handlers.askSupport(turn, text);
             }
             var next = List.of(new QuickReply("help " + invalid.spec().name(), "Help: " + invalid.spec().name()));
-            return replies.send(turn.inbound(), invalid.message(), next)
+            return replies.send(turn, invalid.message(), next)
                     .replaceWith(new Handled(invalid.spec().name(), Outcome.PARSE_ERROR));
         }
         if (result instanceof ParseResult.Suggestion suggestion) {
@@ -320,17 +327,17 @@ public class ConversationService {
         }
         if (result instanceof ParseResult.SmallTalk smallTalk) {
             var reply = help.smallTalk(smallTalk.kind(), turn.inbound().profileName(), turn.user().linked());
-            return replies.send(turn.inbound(), reply.body(), reply.quickReplies())
+            return replies.send(turn, reply.body(), reply.quickReplies())
                     .replaceWith(Handled.ok(com.flashapp.whatsapp.command.intent.Labels.SMALL_TALK));
         }
         var menu = help.menu(turn.user().linked(), turn.adminNumber());
-        return replies.send(turn.inbound(), menu.body(), menu.quickReplies()).replaceWith(Handled.ok("empty"));
+        return replies.send(turn, menu.body(), menu.quickReplies()).replaceWith(Handled.ok("empty"));
     }
 
     private Uni<Handled> needsLink(Turn turn, CommandSpec spec) {
         var body = "To use *" + spec.name() + "* you need to link your Flash account first. Send *link* to start "
                 + "– it takes a minute.";
-        return replies.send(turn.inbound(), body,
+        return replies.send(turn, body,
                         List.of(new QuickReply("link", "Link my account"), new QuickReply("help", "Help")))
                 .replaceWith(new Handled(spec.name(), Outcome.NEEDS_LINK));
     }
@@ -341,8 +348,8 @@ public class ConversationService {
         if (suggestion.candidates().size() == 1) {
             var spec = suggestion.candidates().get(0);
             var body = "Did you mean *" + suggestion.corrected(spec) + "*? Reply YES";
-            return replies.publish(inbound, body, List.of(new QuickReply("yes", "Yes"), new QuickReply("no", "No")))
-                    .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CONFIRMATION,
+            return replies.publish(turn, body, List.of(new QuickReply("yes", "Yes"), new QuickReply("no", "No")))
+                    .flatMap(ignored -> replies.expect(turn, RoutingKeys.Expect.CONFIRMATION,
                             FUZZY + suggestion.corrected(spec), List.of()))
                     .replaceWith(handled);
         }
@@ -357,8 +364,8 @@ public class ConversationService {
                     .append(spec.summary());
         }
         body.append("\nReply with the number.");
-        return replies.publish(inbound, body.toString(), buttons)
-                .flatMap(ignored -> replies.expect(inbound, RoutingKeys.Expect.CHOICE, CHOOSE, options))
+        return replies.publish(turn, body.toString(), buttons)
+                .flatMap(ignored -> replies.expect(turn, RoutingKeys.Expect.CHOICE, CHOOSE, options))
                 .replaceWith(handled);
     }
 
@@ -384,7 +391,7 @@ public class ConversationService {
             var welcome = help.welcome(inbound.profileName(), turn.user().linked(), turn.adminNumber());
             // buttons without a numbered menu: the user's open expectation (a code prompt) must wait for the words
             var buttons = welcome.quickReplies().stream().limit(Replies.MAX_QUICK_REPLIES).toList();
-            welcomed = replies.publish(inbound, welcome.body(), buttons);
+            welcomed = replies.publish(turn, welcome.body(), buttons);
         }
         return welcomed.flatMap(ignored -> publisher.publish(Exchanges.SUPPORT_REQUESTS, request))
                 .replaceWith(new Handled(VOICE, Outcome.ROUTED_TO_AI));

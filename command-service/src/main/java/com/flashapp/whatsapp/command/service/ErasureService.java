@@ -52,9 +52,9 @@ public class ErasureService {
 
     /** The confirmation question, with a local YES/NO expectation. */
     public Uni<Handled> ask(Turn turn) {
-        return replies.publish(turn.inbound(), QUESTION,
+        return replies.publish(turn, QUESTION,
                         List.of(new QuickReply("yes", "Yes, erase"), new QuickReply("no", "No, keep")))
-                .flatMap(ignored -> replies.expect(turn.inbound(), RoutingKeys.Expect.CONFIRMATION, CONTEXT,
+                .flatMap(ignored -> replies.expect(turn, RoutingKeys.Expect.CONFIRMATION, CONTEXT,
                         List.of()))
                 .replaceWith(Handled.ok(COMMAND));
     }
@@ -62,7 +62,7 @@ public class ErasureService {
     /** The user's YES or NO. */
     public Uni<Handled> answer(Turn turn, boolean yes) {
         if (!yes) {
-            return replies.send(turn.inbound(), KEPT).replaceWith(new Handled(COMMAND, Outcome.CANCELLED));
+            return replies.send(turn, KEPT).replaceWith(new Handled(COMMAND, Outcome.CANCELLED));
         }
         var event = new UserErasureRequested(turn.follow(RoutingKeys.User.ERASURE_REQUESTED), turn.whatsapp());
         // published first: if the broker refuses, nothing is deleted and the message is retried as a whole

@@ -7,7 +7,6 @@ import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
-import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,33 +41,34 @@ public class Replies {
         this.localTtl = config.expectations().localTtl();
     }
 
-    public Uni<Void> send(InboundMessage inbound, String body) {
-        return publish(inbound, body, List.of());
+    public Uni<Void> send(Turn turn, String body) {
+        return publish(turn, body, List.of());
     }
 
     /** A reply with quick replies; their numbers are remembered as a menu for the next message. */
-    public Uni<Void> send(InboundMessage inbound, String body, List<QuickReply> quickReplies) {
+    public Uni<Void> send(Turn turn, String body, List<QuickReply> quickReplies) {
         var buttons = quickReplies.size() > MAX_QUICK_REPLIES ? quickReplies.subList(0, MAX_QUICK_REPLIES)
                 : quickReplies;
-        var sent = publish(inbound, body, buttons);
+        var sent = publish(turn, body, buttons);
         if (buttons.isEmpty()) {
             return sent;
         }
         var options = buttons.stream().map(QuickReply::payload).toList();
-        return sent.flatMap(ignored -> expect(inbound, RoutingKeys.Expect.CHOICE, MENU, options));
+        return sent.flatMap(ignored -> expect(turn, RoutingKeys.Expect.CHOICE, MENU, options));
     }
 
     /** A reply with exactly these buttons and no menu (the caller keeps its own expectation). */
-    public Uni<Void> publish(InboundMessage inbound, String body, List<QuickReply> buttons) {
+    public Uni<Void> publish(Turn turn, String body, List<QuickReply> buttons) {
+        var inbound = turn.inbound();
         var reply = new OutboundMessage(inbound.envelope().follow(RoutingKeys.Outbound.REPLY), inbound.from(), body,
                 List.of(), List.copyOf(buttons), null, null, inbound.receivedAt());
         return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply);
     }
 
     /** Keeps one of command-service's own expectations ("Did you mean…", the admin code, a menu). */
-    public Uni<Void> expect(InboundMessage inbound, String kind, String context, List<String> options) {
-        var expectation = new ConversationExpectation(inbound.envelope().follow(kind), UUID.randomUUID().toString(),
+    public Uni<Void> expect(Turn turn, String kind, String context, List<String> options) {
+        var expectation = new ConversationExpectation(turn.follow(kind), UUID.randomUUID().toString(),
                 LOCAL_OWNER, context, List.copyOf(options), Instant.now().plus(localTtl));
-        return expectations.save(expectation, localTtl);
+        return expectations.save(turn.found(), expectation, localTtl);
     }
 }

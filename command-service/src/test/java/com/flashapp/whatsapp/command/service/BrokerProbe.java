@@ -53,6 +53,11 @@ final class BrokerProbe implements AutoCloseable {
                         Objects::nonNull);
     }
 
+    /** Waits until everything published so far has reached the probe ("not seen" then means "not published"). */
+    void flush() {
+        tap.flush();
+    }
+
     /** Everything seen so far on an exchange for a correlation id. */
     List<BrokerTap.Seen> all(String exchange, String correlationId) {
         return tap.all().stream().filter(s -> s.exchange().equals(exchange)

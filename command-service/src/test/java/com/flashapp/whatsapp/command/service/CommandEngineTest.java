@@ -476,7 +476,7 @@ class CommandEngineTest {
         phone = "+18765550999";
         var code = Totp.code(totpSecret, Instant.now());
         var user = new UserState(userRef, false, null, false, false);
-        var turns = List.of(new Turn(inbound(code), user, true, "en"), new Turn(inbound(code), user, true, "en"));
+        var turns = List.of(turn(inbound(code), user), turn(inbound(code), user));
         var start = new CountDownLatch(1);
         var threads = Executors.newFixedThreadPool(turns.size());
         try {
@@ -719,6 +719,10 @@ class CommandEngineTest {
         var sid = "SM" + UUID.randomUUID().toString().replace("-", "");
         return new InboundMessage(Envelope.create(RoutingKeys.Inbound.TEXT, sid, userRef), sid, "whatsapp:" + phone,
                 phone, "Test User", text, false, List.of(), null, null, null, null, Instant.now());
+    }
+
+    private static Turn turn(InboundMessage inbound, UserState user) {
+        return new Turn(inbound, user, true, "en", ExpectationRepository.Found.nothing(user.userRef()));
     }
 
     private void endAdminSession() {
