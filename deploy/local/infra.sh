@@ -8,6 +8,9 @@
 set -euo pipefail
 PACKAGES=(postgresql postgresql-client redis-server rabbitmq-server)
 if [ "${1:-}" = "--packages" ]; then echo "${PACKAGES[*]}"; exit 0; fi
+# The servers started here outlive this script: they must not inherit a caller's descriptors, above all the lock of
+# `flock <lock> deploy/local/infra.sh` (a Redis started under it held the lock and blocked every later test run).
+for fd in 3 4 5 6 7 8 9; do eval "exec $fd>&-"; done 2>/dev/null || true
 
 DB_USER=${DB_USERNAME:-flash}
 DB_PASSWORD=${DB_PASSWORD:-flash}
