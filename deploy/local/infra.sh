@@ -170,13 +170,24 @@ start_redis() {
         redis=(redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
                --dir /var/lib/redis --logfile /var/log/redis/flash-whatsapp.log --aclfile "$REDIS_ACL_FILE")
         if id redis >/dev/null 2>&1 && [ -d /var/lib/redis ] && [ -d /var/log/redis ]; then
-            as_user redis "${redis[@]}"      # Debian's package: its user owns those folders
+            without_inherited_files as_user redis "${redis[@]}"  # Debian's package: its user owns those folders
         else
             $SUDO mkdir -p /var/lib/redis /var/log/redis
-            $SUDO "${redis[@]}"
+            without_inherited_files $SUDO "${redis[@]}"
         fi
     fi
     wait_port 6379 Redis 30
+}
+# The daemon must not keep this script's open files: run under `flock /tmp/flash-tests.lock` (the tests' rule), a
+# server that inherited the lock's descriptor would hold the lock for as long as it runs.
+without_inherited_files() { # command...
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        "$@"
+    )
 }
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 write_redis_acl
