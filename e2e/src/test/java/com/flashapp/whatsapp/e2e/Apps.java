@@ -135,7 +135,9 @@ final class Apps implements AutoCloseable {
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port(app), "-Dquarkus.profile=" + PROFILE,
                 "-Drabbitmq-virtual-host=" + isolation.vhost(),
-                "-Dquarkus.redis.hosts=redis://localhost:6379/" + isolation.redisDb()));
+                // each service as its own Redis ACL user (deploy/local/infra.sh), as in the local profile
+                "-Dquarkus.redis.hosts=redis://" + app.module + ":" + app.module + "-local@localhost:6379/"
+                        + isolation.redisDb()));
         if (app.database != null) {
             var database = app.database + isolation.databaseSuffix();
             command.add("-Dquarkus.datasource.reactive.url=postgresql://localhost:5432/" + database);
@@ -244,6 +246,25 @@ final class Apps implements AutoCloseable {
         management("PUT", vhost, "{}", 201, 204);
         management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/guest",
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", 201, 204);
+        // each service's own user (deploy/local/infra.sh) with the permissions it has on the default virtual host
+        var request = HttpRequest.newBuilder(URI.create(MANAGEMENT + "/api/vhosts/%2F/permissions"))
+                .header("Authorization", managementAuthorization()).GET().build();
+        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET the default virtual host's permissions answered " + response.statusCode());
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (var permission : json.readTree(response.body())) {
+            var user = permission.get("user").asText();
+            if (!user.equals("guest")) {
+                var body = json.createObjectNode();
+                for (var field : List.of("configure", "write", "read")) {
+                    body.put(field, permission.get(field).asText());
+                }
+                management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/" + user,
+                        body.toString(), 201, 204);
+            }
+        }
     }
 
     private void management(String method, String url, String body, int... expected) throws Exception {
