@@ -94,7 +94,8 @@ public class ExpectationRepository {
 
     /** The expectation a handling of message {@code messageId} reads: what its first attempt found open. */
     public Uni<Found> begin(String userRef, UUID messageId) {
-        return redis.execute("EVAL", BEGIN, "2", prefix + userRef, findings + messageId,
+        // named by user too, so that erasing the user's keys (ErasureService scans for the userRef) takes these
+        return redis.execute("EVAL", BEGIN, "2", prefix + userRef, findings + userRef + ":" + messageId,
                         Long.toString(findingTtl.toMillis()))
                 .map(r -> new Found(userRef, r.get(1).toString(), r.get(0).toInteger() == 1));
     }
