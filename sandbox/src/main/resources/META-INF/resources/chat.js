@@ -60,11 +60,24 @@
         conversation.forEach((m) => {
             const bubble = el('div', 'msg ' + m.direction);
             bubble.dataset.sid = m.sid;
-            if (m.direction === 'outbound' && m.contentSid) {
+            if (m.direction === 'outbound' && m.contentSid && !m.content) {
                 bubble.appendChild(el('div', 'template', 'Template ' + m.contentSid));
             }
             const buttons = el('div', 'buttons');
-            if (m.body) {
+            if (m.direction === 'outbound' && m.content) {
+                // a Content template created through the Content API: its body and real buttons (or list items);
+                // a tap posts the webhook with ButtonPayload = the button's id and Body = ButtonText = its title
+                bubble.appendChild(el('div', 'body', m.content.body));
+                if (m.content.button) { buttons.appendChild(el('div', 'list-button', '☰ ' + m.content.button)); }
+                (m.content.actions || []).forEach((a) => {
+                    const b = el('button', 'quick-reply content-button', a.title);
+                    b.type = 'button';
+                    b.dataset.payload = a.id;
+                    if (a.description) { b.title = a.description; }
+                    b.addEventListener('click', () => send(a.title, a.id, a.title));
+                    buttons.appendChild(b);
+                });
+            } else if (m.body) {
                 // the product sends quick replies as lines "• Title: reply *payload*": render them as buttons
                 const text = [];
                 m.body.split('\n').forEach((line) => {
@@ -83,7 +96,7 @@
                 img.alt = 'media';
                 bubble.appendChild(img);
             });
-            if (m.direction === 'outbound' && m.contentVariables) {
+            if (m.direction === 'outbound' && m.contentVariables && !m.content) {
                 // a template: its variables in order (the sandbox does not know the approved template text)
                 let vars = {};
                 try { vars = JSON.parse(m.contentVariables); } catch (e) { vars = {}; }

@@ -20,6 +20,8 @@ public interface NotificationConfig {
 
     Templates templates();
 
+    Buttons buttons();
+
     Notifications notifications();
 
     Retention retention();
@@ -196,6 +198,24 @@ public interface NotificationConfig {
     /** Approved WhatsApp templates: template key (e.g. payment_received) to Twilio ContentSid (HX...). */
     interface Templates {
         Map<String, String> contentSids();
+    }
+
+    /**
+     * Quick replies as real WhatsApp buttons (session Content templates created through Twilio's Content API, one
+     * per button set, cached in PostgreSQL). Off, or outside the window, they go out as numbered text.
+     */
+    interface Buttons {
+        /** Send quick replies as buttons inside a known-open 24-hour window. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Content template's language. */
+        @WithDefault("en")
+        String language();
+
+        /** The label of the button that opens a list picker (4–10 options); WhatsApp allows 20 characters. */
+        @WithDefault("Choose")
+        String listButton();
     }
 
     /** Payment notifications and preferences. */

@@ -83,6 +83,7 @@ public class TwilioSimulator {
 
     private final SandboxConfig config;
     private final Faults faults;
+    private final ContentTemplates contents;
     private final ObjectMapper mapper;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sequence = new AtomicLong();
@@ -96,8 +97,9 @@ public class TwilioSimulator {
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public TwilioSimulator(SandboxConfig config, Faults faults, ObjectMapper mapper) {
+    public TwilioSimulator(SandboxConfig config, Faults faults, ObjectMapper mapper, ContentTemplates contents) {
         this.config = config;
+        this.contents = contents;
         this.faults = faults;
         this.mapper = mapper;
     }
@@ -139,6 +141,10 @@ public class TwilioSimulator {
         if (hasContent && !CONTENT_SID.matcher(request.contentSid()).matches()) {
             return Optional.of(TwilioError.of(400, 21655, "The ContentSid is Invalid."));
         }
+        if (hasContent && hasBody && request.contentVariables() != null && !request.contentVariables().isBlank()) {
+            return Optional.of(TwilioError.of(400, 35127,
+                    "'Messages' Body and 'ContentVariables' cannot be provided together"));
+        }
         if (request.contentVariables() != null && !request.contentVariables().isBlank()) {
             try {
                 if (!mapper.readTree(request.contentVariables()).isObject()) {
@@ -178,7 +184,9 @@ public class TwilioSimulator {
     }
 
     private void progress(SentMessage message) {
-        boolean template = message.contentSid != null;
+        // a ContentSid we did not create stands for an approved template; one created here (buttons, a list) is
+        // session content, which WhatsApp refuses outside the window like free-form text
+        boolean template = message.contentSid != null && contents.find(message.contentSid).isEmpty();
         var windowOpen = Optional.ofNullable(lastInbound.get(message.to))
                 .map(at -> at.plus(config.twilio().serviceWindow()).isAfter(Instant.now()))
                 .orElse(false);
@@ -427,7 +435,7 @@ public class TwilioSimulator {
             return (Map<String, Object>) view;
         });
         var out = sentTo(address).stream().map(m -> {
-            var view = view(m);
+            var view = withContent(view(m), m);
             view.put("direction", "outbound");
             view.put("sequence", m.sequence);
             return view;
@@ -435,6 +443,27 @@ public class TwilioSimulator {
         return Stream.concat(in, out)
                 .sorted(Comparator.comparingLong(v -> (Long) v.get("sequence")))
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * A sent message's view with its created Content template, when it used one: {@code content} = {@code {type,
+     * body (variables filled in), button (list picker), actions: [{id, title, description}]}} — what the chat page
+     * shows as buttons or a list.
+     */
+    public Map<String, Object> withContent(Map<String, Object> view, SentMessage m) {
+        contents.find(m.contentSid).ifPresent(t -> {
+            var content = new LinkedHashMap<String, Object>();
+            content.put("type", t.type());
+            content.put("body", t.render(m.contentVariables, mapper));
+            content.put("button", t.listButton());
+            content.put("actions", t.actions());
+            view.put("content", content);
+            if (m.body == null) {
+                // like Twilio's Message resource, the text the user got (pollers read body)
+                view.put("body", content.get("body"));
+            }
+        });
+        return view;
     }
 
     /** The pinned list view of a sent message. */
