@@ -53,6 +53,8 @@ public class Housekeeping {
                 new Statement("delete from otp_guard where window_started_at < $1 "
                         + "and (locked_until is null or locked_until < $2)", codes, utc(now)),
                 new Statement("delete from pending_request where expires_at < $1", utc(now)),
+                // a contact nobody said YES to
+                new Statement("delete from saved_contact where status = 'PENDING' and expires_at < $1", utc(now)),
                 new Statement("delete from outbox_event where published_at < $1", utc(now.minus(config.outbox()))),
                 new Statement("delete from inbox_message where received_at < $1", utc(now.minus(config.inbox()))),
                 new Statement("delete from payment_intent where created_at < $1 and status <> 'SENDING'", payments),
