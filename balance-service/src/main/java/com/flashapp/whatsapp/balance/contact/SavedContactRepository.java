@@ -102,7 +102,7 @@ public class SavedContactRepository {
                                         .replaceWith(Confirmed.SAVED);
                             });
                 }))
-                // FULL rolls the replacement back with the rest: nothing changed
+                // FULL only without a same-name contact (replacing one frees its place), so nothing was deleted
                 .flatMap(outcome -> outcome == Confirmed.FULL
                         ? drop(userRef, id).replaceWith(Confirmed.FULL) : Uni.createFrom().item(outcome));
     }

@@ -71,6 +71,8 @@ class ContactsTest {
     ContactDirectory directory;
     @Inject
     CircuitBreakerMaintenance breakers;
+    @Inject
+    com.flashapp.whatsapp.balance.service.Housekeeping housekeeping;
 
     WalletProbe probe;
     WalletFixture alice;
@@ -230,6 +232,22 @@ class ContactsTest {
         handle(new ContactCommand(alice.envelope(RoutingKeys.Wallet.CONTACT_MANAGE), alice.whatsapp, Action.SAVE,
                 null, null, FlashWireMock.server().baseUrl() + media + "gone"));
         probe.reply(alice.userRef, "I couldn't read that contact card.");
+    }
+
+    @Test
+    void anUnansweredQuestionAndTheContactsOfAnUnlinkedUserAreSwept() {
+        saveConfirmed("Mom", carol.flash.phone);
+        handle(save("Dad", "+18764440001"));
+        probe.reply(alice.userRef, "Save Dad");
+        pool.preparedQuery("update saved_contact set expires_at = now() - interval '1 minute' where user_ref = $1 "
+                + "and status = 'PENDING'").execute(Tuple.of(alice.userRef)).await().atMost(WAIT);
+        housekeeping.sweep().await().atMost(WAIT);
+        assertEquals(1L, count("select count(*) from saved_contact where user_ref = $1"), "the saved one stays");
+
+        pool.preparedQuery("delete from flash_link where user_ref = $1").execute(Tuple.of(alice.userRef))
+                .await().atMost(WAIT);
+        housekeeping.sweep().await().atMost(WAIT);
+        assertEquals(0L, count("select count(*) from saved_contact where user_ref = $1"), "contacts live with the link");
     }
 
     @Test
