@@ -32,6 +32,8 @@ public final class RoutingKeys {
         public static final String PAYMENT_REQUEST = "payment.request";
         public static final String PAYMENT_SEND = "payment.send";
         public static final String CONFIRMATION_ANSWER = "confirmation.answer";
+        /** Saved contacts: save, list, delete ({@code ContactCommand}). */
+        public static final String CONTACT_MANAGE = "contact.manage";
 
         private Wallet() {
         }

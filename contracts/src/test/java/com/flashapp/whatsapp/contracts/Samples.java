@@ -22,6 +22,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -93,6 +94,9 @@ final class Samples {
         m.put(wr + RoutingKeys.Wallet.PAYMENT_REQUEST, new PaymentRequestCommand(
                 envelope(RoutingKeys.Wallet.PAYMENT_REQUEST), WA, PaymentRequestCommand.Action.CREATE, usd5,
                 new Recipient(Recipient.Kind.USERNAME, "rohan"), "dinner", null));
+        m.put(wr + RoutingKeys.Wallet.CONTACT_MANAGE, new ContactCommand(
+                envelope(RoutingKeys.Wallet.CONTACT_MANAGE), WA, ContactCommand.Action.SAVE, "Mom", "+18765550123",
+                null));
         m.put(wr + RoutingKeys.Wallet.PAYMENT_SEND, new PaymentSendRequest(
                 envelope(RoutingKeys.Wallet.PAYMENT_SEND), WA, usd5,
                 new Recipient(Recipient.Kind.PHONE, "+18765550202"), null));

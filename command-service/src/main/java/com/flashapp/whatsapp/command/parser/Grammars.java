@@ -16,6 +16,10 @@ public final class Grammars {
             + "`send 1000 sats to +18765551234` or `pay lnbc1…`";
     public static final String REQUEST_USAGE = "request needs an amount and who to ask, like `request 10 from @maria` "
             + "or `request J$500 from 876-555-1234`";
+    public static final String SAVE_USAGE = "save needs a name and a number, like `save mom +18765550123` "
+            + "(or share a contact card here)";
+    public static final String DELETE_CONTACT_USAGE = "Which contact? Like `delete contact mom` (`contacts` lists "
+            + "them).";
     public static final String RECEIVE_USAGE = "receive needs an amount like `receive 10` or `receive 10 JMD` "
             + "(or just `receive` for any amount)";
     public static final String HISTORY_USAGE = "history shows your last payments: `history`, `history 10`, "
@@ -81,6 +85,56 @@ public final class Grammars {
                 throw new ArgumentException("How much? " + SEND_USAGE);
             }
             return new Args(null, null, amount, to, memo(tokens, i), null);
+        };
+    }
+
+    /** {@code contacts}, {@code contacts save <name> <phone>}, {@code contacts delete <name>}. */
+    public Grammar contacts() {
+        return tokens -> {
+            if (tokens.isEmpty() || Set.of("list", "all", "lista").contains(lower(tokens.get(0)))) {
+                return Args.option("list");
+            }
+            var rest = tokens.subList(1, tokens.size());
+            if (Set.of("save", "add", "new", "guardar").contains(lower(tokens.get(0)))) {
+                return saveContact().parse(rest);
+            }
+            if (Set.of("delete", "remove", "del", "borrar").contains(lower(tokens.get(0)))) {
+                return deleteContact().parse(rest);
+            }
+            return null;
+        };
+    }
+
+    /**
+     * {@code save <name…> <phone>}: the name is every word before a phone number that ends the message ("save aunt
+     * may 876 555 0123"). An @username or address is answered: those are paid directly, nothing to save.
+     */
+    public Grammar saveContact() {
+        return tokens -> {
+            for (int i = 1; i < tokens.size(); i++) {
+                var parsed = recipients.parse(tokens, i, false);
+                if (parsed.isEmpty() || i + parsed.get().consumed() != tokens.size()) {
+                    continue;
+                }
+                var recipient = parsed.get().recipient();
+                if (recipient.kind() != Recipient.Kind.PHONE) {
+                    throw new ArgumentException("Only phone numbers are saved as contacts: you can pay "
+                            + "@usernames and Lightning addresses directly, like `send 5 to @maria`.");
+                }
+                var name = String.join(" ", tokens.subList(0, i)).strip();
+                return new Args("save", name, null, recipient, null, null);
+            }
+            throw new ArgumentException(SAVE_USAGE);
+        };
+    }
+
+    /** {@code delete contact <name…>}. */
+    public Grammar deleteContact() {
+        return tokens -> {
+            if (tokens.isEmpty()) {
+                throw new ArgumentException(DELETE_CONTACT_USAGE);
+            }
+            return new Args("delete", String.join(" ", tokens).strip(), null, null, null, null);
         };
     }
 

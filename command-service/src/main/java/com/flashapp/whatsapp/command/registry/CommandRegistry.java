@@ -33,6 +33,9 @@ public class CommandRegistry {
     public static final String RECEIVE = "receive";
     public static final String SEND = "send";
     public static final String REQUEST = "request";
+    public static final String CONTACTS = "contacts";
+    public static final String SAVE_CONTACT = "save";
+    public static final String DELETE_CONTACT = "unsave";
     public static final String NOTIFICATIONS = "notifications";
     public static final String SUPPORT = "support";
     public static final String ABOUT = "about";
@@ -147,6 +150,28 @@ public class CommandRegistry {
                         + "`request cancel 2` cancels one.",
                 List.of("request 10 from @maria", "request J$500 from 876-555-1234", "request list"), true, false,
                 true, List.of(new QuickReply("request list", "Open requests")), grammars.paymentRequest()));
+        add(new CommandSpec(CONTACTS,
+                List.of("my contacts", "contact list", "contactos", "mis contactos", "contacs", "contatcs",
+                        "address book"),
+                Category.PAYMENTS, "contacts", "people you saved, to pay by name",
+                "Lists the people you saved. `save mom +18765550123` (or sharing a contact card here) saves one, "
+                        + "then `send 5 to mom` or `request 10 from mom` use it; you always confirm first. "
+                        + "`delete contact mom` removes one. Only you see your contacts.",
+                List.of("contacts", "save mom +18765550123", "send 5 to mom", "delete contact mom"), true, false,
+                true, List.of(new QuickReply("contacts", "My contacts")), grammars.contacts()));
+        add(new CommandSpec(SAVE_CONTACT,
+                List.of("save contact", "add contact", "new contact", "guardar", "guardar contacto"),
+                Category.PAYMENTS, "save <name> <phone>", "save a contact",
+                "Saves someone's number under a name, like `save mom +18765550123`; you confirm first. Sharing a "
+                        + "contact card here does the same.",
+                List.of("save mom +18765550123", "save aunt may 876-555-0123"), true, false, false,
+                List.of(new QuickReply("contacts", "My contacts")), grammars.saveContact()));
+        add(new CommandSpec(DELETE_CONTACT,
+                List.of("delete contact", "remove contact", "del contact", "borrar contacto", "eliminar contacto"),
+                Category.PAYMENTS, "delete contact <name>", "delete a saved contact",
+                "Deletes a saved contact, like `delete contact mom`.",
+                List.of("delete contact mom"), true, false, false,
+                List.of(new QuickReply("contacts", "My contacts")), grammars.deleteContact()));
         add(new CommandSpec(NOTIFICATIONS,
                 List.of("notification", "notifs", "notif", "alerts", "alert", "notificaciones", "avisos",
                         "notifications settings", "notify", "settings"),

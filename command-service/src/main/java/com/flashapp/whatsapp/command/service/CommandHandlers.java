@@ -16,6 +16,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -76,6 +77,9 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.SEND, (t, a) -> wallet(CommandRegistry.SEND,
                         new PaymentSendRequest(t.follow(RoutingKeys.Wallet.PAYMENT_SEND), t.whatsapp(), a.amount(),
                                 a.recipient(), a.memo()))),
+                Map.entry(CommandRegistry.CONTACTS, this::contacts),
+                Map.entry(CommandRegistry.SAVE_CONTACT, this::contacts),
+                Map.entry(CommandRegistry.DELETE_CONTACT, this::contacts),
                 Map.entry(CommandRegistry.NOTIFICATIONS, this::notifications),
                 Map.entry(CommandRegistry.SUPPORT, this::support),
                 Map.entry(CommandRegistry.ABOUT, this::about),
@@ -121,6 +125,25 @@ public class CommandHandlers {
         return wallet(CommandRegistry.REQUEST, new PaymentRequestCommand(
                 turn.follow(RoutingKeys.Wallet.PAYMENT_REQUEST), turn.whatsapp(), action, args.amount(),
                 args.recipient(), args.memo(), args.number()));
+    }
+
+    /** Saved contacts are balance-service's (it resolves every recipient): parsed here, handed over. */
+    private Uni<Handled> contacts(Turn turn, Args args) {
+        var option = args.option() == null ? "list" : args.option();
+        var action = switch (option) {
+            case "save" -> ContactCommand.Action.SAVE;
+            case "delete" -> ContactCommand.Action.DELETE;
+            default -> ContactCommand.Action.LIST;
+        };
+        return wallet(CommandRegistry.CONTACTS, new ContactCommand(turn.follow(RoutingKeys.Wallet.CONTACT_MANAGE),
+                turn.whatsapp(), action, args.value(), args.recipient() == null ? null : args.recipient().value(),
+                null));
+    }
+
+    /** A shared contact card (vCard media): balance-service downloads and reads it, then asks "Save …?". */
+    public Uni<Handled> contactCard(Turn turn, String vcardUrl) {
+        return wallet(CommandRegistry.CONTACTS, new ContactCommand(turn.follow(RoutingKeys.Wallet.CONTACT_MANAGE),
+                turn.whatsapp(), ContactCommand.Action.SAVE, null, null, vcardUrl));
     }
 
     private Uni<Handled> notifications(Turn turn, Args args) {

@@ -220,6 +220,11 @@ public class ConversationService {
 
     private Uni<Handled> fresh(Turn turn, String text) {
         var inbound = turn.inbound();
+        var card = contactCard(inbound);
+        if (text.isBlank() && card != null) {
+            return turn.user().linked() ? handlers.contactCard(turn, card.url())
+                    : needsLink(turn, CommandRegistry.CONTACTS);
+        }
         if (text.isBlank() && (!inbound.media().isEmpty() || inbound.location() != null)) {
             return replies.send(turn, "I can only read text messages and listen to voice notes for now. Send *help* to see what "
                     + "I can do.")
@@ -335,11 +340,15 @@ public class ConversationService {
     }
 
     private Uni<Handled> needsLink(Turn turn, CommandSpec spec) {
-        var body = "To use *" + spec.name() + "* you need to link your Flash account first. Send *link* to start "
+        return needsLink(turn, spec.name());
+    }
+
+    private Uni<Handled> needsLink(Turn turn, String command) {
+        var body = "To use *" + command + "* you need to link your Flash account first. Send *link* to start "
                 + "– it takes a minute.";
         return replies.send(turn, body,
                         List.of(new QuickReply("link", "Link my account"), new QuickReply("help", "Help")))
-                .replaceWith(new Handled(spec.name(), Outcome.NEEDS_LINK));
+                .replaceWith(new Handled(command, Outcome.NEEDS_LINK));
     }
 
     private Uni<Handled> suggest(Turn turn, ParseResult.Suggestion suggestion) {
@@ -404,6 +413,14 @@ public class ConversationService {
         }
         return inbound.media().stream()
                 .filter(m -> m.contentType() != null && m.contentType().startsWith("audio/"))
+                .findFirst().orElse(null);
+    }
+
+    /** A shared contact card ({@code text/vcard} or {@code text/x-vcard} media), or null. */
+    static InboundMessage.Media contactCard(InboundMessage inbound) {
+        return inbound.media().stream()
+                .filter(m -> m.contentType() != null && m.url() != null
+                        && m.contentType().toLowerCase(java.util.Locale.ROOT).matches("text/(x-)?vcard(;.*)?"))
                 .findFirst().orElse(null);
     }
 
