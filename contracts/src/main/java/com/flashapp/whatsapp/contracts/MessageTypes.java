@@ -8,11 +8,14 @@ import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.expect.HandoffRoute;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
@@ -62,6 +65,9 @@ public final class MessageTypes {
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_USER, AdminUserRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_TRANSCRIBE, VoiceNoteRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_REQUEST, HandoffRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_USER, HandoffMessage.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_AGENT, HandoffMessage.class);
         put(Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE, MediaStoreRequest.class);
         for (var key : new String[] {RoutingKeys.Outbound.REPLY, RoutingKeys.Outbound.NOTIFICATION,
                 RoutingKeys.Outbound.TEMPLATE}) {
@@ -79,6 +85,7 @@ public final class MessageTypes {
                 RoutingKeys.Expect.CHOICE}) {
             put(Exchanges.CONVERSATION_EXPECT, key, ConversationExpectation.class);
         }
+        put(Exchanges.CONVERSATION_EXPECT, RoutingKeys.Expect.HANDOFF, HandoffRoute.class);
         put(Exchanges.USER_LIFECYCLE, RoutingKeys.User.ERASURE_REQUESTED, UserErasureRequested.class);
     }
 

@@ -50,6 +50,12 @@ public final class RoutingKeys {
         /** A voice note to download and transcribe ({@code VoiceNoteRequest}); the transcript comes back as
          * {@code message.voice} on {@link Exchanges#WHATSAPP_INBOUND}. */
         public static final String VOICE_TRANSCRIBE = "voice.transcribe";
+        /** The user asked for a person ({@code HandoffRequest}): ai-support opens a ticket. */
+        public static final String HANDOFF_REQUEST = "handoff.request";
+        /** What a user with an open ticket wrote ({@code HandoffMessage}). */
+        public static final String HANDOFF_USER = "handoff.user";
+        /** What a configured agent wrote: an agent command or words for the ticket's user ({@code HandoffMessage}). */
+        public static final String HANDOFF_AGENT = "handoff.agent";
 
         private Support() {
         }
@@ -122,6 +128,8 @@ public final class RoutingKeys {
         public static final String CODE = "code";
         public static final String CONFIRMATION = "confirmation";
         public static final String CHOICE = "choice";
+        /** ai-support → command: a ticket's routing changed ({@code HandoffRoute}). */
+        public static final String HANDOFF = "handoff";
 
         private Expect() {
         }

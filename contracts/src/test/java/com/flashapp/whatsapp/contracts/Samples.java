@@ -8,11 +8,14 @@ import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.expect.HandoffRoute;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
@@ -114,6 +117,12 @@ final class Samples {
         m.put(sr + RoutingKeys.Support.VOICE_TRANSCRIBE, new VoiceNoteRequest(
                 envelope(RoutingKeys.Support.VOICE_TRANSCRIBE), WA, "+18765550101", "Keisha", SID,
                 "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", "audio/ogg", AT));
+        m.put(sr + RoutingKeys.Support.HANDOFF_REQUEST, new HandoffRequest(
+                envelope(RoutingKeys.Support.HANDOFF_REQUEST), WA, "keisha", HandoffRequest.ASKED));
+        m.put(sr + RoutingKeys.Support.HANDOFF_USER, new HandoffMessage(
+                envelope(RoutingKeys.Support.HANDOFF_USER), WA, "My send is stuck since this morning"));
+        m.put(sr + RoutingKeys.Support.HANDOFF_AGENT, new HandoffMessage(
+                envelope(RoutingKeys.Support.HANDOFF_AGENT), "whatsapp:+18765550190", "take 12"));
 
         var nr = Exchanges.NOTIFICATION_REQUESTS + " ";
         m.put(nr + RoutingKeys.Notification.PREFERENCES_UPDATE, new PreferencesUpdate(
@@ -171,6 +180,8 @@ final class Samples {
                     Exchanges.WALLET_REQUESTS, "link", key.equals("choice") ? List.of("1", "2") : List.of(),
                     AT.plusSeconds(300)));
         }
+        m.put(Exchanges.CONVERSATION_EXPECT + " " + RoutingKeys.Expect.HANDOFF, new HandoffRoute(
+                envelope(RoutingKeys.Expect.HANDOFF), 12, 37, HandoffRoute.ASSIGNED, "whatsapp:+18765550190"));
         m.put(Exchanges.USER_LIFECYCLE + " " + RoutingKeys.User.ERASURE_REQUESTED, new UserErasureRequested(
                 envelope(RoutingKeys.User.ERASURE_REQUESTED), WA));
         return m;

@@ -73,6 +73,8 @@ final class Apps implements AutoCloseable {
     static final String PROFILE = "local";
     static final String MEDIA_KEY = "e2e-media-signing-key";
     static final String ADMIN = "+18765550999";
+    /** The support agent's number (human handoff), as ./run.sh configures it for the sandbox. */
+    static final String AGENT = "+18765550190";
     /** Base32 TOTP secret of the admin (RFC 6238, SHA-1, 6 digits, 30 s). */
     static final String ADMIN_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -154,7 +156,8 @@ final class Apps implements AutoCloseable {
                     "-Dgateway.public-base-url=" + gatewayUrl,
                     "-Dgateway.media.signing-key=" + MEDIA_KEY);
             case COMMAND -> List.of(
-                    "-Dcommand.admin.accounts=" + ADMIN + ":" + ADMIN_TOTP_SECRET);
+                    "-Dcommand.admin.accounts=" + ADMIN + ":" + ADMIN_TOTP_SECRET,
+                    "-Dcommand.handoff.agents=" + AGENT);
             case BALANCE -> List.of(
                     "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
                     "-Dbalance.media.public-base-url=" + gatewayUrl,
@@ -168,7 +171,12 @@ final class Apps implements AutoCloseable {
             case AI_SUPPORT -> List.of(
                     "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1",
                     // voice notes: Twilio's media API is the sandbox's
-                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl);
+                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl,
+                    // human handoff: one agent, on duty around the clock (as ./run.sh)
+                    "-Dapp.support.handoff.agents=" + AGENT,
+                    "-Dapp.support.handoff.days=MON-SUN",
+                    "-Dapp.support.handoff.opens=00:00",
+                    "-Dapp.support.handoff.closes=24:00");
         });
         command.add("-jar");
         command.add(jar.toString());

@@ -28,6 +28,8 @@ class ConversationIT {
     private static final Chat CAROL = new Chat(SANDBOX, "+18765550103");
     private static final Chat ADMIN = new Chat(SANDBOX, Apps.ADMIN);
     private static final Chat STRANGER = new Chat(SANDBOX, "+18765550104");
+    /** The support agent (issue 23): a configured agent number, as ./run.sh configures for the sandbox. */
+    private static final Chat AGENT = new Chat(SANDBOX, Apps.AGENT);
 
     @BeforeAll
     static void startTheSuite() throws Exception {
@@ -43,7 +45,7 @@ class ConversationIT {
 
     @AfterAll
     static void stopTheSuite() throws Exception {
-        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER}) {
+        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT}) {
             try {
                 chat.writeTranscript(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
             } catch (Exception | AssertionError e) {
@@ -325,6 +327,32 @@ class ConversationIT {
 
     @Test
     @Order(20)
+    void aUserAsksForAHumanTheAgentGetsItWordsGoBothWaysAndDoneEndsIt() throws Exception {
+        // an agent's WhatsApp gets our messages only inside their own 24-hour window: on duty, they write first
+        AGENT.say("tickets");
+        AGENT.expectContaining("no tickets waiting");
+        CAROL.skipAll();
+        CAROL.say("talk to a human");
+        CAROL.expectContaining("has joined", "ticket #");
+        var summary = AGENT.expectContaining("is yours");
+        assertFalse(summary.text().contains(CAROL.phone()), "the agent sees the number masked: " + summary.text());
+        assertTrue(summary.text().contains(CAROL.phone().substring(CAROL.phone().length() - 4)), summary.text());
+
+        CAROL.say("my request to alice is stuck");
+        AGENT.expectContaining("my request to alice is stuck");
+        AGENT.say("Thanks Carol, checking it now");
+        CAROL.expectContaining("Flash support", "checking it now");
+
+        AGENT.say("done");
+        CAROL.expectContaining("closed", "bot again");
+        AGENT.expectContaining("closed");
+        // the bot again: a stranger's agent commands stay ordinary words, Carol's next message is the bot's
+        CAROL.say("help");
+        CAROL.expect("the menu", m -> !m.text().contains("Flash support"));
+    }
+
+    @Test
+    @Order(21)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

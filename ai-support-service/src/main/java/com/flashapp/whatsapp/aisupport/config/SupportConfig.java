@@ -27,6 +27,8 @@ public interface SupportConfig {
 
     Voice voice();
 
+    Handoff handoff();
+
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
     String adminToken();
 
@@ -137,9 +139,58 @@ public interface SupportConfig {
         @WithDefault("180D")
         Duration rows();
 
+        /** Closed support tickets and their transcript (handoff to a person). */
+        @WithDefault("30D")
+        Duration tickets();
+
         /** How often the job runs (a scheduler duration). */
         @WithDefault("1h")
         String every();
+    }
+
+    /** Handing a user over to a person (issue 23): who the agents are, when they are on duty, idle limits. */
+    interface Handoff {
+        /**
+         * The support agents' WhatsApp numbers, E.164 (env SUPPORT_AGENTS, comma separated). Without any, a request
+         * for a person is answered with {@link Answer#supportContact()} and no ticket is opened.
+         */
+        java.util.Optional<java.util.List<String>> agents();
+
+        /** Days agents are on duty, e.g. {@code MON-FRI} or {@code MON,TUE,SAT}. */
+        @WithDefault("MON-FRI")
+        String days();
+
+        /** Start of the agents' day ({@code HH:mm}, in {@link #zone()}). */
+        @WithDefault("09:00")
+        String opens();
+
+        /** End of the agents' day ({@code HH:mm}; {@code 24:00} for midnight). */
+        @WithDefault("17:00")
+        String closes();
+
+        /** Time zone of the hours (and of how they are shown to users). */
+        @WithDefault("America/Jamaica")
+        String zone();
+
+        /** An assigned ticket with no message from either side for this long closes itself. */
+        @WithDefault("30M")
+        Duration idleClose();
+
+        /** A waiting ticket (nobody took it) closes itself after this long without a message from the user. */
+        @WithDefault("24H")
+        Duration waitingClose();
+
+        /** How often the idle-close job runs (a scheduler duration). */
+        @WithDefault("1m")
+        String idleEvery();
+
+        /** Turns of the AI conversation (user and AI, redacted) shown to the agent who gets a ticket. */
+        @WithDefault("6")
+        int summaryTurns();
+
+        /** Two AI answers marked 👎 within this window (and since the user's last ticket) open a ticket. */
+        @WithDefault("30M")
+        Duration unhelpfulWindow();
     }
 
     /** Voice notes: download from Twilio, limits, transcription through Maple (issue 21). */

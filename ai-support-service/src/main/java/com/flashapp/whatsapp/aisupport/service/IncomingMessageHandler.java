@@ -1,7 +1,11 @@
 package com.flashapp.whatsapp.aisupport.service;
 
+import com.flashapp.whatsapp.aisupport.handoff.HandoffService;
 import com.flashapp.whatsapp.contracts.ContractMessage;
+import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
+import com.flashapp.whatsapp.contracts.support.HandoffMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
@@ -14,7 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?", voice notes to
- * transcribe, an admin's {@code admin stats}.
+ * transcribe, an admin's {@code admin stats}, requests for a person and the messages of open tickets.
  */
 @ApplicationScoped
 public class IncomingMessageHandler implements MessageHandler {
@@ -24,9 +28,11 @@ public class IncomingMessageHandler implements MessageHandler {
     private final AdminStatsService adminStats;
     private final ErasureService erasure;
     private final VoiceNoteService voice;
+    private final HandoffService handoff;
 
     public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
-                                  ErasureService erasure, VoiceNoteService voice) {
+                                  ErasureService erasure, VoiceNoteService voice, HandoffService handoff) {
+        this.handoff = handoff;
         this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
@@ -50,6 +56,13 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (message instanceof AdminStatsRequest stats) {
             return adminStats.answer(stats);
+        }
+        if (message instanceof HandoffRequest request) {
+            return handoff.request(request);
+        }
+        if (message instanceof HandoffMessage written) {
+            return RoutingKeys.Support.HANDOFF_AGENT.equals(written.envelope().type()) ? handoff.fromAgent(written)
+                    : handoff.fromUser(written);
         }
         if (message instanceof UserErasureRequested erase) {
             return erasure.erase(erase);

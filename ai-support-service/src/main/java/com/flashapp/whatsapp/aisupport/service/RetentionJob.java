@@ -14,7 +14,8 @@ import java.time.ZoneOffset;
 
 /**
  * Data has a lifetime: inbox entries go once no redelivery can come, the question text and feedback comments after
- * {@code app.support.retention.text}, and the interaction and feedback rows after {@code app.support.retention.rows}.
+ * {@code app.support.retention.text}, the interaction and feedback rows after {@code app.support.retention.rows}, and
+ * closed support tickets with their transcript after {@code app.support.retention.tickets}.
  */
 @ApplicationScoped
 public class RetentionJob {
@@ -51,6 +52,9 @@ public class RetentionJob {
                         .execute(Tuple.of(rowsBefore)))
                 .flatMap(x -> pool.preparedQuery("delete from support_feedback where received_at < $1")
                         .execute(Tuple.of(rowsBefore)))
+                // the transcript goes with its ticket (on delete cascade)
+                .flatMap(x -> pool.preparedQuery("delete from support_ticket where state = 'closed' and closed_at < $1")
+                        .execute(Tuple.of(utc(now.minus(retention.tickets())))))
                 .replaceWithVoid();
     }
 
