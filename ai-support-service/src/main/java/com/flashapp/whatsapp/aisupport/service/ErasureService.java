@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * "delete my data" ({@code user.erasure-requested}): the user's interactions (with their redacted questions), feedback
- * (with comments), conversation memory and throttle counters are deleted.
+ * (with comments), AI consent records, conversation memory and throttle counters are deleted.
  */
 @ApplicationScoped
 public class ErasureService {
@@ -37,6 +37,8 @@ public class ErasureService {
         return pool.withTransaction(c -> c.preparedQuery("delete from support_feedback where user_ref = $1")
                         .execute(Tuple.of(userRef))
                         .flatMap(x -> c.preparedQuery("delete from support_interaction where user_ref = $1")
+                                .execute(Tuple.of(userRef)))
+                        .flatMap(x -> c.preparedQuery("delete from ai_consent where user_ref = $1")
                                 .execute(Tuple.of(userRef))))
                 .flatMap(x -> redis.key(String.class)
                         .scan(new KeyScanArgs().match(keyPrefix + "*" + userRef + "*").count(500)).toMulti()

@@ -24,9 +24,11 @@ public class IncomingMessageHandler implements MessageHandler {
     private final AdminStatsService adminStats;
     private final ErasureService erasure;
     private final VoiceNoteService voice;
+    private final AiConsentService consent;
 
     public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
-                                  ErasureService erasure, VoiceNoteService voice) {
+                                  ErasureService erasure, VoiceNoteService voice, AiConsentService consent) {
+        this.consent = consent;
         this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
@@ -43,7 +45,7 @@ public class IncomingMessageHandler implements MessageHandler {
             return feedback.onFeedback(support);
         }
         if (message instanceof ConfirmationAnswer answer) {
-            return feedback.onAnswer(answer);
+            return AiConsentService.ours(answer) ? consent.onAnswer(answer) : feedback.onAnswer(answer);
         }
         if (message instanceof VoiceNoteRequest note) {
             return voice.transcribe(note);

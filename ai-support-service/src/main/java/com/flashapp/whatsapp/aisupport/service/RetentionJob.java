@@ -21,10 +21,12 @@ public class RetentionJob {
 
     private final Pool pool;
     private final SupportConfig.Retention retention;
+    private final java.time.Duration consentHistory;
 
     public RetentionJob(Pool pool, SupportConfig config) {
         this.pool = pool;
         this.retention = config.retention();
+        this.consentHistory = config.aiConsent().history();
     }
 
     @Scheduled(every = "${app.support.retention.every:1h}", delayed = "5m",
@@ -51,6 +53,11 @@ public class RetentionJob {
                         .execute(Tuple.of(rowsBefore)))
                 .flatMap(x -> pool.preparedQuery("delete from support_feedback where received_at < $1")
                         .execute(Tuple.of(rowsBefore)))
+                // a superseded AI consent choice; each user's latest stays (it is their current choice)
+                .flatMap(x -> pool.preparedQuery("delete from ai_consent old where old.recorded_at < $1 "
+                        + "and exists (select 1 from ai_consent newer where newer.user_ref = old.user_ref "
+                        + "and (newer.recorded_at, newer.id) > (old.recorded_at, old.id))")
+                        .execute(Tuple.of(utc(now.minus(consentHistory)))))
                 .replaceWithVoid();
     }
 
