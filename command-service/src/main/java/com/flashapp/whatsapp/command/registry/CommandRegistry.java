@@ -101,7 +101,7 @@ public class CommandRegistry {
                 List.of("delete my data"), false, false, true,
                 List.of(new QuickReply("help", "Help")), Grammar.NONE));
         add(new CommandSpec(PRIVACY,
-                List.of("my data", "privacidad", "privacy policy", "what do you store", "data policy"),
+                List.of("my data", "privacidad", "privacy policy", "data policy"),
                 Category.ACCOUNT, "privacy", "what this chat keeps about you",
                 "Shows what this chat stores about you, for how long, and how to erase it (`delete my data`).",
                 List.of("privacy"), false, false, true,
