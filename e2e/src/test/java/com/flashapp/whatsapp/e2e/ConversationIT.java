@@ -88,6 +88,8 @@ class ConversationIT {
         CAROL.expectContaining("help notes only");
         CAROL.say("ai on");
         CAROL.expectContaining("Maple AI from now on");
+        CAROL.say("privacy");
+        CAROL.expectContaining("what this chat keeps about you", "*delete my data*");
     }
 
     @Test
