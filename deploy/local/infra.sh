@@ -283,7 +283,8 @@ if ! broker_user gateway-service "" "gateway.media-store gateway.user-lifecycle"
         "whatsapp.outbound flash.events conversation.expect gateway.media" \
     || ! broker_user notification-service "" \
         "notification.whatsapp-outbound notification.whatsapp-delivery notification.flash-events notification.notification-requests notification.whatsapp-inbound notification.user-lifecycle" \
-        "whatsapp.outbound whatsapp.delivery flash.events notification.requests whatsapp.inbound user.lifecycle" "" \
+        "whatsapp.outbound whatsapp.delivery flash.events notification.requests whatsapp.inbound user.lifecycle" \
+        "conversation.expect" \
     || ! broker_user ai-support-service "" "ai-support.support-requests ai-support.user-lifecycle" \
         "support.requests user.lifecycle" "whatsapp.outbound conversation.expect whatsapp.inbound"; then
     log "could not create the services' RabbitMQ users (management API refused)"

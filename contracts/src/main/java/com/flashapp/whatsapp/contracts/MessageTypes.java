@@ -63,6 +63,7 @@ public final class MessageTypes {
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.PREFERENCES_GET, PreferencesGet.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_USER, AdminUserRequest.class);
+        put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.CONFIRMATION_ANSWER, ConfirmationAnswer.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_TRANSCRIBE, VoiceNoteRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_REQUEST, HandoffRequest.class);

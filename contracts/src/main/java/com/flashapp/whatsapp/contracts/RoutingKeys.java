@@ -69,6 +69,9 @@ public final class RoutingKeys {
         public static final String ADMIN_STATS = "admin.stats";
         /** A verified admin's {@code admin user}: notification answers with the user's preferences, masked. */
         public static final String ADMIN_USER = "admin.user";
+        /** The user's answer to an expectation notification-service published (the payment-notification consent
+         * question asked after linking). */
+        public static final String CONFIRMATION_ANSWER = "confirmation.answer";
 
         private Notification() {
         }

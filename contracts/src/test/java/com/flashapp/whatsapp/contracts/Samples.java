@@ -130,6 +130,9 @@ final class Samples {
                 new Amount(new BigDecimal("100"), "JMD"), "22:00-07:00", "daily", "America/Jamaica"));
         m.put(nr + RoutingKeys.Notification.PREFERENCES_GET,
                 new PreferencesGet(envelope(RoutingKeys.Notification.PREFERENCES_GET), WA));
+        m.put(nr + RoutingKeys.Notification.CONFIRMATION_ANSWER, new ConfirmationAnswer(
+                envelope(RoutingKeys.Notification.CONFIRMATION_ANSWER), WA, "exp-c0n5", "confirmation", "yes",
+                "notifications-consent:2026-12-v1"));
         m.put(nr + RoutingKeys.Notification.ADMIN_STATS,
                 new AdminStatsRequest(envelope(RoutingKeys.Notification.ADMIN_STATS), WA, "week"));
         m.put(nr + RoutingKeys.Notification.ADMIN_USER, new AdminUserRequest(
@@ -170,7 +173,7 @@ final class Samples {
                 new BigDecimal("780.00"), "JMD", null, null, "subscription", AT));
         m.put(fe + RoutingKeys.FlashEvents.ACCOUNT_LINKED, new AccountLinked(
                 envelope(RoutingKeys.FlashEvents.ACCOUNT_LINKED), WA, "acct-1", "user-1", "keisha", "JMD",
-                List.of("wal-btc-1", "wal-usd-1")));
+                List.of("wal-btc-1", "wal-usd-1"), "en-JM"));
         m.put(fe + RoutingKeys.FlashEvents.ACCOUNT_UNLINKED, new AccountUnlinked(
                 envelope(RoutingKeys.FlashEvents.ACCOUNT_UNLINKED), "acct-1", "user"));
 

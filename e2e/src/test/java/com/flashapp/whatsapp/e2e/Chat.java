@@ -85,6 +85,26 @@ final class Chat {
                 + " s; the bot sent meanwhile: " + skipped);
     }
 
+    /**
+     * Waits for a bot message that matches, {@code anywhere} among all sent so far (not only after those already
+     * read), for messages whose order against others is not fixed (two services answering one step). Moves nothing.
+     */
+    Sent expect(String what, Predicate<Sent> matches, boolean anywhere) throws Exception {
+        if (!anywhere) {
+            return expect(what, matches);
+        }
+        var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (var message : sentToUser()) {
+                if (matches.test(message)) {
+                    return message;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(phone + ": no message " + what + " within " + ANSWER_TIMEOUT.toSeconds() + " s");
+    }
+
     /** Waits for the next bot message containing all of {@code words} (case-insensitive). */
     Sent expectContaining(String... words) throws Exception {
         return expect("containing " + List.of(words), m -> {

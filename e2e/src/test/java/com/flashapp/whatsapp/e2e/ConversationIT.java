@@ -78,7 +78,20 @@ class ConversationIT {
     @Order(3)
     void aQuestionIsAnsweredByTheAiFromTheHelpNotes() throws Exception {
         CAROL.say("how do I send money to my cousin?");
-        CAROL.expectContaining("help notes");
+        // Maple AI is a third party: until carol chooses, the FAQ answers, with a one-line notice and the choice
+        var first = CAROL.expectContaining("help notes", "Maple AI", "reply *1*");
+        assertFalse(first.text().contains("Here is what our help notes say"), "not Maple's answer: " + first.text());
+        CAROL.say("2");
+        CAROL.expectContaining("Maple AI from now on");
+        CAROL.say("how do I send money to my cousin?");
+        CAROL.expectContaining("Here is what our help notes say");
+        // withdrawn and given again with the command
+        CAROL.say("ai off");
+        CAROL.expectContaining("help notes only");
+        CAROL.say("ai on");
+        CAROL.expectContaining("Maple AI from now on");
+        CAROL.say("privacy");
+        CAROL.expectContaining("what this chat keeps about you", "*delete my data*");
     }
 
     @Test
@@ -92,6 +105,12 @@ class ConversationIT {
         // at once, as a quick user would: command-service must already know bob is linked
         BOB.say("balance");
         BOB.expectContaining("your flash balance", "$50.00", "100,000 sats");
+        // linking asked once whether to send payment notifications here (no answer = off); whether or not "balance"
+        // let that question lapse, *notifications on* gives the consent (recorded with its time and wording)
+        BOB.expect("the payment notification consent question", m -> m.text() != null
+                && m.text().contains("Shall I send you payment notifications"), true);
+        BOB.say("notifications on");
+        BOB.expectContaining("payment notifications: on");
     }
 
     @Test

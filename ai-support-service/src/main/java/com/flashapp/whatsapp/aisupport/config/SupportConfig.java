@@ -28,6 +28,7 @@ public interface SupportConfig {
     Voice voice();
 
     Handoff handoff();
+    AiConsent aiConsent();
 
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
     String adminToken();
@@ -117,6 +118,21 @@ public interface SupportConfig {
         /** How often the scheduled job reloads the source (first run one period after start). */
         @WithDefault("1h")
         String reloadEvery();
+    }
+
+    /** Consent to answers from Maple AI, a third-party model ({@code service.AiConsentService}). */
+    interface AiConsent {
+        /** Version of the notice's wording, recorded with every choice; change it with the wording. */
+        @WithDefault("2026-12-v1")
+        String wordingVersion();
+
+        /** How long the first answer's choice waits for a reply. */
+        @WithDefault("30M")
+        Duration expectationTtl();
+
+        /** A choice superseded by a newer one of the same user is kept this long; the latest stays until erasure. */
+        @WithDefault("730D")
+        Duration history();
     }
 
     interface Feedback {

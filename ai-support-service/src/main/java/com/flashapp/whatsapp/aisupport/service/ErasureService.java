@@ -13,8 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * "delete my data" ({@code user.erasure-requested}): the user's interactions (with their redacted questions), feedback
- * (with comments), conversation memory and throttle counters are deleted, and their support tickets with their
- * transcript (an agent still on an open one is told and freed).
+ * (with comments), AI consent records, conversation memory and throttle counters are deleted, and their support
+ * tickets with their transcript (an agent still on an open one is told and freed).
  */
 @ApplicationScoped
 public class ErasureService {
@@ -41,6 +41,8 @@ public class ErasureService {
         return pool.withTransaction(c -> c.preparedQuery("delete from support_feedback where user_ref = $1")
                         .execute(Tuple.of(userRef))
                         .flatMap(x -> c.preparedQuery("delete from support_interaction where user_ref = $1")
+                                .execute(Tuple.of(userRef)))
+                        .flatMap(x -> c.preparedQuery("delete from ai_consent where user_ref = $1")
                                 .execute(Tuple.of(userRef))))
                 .flatMap(x -> handoff.erase(request.envelope()))
                 .flatMap(x -> redis.key(String.class)

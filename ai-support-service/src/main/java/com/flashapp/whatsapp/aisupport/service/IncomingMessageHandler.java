@@ -29,10 +29,13 @@ public class IncomingMessageHandler implements MessageHandler {
     private final ErasureService erasure;
     private final VoiceNoteService voice;
     private final HandoffService handoff;
+    private final AiConsentService consent;
 
     public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
-                                  ErasureService erasure, VoiceNoteService voice, HandoffService handoff) {
+                                  ErasureService erasure, VoiceNoteService voice, HandoffService handoff,
+                                  AiConsentService consent) {
         this.handoff = handoff;
+        this.consent = consent;
         this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
@@ -49,7 +52,7 @@ public class IncomingMessageHandler implements MessageHandler {
             return feedback.onFeedback(support);
         }
         if (message instanceof ConfirmationAnswer answer) {
-            return feedback.onAnswer(answer);
+            return AiConsentService.ours(answer) ? consent.onAnswer(answer) : feedback.onAnswer(answer);
         }
         if (message instanceof VoiceNoteRequest note) {
             return voice.transcribe(note);

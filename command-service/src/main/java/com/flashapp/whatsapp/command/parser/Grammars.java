@@ -272,6 +272,23 @@ public final class Grammars {
         };
     }
 
+    public static final String AI_USAGE = "Say `ai on` to get answers from Maple AI, or `ai off` for answers from "
+            + "our help notes only.";
+
+    /** {@code ai [on|off]}: consent to answers from Maple AI (owned by ai-support-service). */
+    public Grammar aiConsent() {
+        return tokens -> {
+            if (tokens.isEmpty()) {
+                return Args.NONE;
+            }
+            return switch (lower(tokens.get(0))) {
+                case "on", "yes", "enable", "si", "activar" -> Args.option("on");
+                case "off", "no", "disable", "stop", "desactivar" -> Args.option("off");
+                default -> throw new ArgumentException(AI_USAGE);
+            };
+        };
+    }
+
     /** {@code notifications [on|off|quiet HH:MM-HH:MM|quiet off|digest hourly|daily|immediate|min <amount>]}. */
     public Grammar notifications() {
         return tokens -> {

@@ -42,6 +42,8 @@ public class CommandRegistry {
     public static final String CANCEL = "cancel";
     public static final String ADMIN = "admin";
     public static final String ERASE = "erase";
+    public static final String AI = "ai";
+    public static final String PRIVACY = "privacy";
 
     /** The longest alias, in words ("what is flash"). */
     public static final int MAX_ALIAS_WORDS = 3;
@@ -101,6 +103,20 @@ public class CommandRegistry {
                         + "messages). Your Flash account and its money stay as they are. You will be asked to confirm.",
                 List.of("delete my data"), false, false, true,
                 List.of(new QuickReply("help", "Help")), Grammar.NONE));
+        add(new CommandSpec(PRIVACY,
+                List.of("my data", "privacidad", "privacy policy", "data policy"),
+                Category.ACCOUNT, "privacy", "what this chat keeps about you",
+                "Shows what this chat stores about you, for how long, and how to erase it (`delete my data`).",
+                List.of("privacy"), false, false, true,
+                List.of(new QuickReply("delete my data", "Delete my data"), new QuickReply("help", "Help")),
+                Grammar.NONE));
+        add(new CommandSpec(AI,
+                List.of("maple ai", "ai answers"),
+                Category.SUPPORT, "ai [on|off]", "answers from Maple AI or the help notes only",
+                "Questions are answered from our help notes, or with Maple AI (a third-party AI model) if you agree: "
+                        + "`ai on` uses Maple AI, `ai off` the help notes only.",
+                List.of("ai", "ai on", "ai off"), false, false, true,
+                List.of(new QuickReply("privacy", "My data"), new QuickReply("help", "Help")), grammars.aiConsent()));
         add(new CommandSpec(BALANCE,
                 List.of("bal", "saldo", "solde", "balanse", "balnce", "ballance", "balence", "blance", "money",
                         "my balance", "check balance", "how much", "cuanto tengo", "wallet", "funds"),

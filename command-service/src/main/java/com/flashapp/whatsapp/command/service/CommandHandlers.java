@@ -21,6 +21,7 @@ import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +41,22 @@ public class CommandHandlers {
     interface Handler {
         Uni<Handled> handle(Turn turn, Args args);
     }
+
+    /** The context ai-support-service reads as {@code ai on/off} (its AiConsentService.COMMAND_CONTEXT). */
+    static final String AI_CONSENT_CONTEXT = "ai-consent:command";
+    static final String AI_EXPLAINED = "I answer questions from our help notes. With your OK I can also answer with "
+            + "Maple AI, a third-party AI model (your question goes to it without numbers or names). Send *ai on* to "
+            + "use Maple AI or *ai off* for the help notes only.";
+    /** What each service keeps (docs/data-lifecycle.md), in a user's words. */
+    static final String PRIVACY = """
+            🔒 *What this chat keeps about you*
+            • Your number as a keyed code; the number itself only where a message must reach you (encrypted for             payment notifications; with each message sent, for 30 days).
+            • If linked: your Flash account id, username, currency and language, and your Flash login (encrypted).
+            • Your notification settings and your yes/no to payment notifications and to Maple AI, with when and             which wording you saw.
+            • Questions you asked, with numbers and names removed (30 days), your 👍/👎, and a short memory of the             chat (encrypted, gone after 30 idle minutes).
+            • Payments we told you about (90 days) and which commands you used (no message text).
+            Maple AI sees your questions only if you said yes (*ai on* / *ai off*); *notifications off* stops payment             messages.
+            To erase all of it, send *delete my data*.""";
 
     private final Publisher publisher;
     private final Replies replies;
@@ -85,6 +102,9 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.ABOUT, this::about),
                 Map.entry(CommandRegistry.HELP, this::help),
                 Map.entry(CommandRegistry.ERASE, (t, a) -> erasure.ask(t)),
+                Map.entry(CommandRegistry.AI, this::aiConsent),
+                Map.entry(CommandRegistry.PRIVACY, (t, a) -> replies.send(t, PRIVACY, nextSteps(CommandRegistry.PRIVACY))
+                        .replaceWith(Handled.ok(CommandRegistry.PRIVACY))),
                 Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t,
                                 "There's nothing to cancel right now. Send *help* to see what you can do.",
                                 nextSteps(CommandRegistry.CANCEL))
@@ -144,6 +164,21 @@ public class CommandHandlers {
     public Uni<Handled> contactCard(Turn turn, String vcardUrl) {
         return wallet(CommandRegistry.CONTACTS, new ContactCommand(turn.follow(RoutingKeys.Wallet.CONTACT_MANAGE),
                 turn.whatsapp(), ContactCommand.Action.SAVE, null, null, vcardUrl));
+    }
+
+    /**
+     * {@code ai on/off}: ai-support-service owns the choice and records it; it gets the same message as an answer to
+     * its consent notice, with context {@value #AI_CONSENT_CONTEXT} (documented in contracts/README.md).
+     */
+    private Uni<Handled> aiConsent(Turn turn, Args args) {
+        if (args.option() == null) {
+            return replies.send(turn, AI_EXPLAINED, List.of(new QuickReply("ai on", "Use Maple AI"),
+                            new QuickReply("ai off", "Help notes only")))
+                    .replaceWith(Handled.ok(CommandRegistry.AI));
+        }
+        var answer = new ConfirmationAnswer(turn.follow(RoutingKeys.Support.CONFIRMATION_ANSWER), turn.whatsapp(),
+                null, "command", args.option(), AI_CONSENT_CONTEXT);
+        return publisher.publish(Exchanges.SUPPORT_REQUESTS, answer).replaceWith(Handled.ok(CommandRegistry.AI));
     }
 
     private Uni<Handled> notifications(Turn turn, Args args) {

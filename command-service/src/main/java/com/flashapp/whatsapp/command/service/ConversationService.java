@@ -171,8 +171,10 @@ public class ConversationService {
         var cleared = expectations.delete(turn.found());
         // our own menus and suggestions, and ai-support's optional follow-ups ("Was this helpful?"), simply lapse;
         // a pending code, confirmation or choice of a capability service is cancelled out loud
+        // notification-service's consent question lapses too: no answer simply means no notifications
         var silent = local ? !open.context().startsWith(AdminService.CONTEXT)
-                : Exchanges.SUPPORT_REQUESTS.equals(open.ownerExchange());
+                : Exchanges.SUPPORT_REQUESTS.equals(open.ownerExchange())
+                || Exchanges.NOTIFICATION_REQUESTS.equals(open.ownerExchange());
         if (ExpectationMatcher.isCancel(text)) {
             return cleared.flatMap(ignored -> replies.send(turn, silent
                             ? "OK. Send *help* to see what you can do." : CANCELLED))

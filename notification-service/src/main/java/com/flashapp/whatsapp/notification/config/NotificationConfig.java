@@ -32,6 +32,8 @@ public interface NotificationConfig {
 
     Admin admin();
 
+    Consent consent();
+
     /** Broker consumers (the channels in application.properties use these). */
     interface Messaging {
         /** Deliveries of one message before its quorum queue dead-letters it. */
@@ -265,6 +267,24 @@ public interface NotificationConfig {
 
         @WithDefault("1h")
         Duration interval();
+
+        /**
+         * A consent record superseded by a newer choice of the same user is kept this long (proof of what was
+         * agreed when); the latest record of each user stays until "delete my data".
+         */
+        @WithDefault("730d")
+        Duration consentHistory();
+    }
+
+    /** Opt-in to payment notifications, asked once after linking ({@code service.ConsentService}). */
+    interface Consent {
+        /** Version of the question's wording, recorded with every choice; change it with the wording. */
+        @WithDefault("2026-12-v1")
+        String wordingVersion();
+
+        /** How long the question waits for an answer; no answer means no notifications. */
+        @WithDefault("30m")
+        Duration answerTtl();
     }
 
     /** "delete my data" (see {@code service.ErasureService}). */
