@@ -16,7 +16,9 @@ import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -60,6 +62,8 @@ public final class MessageTypes {
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_USER, AdminUserRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_TRANSCRIBE, VoiceNoteRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_PREFERENCE, VoicePreferenceUpdate.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.SPEECH, SpeechRequest.class);
         put(Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE, MediaStoreRequest.class);
         for (var key : new String[] {RoutingKeys.Outbound.REPLY, RoutingKeys.Outbound.NOTIFICATION,
                 RoutingKeys.Outbound.TEMPLATE}) {

@@ -48,6 +48,10 @@ public final class RoutingKeys {
         /** A voice note to download and transcribe ({@code VoiceNoteRequest}); the transcript comes back as
          * {@code message.voice} on {@link Exchanges#WHATSAPP_INBOUND}. */
         public static final String VOICE_TRANSCRIBE = "voice.transcribe";
+        /** "voice on" / "voice off" ({@code VoicePreferenceUpdate}): ai-support owns the voice-reply preference. */
+        public static final String VOICE_PREFERENCE = "voice.preference";
+        /** A help text to speak too if the user has voice replies on ({@code SpeechRequest}). */
+        public static final String SPEECH = "speech";
 
         private Support() {
         }

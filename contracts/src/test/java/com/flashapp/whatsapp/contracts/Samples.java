@@ -16,7 +16,9 @@ import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -110,6 +112,10 @@ final class Samples {
         m.put(sr + RoutingKeys.Support.VOICE_TRANSCRIBE, new VoiceNoteRequest(
                 envelope(RoutingKeys.Support.VOICE_TRANSCRIBE), WA, "+18765550101", "Keisha", SID,
                 "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", "audio/ogg", AT));
+        m.put(sr + RoutingKeys.Support.VOICE_PREFERENCE, new VoicePreferenceUpdate(
+                envelope(RoutingKeys.Support.VOICE_PREFERENCE), WA, true));
+        m.put(sr + RoutingKeys.Support.SPEECH, new SpeechRequest(envelope(RoutingKeys.Support.SPEECH), WA,
+                "*Help*\nSend *balance* to see your balance."));
 
         var nr = Exchanges.NOTIFICATION_REQUESTS + " ";
         m.put(nr + RoutingKeys.Notification.PREFERENCES_UPDATE, new PreferencesUpdate(
