@@ -31,7 +31,8 @@ import java.util.UUID;
 
 /**
  * Answers a support question: throttle, redact, retrieve FAQ passages, ask Maple with the memory, fall back to the
- * FAQ when the provider fails, reply with suggestions, ask "helpful?", remember, and log the interaction.
+ * FAQ when the provider fails, reply with suggestions, ask "helpful?", remember, log the interaction, and
+ * speak the answer too for a user with voice replies on.
  */
 @ApplicationScoped
 public class AnswerService {
@@ -65,12 +66,14 @@ public class AnswerService {
     private final InteractionRepository interactions;
     private final MeterRegistry registry;
     private final AnswerFilter filter;
+    private final VoiceReplyService voice;
 
     public AnswerService(SupportConfig config, Throttle throttle, Redactor redactor, KnowledgeBase knowledgeBase,
                          ConversationMemory memory, PromptBuilder prompts, MapleClient maple,
                          Publisher publisher, InteractionRepository interactions, MeterRegistry registry,
-                         AnswerFilter filter) {
+                         AnswerFilter filter, VoiceReplyService voice) {
         this.filter = filter;
+        this.voice = voice;
         this.config = config;
         this.throttle = throttle;
         this.redactor = redactor;
@@ -160,6 +163,8 @@ public class AnswerService {
                 .flatMap(ignored -> interactions.record(interaction))
                 .flatMap(ignored -> publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply))
                 .flatMap(ignored -> expect)
+                // the text is out; a voice copy (if the user wants one) follows and can only add to it
+                .flatMap(ignored -> voice.speakIfOn(question.envelope(), question.whatsapp(), answer.text()))
                 .invoke(() -> {
                     registry.timer("support.answers", "source", answer.source().db())
                             .record(Duration.ofMillis(latency));

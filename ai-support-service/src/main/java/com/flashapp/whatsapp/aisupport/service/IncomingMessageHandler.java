@@ -4,7 +4,9 @@ import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.admin.AdminStatsRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.messaging.MessageHandler;
@@ -14,7 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?", voice notes to
- * transcribe, an admin's {@code admin stats}.
+ * transcribe, voice-reply settings and help texts to speak, an admin's {@code admin stats}.
  */
 @ApplicationScoped
 public class IncomingMessageHandler implements MessageHandler {
@@ -24,9 +26,11 @@ public class IncomingMessageHandler implements MessageHandler {
     private final AdminStatsService adminStats;
     private final ErasureService erasure;
     private final VoiceNoteService voice;
+    private final VoiceReplyService voiceReplies;
 
     public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
-                                  ErasureService erasure, VoiceNoteService voice) {
+                                  ErasureService erasure, VoiceNoteService voice, VoiceReplyService voiceReplies) {
+        this.voiceReplies = voiceReplies;
         this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
@@ -47,6 +51,12 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (message instanceof VoiceNoteRequest note) {
             return voice.transcribe(note);
+        }
+        if (message instanceof VoicePreferenceUpdate update) {
+            return voiceReplies.update(update);
+        }
+        if (message instanceof SpeechRequest speech) {
+            return voiceReplies.speak(speech);
         }
         if (message instanceof AdminStatsRequest stats) {
             return adminStats.answer(stats);
