@@ -166,7 +166,10 @@ final class Apps implements AutoCloseable {
             case AI_SUPPORT -> List.of(
                     "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1",
                     // voice notes: Twilio's media API is the sandbox's
-                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl);
+                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl,
+                    // voice replies ("voice on"): served by this suite's gateway, signed with its key
+                    "-Dapp.support.media.public-base-url=" + gatewayUrl,
+                    "-Dapp.support.media.signing-key=" + MEDIA_KEY);
         });
         command.add("-jar");
         command.add(jar.toString());
