@@ -170,6 +170,10 @@ public interface SupportConfig {
         @WithDefault("alloy")
         String speechVoice();
 
+        /** How long "voice on" is kept after it was last used (set, or read for an answer or a help text). */
+        @WithDefault("180D")
+        Duration preferenceIdleTtl();
+
         /** Longest text spoken (characters); a longer help text or answer is spoken up to a sentence end. */
         @WithDefault("700")
         int speechMaxChars();

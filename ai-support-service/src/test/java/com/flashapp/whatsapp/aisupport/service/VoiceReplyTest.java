@@ -68,6 +68,9 @@ class VoiceReplyTest {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
+
     BrokerProbe broker;
     String replies;
     String media;
@@ -249,10 +252,13 @@ class VoiceReplyTest {
     }
 
     @Test
-    void deleteMyDataForgetsTheVoicePreference() {
+    void voiceOnExpiresLikeEveryRedisKeyAndDeleteMyDataForgetsIt() {
         var user = TestUsers.newUser();
         voice(user, true);
         assertTrue(preferences.isOn(user.userRef()).await().atMost(WITHIN));
+        // 180 days after its last use (reading it for an answer sets the expiry again), then off, the default
+        var ttl = redis.key().pttl("aisupport:voice:" + user.userRef());
+        assertTrue(ttl > Duration.ofDays(179).toMillis() && ttl <= Duration.ofDays(180).toMillis(), "ttl " + ttl);
 
         handler.handle(new UserErasureRequested(Envelope.create(RoutingKeys.User.ERASURE_REQUESTED, "SM1",
                 user.userRef()), user.whatsapp())).await().atMost(WITHIN);
