@@ -286,7 +286,7 @@ if ! broker_user gateway-service "" "gateway.media-store gateway.user-lifecycle"
         "whatsapp.outbound whatsapp.delivery flash.events notification.requests whatsapp.inbound user.lifecycle" \
         "conversation.expect" \
     || ! broker_user ai-support-service "" "ai-support.support-requests ai-support.user-lifecycle" \
-        "support.requests user.lifecycle" "whatsapp.outbound conversation.expect whatsapp.inbound"; then
+        "support.requests user.lifecycle" "whatsapp.outbound conversation.expect whatsapp.inbound gateway.media"; then
     log "could not create the services' RabbitMQ users (management API refused)"
     exit 1
 fi

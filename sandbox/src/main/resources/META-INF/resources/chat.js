@@ -51,6 +51,35 @@
         return b;
     }
 
+    // One element per media URL, kept across renders: a status change re-renders the conversation, and a voice
+    // reply that is playing must go on playing (an element moved within one task is not paused).
+    const mediaNodes = new Map();
+
+    /** An image, or, when the URL is not an image (the bot's voice replies are Ogg/Opus), an audio player. */
+    function mediaNode(url) {
+        const known = mediaNodes.get(url);
+        if (known) { return known; }
+        const img = document.createElement('img');
+        img.alt = 'media';
+        img.addEventListener('error', () => {
+            const audio = document.createElement('audio');
+            audio.className = 'voice';
+            audio.controls = true;
+            audio.preload = 'metadata';
+            audio.addEventListener('error', () => {
+                const missing = el('div', 'media-missing', '(media not available)');
+                mediaNodes.set(url, missing);
+                audio.replaceWith(missing);
+            }, { once: true });
+            audio.src = url;
+            mediaNodes.set(url, audio);
+            img.replaceWith(audio);
+        }, { once: true });
+        img.src = url;
+        mediaNodes.set(url, img);
+        return img;
+    }
+
     function render(conversation) {
         const key = JSON.stringify(conversation);
         if (key === lastRendered) { return; }
@@ -90,12 +119,7 @@
                 });
                 bubble.appendChild(el('div', 'body', text.join('\n').trim()));
             }
-            (m.mediaUrl || []).forEach((url) => {
-                const img = document.createElement('img');
-                img.src = url;
-                img.alt = 'media';
-                bubble.appendChild(img);
-            });
+            (m.mediaUrl || []).forEach((url) => bubble.appendChild(mediaNode(url)));
             if (m.direction === 'outbound' && m.contentVariables && !m.content) {
                 // a template: its variables in order (the sandbox does not know the approved template text)
                 let vars = {};

@@ -19,7 +19,9 @@ import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -69,6 +71,8 @@ public final class MessageTypes {
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_REQUEST, HandoffRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_USER, HandoffMessage.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_AGENT, HandoffMessage.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_PREFERENCE, VoicePreferenceUpdate.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.SPEECH, SpeechRequest.class);
         put(Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE, MediaStoreRequest.class);
         for (var key : new String[] {RoutingKeys.Outbound.REPLY, RoutingKeys.Outbound.NOTIFICATION,
                 RoutingKeys.Outbound.TEMPLATE}) {

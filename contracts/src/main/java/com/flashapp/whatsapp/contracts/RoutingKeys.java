@@ -56,6 +56,10 @@ public final class RoutingKeys {
         public static final String HANDOFF_USER = "handoff.user";
         /** What a configured agent wrote: an agent command or words for the ticket's user ({@code HandoffMessage}). */
         public static final String HANDOFF_AGENT = "handoff.agent";
+        /** "voice on" / "voice off" ({@code VoicePreferenceUpdate}): ai-support owns the voice-reply preference. */
+        public static final String VOICE_PREFERENCE = "voice.preference";
+        /** A help text to speak too if the user has voice replies on ({@code SpeechRequest}). */
+        public static final String SPEECH = "speech";
 
         private Support() {
         }

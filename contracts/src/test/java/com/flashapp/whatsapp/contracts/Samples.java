@@ -19,7 +19,9 @@ import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -123,6 +125,10 @@ final class Samples {
                 envelope(RoutingKeys.Support.HANDOFF_USER), WA, "My send is stuck since this morning"));
         m.put(sr + RoutingKeys.Support.HANDOFF_AGENT, new HandoffMessage(
                 envelope(RoutingKeys.Support.HANDOFF_AGENT), "whatsapp:+18765550190", "take 12"));
+        m.put(sr + RoutingKeys.Support.VOICE_PREFERENCE, new VoicePreferenceUpdate(
+                envelope(RoutingKeys.Support.VOICE_PREFERENCE), WA, true));
+        m.put(sr + RoutingKeys.Support.SPEECH, new SpeechRequest(envelope(RoutingKeys.Support.SPEECH), WA,
+                "*Help*\nSend *balance* to see your balance."));
 
         var nr = Exchanges.NOTIFICATION_REQUESTS + " ";
         m.put(nr + RoutingKeys.Notification.PREFERENCES_UPDATE, new PreferencesUpdate(

@@ -176,7 +176,10 @@ final class Apps implements AutoCloseable {
                     "-Dapp.support.handoff.agents=" + AGENT,
                     "-Dapp.support.handoff.days=MON-SUN",
                     "-Dapp.support.handoff.opens=00:00",
-                    "-Dapp.support.handoff.closes=24:00");
+                    "-Dapp.support.handoff.closes=24:00",
+                    // voice replies ("voice on"): served by this suite's gateway, signed with its key
+                    "-Dapp.support.media.public-base-url=" + gatewayUrl,
+                    "-Dapp.support.media.signing-key=" + MEDIA_KEY);
         });
         command.add("-jar");
         command.add(jar.toString());

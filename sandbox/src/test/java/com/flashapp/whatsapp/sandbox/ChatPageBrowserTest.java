@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Opens the chat page in Debian's headless chromium: taps the Flash app's "Send code" and sees the code, uses the
- * "try this" guide, sends "help" and sees a bot reply rendered, taps a quick reply, sends a voice note.
+ * "try this" guide, sends "help" and sees a bot reply rendered, taps a quick reply, sends a voice note, and sees a
+ * voice reply as an audio player.
  */
 @QuarkusTest
 class ChatPageBrowserTest {
@@ -136,6 +137,23 @@ class ChatPageBrowserTest {
                                     && "audio/ogg".equals(r.params().get("MediaContentType0"))));
             wait.until(d -> d.findElements(By.cssSelector("#messages .msg.inbound")).stream()
                     .anyMatch(e -> e.getText().contains("🎙️ what is my balance")));
+
+            // a voice reply ("voice on"): media only, Ogg/Opus at the gateway's media URL, played by an <audio>
+            var voiceUrl = FakeGateway.url("/media/voice-reply-" + phone.substring(1));
+            given().auth().preemptive().basic(TwilioSimulatorTest.SID, TwilioSimulatorTest.TOKEN)
+                    .contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                    .formParam("To", "whatsapp:" + phone).formParam("From", TwilioSimulatorTest.SENDER)
+                    .formParam("MediaUrl", voiceUrl)
+                    .post(TwilioSimulatorTest.MESSAGES).then().statusCode(201);
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound audio.voice")).stream()
+                    .anyMatch(e -> voiceUrl.equals(e.getAttribute("src"))));
+            // the browser read the Ogg/Opus file: 2 seconds of audio
+            var audio = driver.findElement(By.cssSelector("#messages .msg.outbound audio.voice"));
+            wait.until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript("return arguments[0].readyState >= 1 && isFinite(arguments[0].duration)", audio)
+                    .equals(Boolean.TRUE));
+            var duration = ((Number) driver.executeScript("return arguments[0].duration", audio)).doubleValue();
+            assertEquals(2.0, duration, 0.1);
         } finally {
             driver.quit();
         }

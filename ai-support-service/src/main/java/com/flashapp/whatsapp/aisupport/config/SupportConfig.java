@@ -29,6 +29,7 @@ public interface SupportConfig {
 
     Handoff handoff();
     AiConsent aiConsent();
+    Media media();
 
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
     String adminToken();
@@ -227,6 +228,22 @@ public interface SupportConfig {
         @WithDefault("4096")
         int maxTranscriptChars();
 
+        /** Text-to-speech model sent to Maple's {@code /v1/audio/speech} (voice replies; unverified for real Maple). */
+        @WithDefault("tts-1")
+        String speechModel();
+
+        /** The voice the speech model speaks with. */
+        @WithDefault("alloy")
+        String speechVoice();
+
+        /** How long "voice on" is kept after it was last used (set, or read for an answer or a help text). */
+        @WithDefault("180D")
+        Duration preferenceIdleTtl();
+
+        /** Longest text spoken (characters); a longer help text or answer is spoken up to a sentence end. */
+        @WithDefault("700")
+        int speechMaxChars();
+
         /** Media types accepted as voice (WhatsApp voice notes are {@code audio/ogg}, Opus). */
         @WithDefault("audio/ogg,audio/opus,audio/mpeg,audio/mp4,audio/aac,audio/wav,audio/webm")
         java.util.List<String> contentTypes();
@@ -252,5 +269,25 @@ public interface SupportConfig {
              */
             String authToken();
         }
+    }
+
+    /**
+     * Voice replies are served by the gateway at a signed URL ({@code MediaStoreRequest} on {@code gateway.media}),
+     * as balance-service's invoice QR images are.
+     */
+    interface Media {
+        /** The gateway's public URL ({@code GATEWAY_PUBLIC_BASE_URL}); Twilio fetches the audio from it. */
+        @WithDefault("http://localhost:8080")
+        String publicBaseUrl();
+
+        /** The gateway's {@code gateway.media.signing-key} ({@code GATEWAY_MEDIA_SIGNING_KEY}, a secret in prod). */
+        String signingKey();
+
+        /**
+         * How long the gateway keeps a voice reply and its URL is valid: only as long as Twilio needs to fetch it
+         * (data minimisation; docs/data-lifecycle.md).
+         */
+        @WithDefault("10M")
+        Duration ttl();
     }
 }

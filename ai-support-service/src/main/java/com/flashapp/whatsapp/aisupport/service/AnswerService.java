@@ -32,7 +32,8 @@ import java.util.UUID;
 /**
  * Answers a support question: throttle, redact, retrieve FAQ passages, ask Maple with the memory (only with the user's
  * consent; otherwise the best FAQ answer, with the consent notice until they choose), fall back to the FAQ when the
- * provider fails, reply with suggestions, ask "helpful?", remember, and log the interaction.
+ * provider fails, reply with suggestions, ask "helpful?", remember, log the interaction, and speak the answer too for
+ * a user with voice replies on.
  */
 @ApplicationScoped
 public class AnswerService {
@@ -67,13 +68,15 @@ public class AnswerService {
     private final MeterRegistry registry;
     private final AnswerFilter filter;
     private final AiConsentService consent;
+    private final VoiceReplyService voice;
 
     public AnswerService(SupportConfig config, Throttle throttle, Redactor redactor, KnowledgeBase knowledgeBase,
                          ConversationMemory memory, PromptBuilder prompts, MapleClient maple,
                          Publisher publisher, InteractionRepository interactions, MeterRegistry registry,
-                         AnswerFilter filter, AiConsentService consent) {
+                         AnswerFilter filter, AiConsentService consent, VoiceReplyService voice) {
         this.consent = consent;
         this.filter = filter;
+        this.voice = voice;
         this.config = config;
         this.throttle = throttle;
         this.redactor = redactor;
@@ -192,6 +195,8 @@ public class AnswerService {
                 .flatMap(ignored -> interactions.record(interaction))
                 .flatMap(ignored -> publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply))
                 .flatMap(ignored -> expect)
+                // the text is out; a voice copy (if the user wants one) follows and can only add to it
+                .flatMap(ignored -> voice.speakIfOn(question.envelope(), question.whatsapp(), answer.text()))
                 .invoke(() -> {
                     registry.timer("support.answers", "source", answer.source().db())
                             .record(Duration.ofMillis(latency));

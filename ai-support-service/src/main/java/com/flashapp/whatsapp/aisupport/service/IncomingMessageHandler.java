@@ -8,7 +8,9 @@ import com.flashapp.whatsapp.contracts.support.HandoffMessage;
 import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.messaging.MessageHandler;
@@ -18,7 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Handles each message ai-support-service consumes, once: questions, feedback, answers to "helpful?", voice notes to
- * transcribe, an admin's {@code admin stats}, requests for a person and the messages of open tickets.
+ * transcribe, voice-reply settings and help texts to speak, an admin's {@code admin stats}, requests for a person and
+ * the messages of open tickets.
  */
 @ApplicationScoped
 public class IncomingMessageHandler implements MessageHandler {
@@ -30,12 +33,14 @@ public class IncomingMessageHandler implements MessageHandler {
     private final VoiceNoteService voice;
     private final HandoffService handoff;
     private final AiConsentService consent;
+    private final VoiceReplyService voiceReplies;
 
     public IncomingMessageHandler(AnswerService answers, FeedbackService feedback, AdminStatsService adminStats,
                                   ErasureService erasure, VoiceNoteService voice, HandoffService handoff,
-                                  AiConsentService consent) {
+                                  AiConsentService consent, VoiceReplyService voiceReplies) {
         this.handoff = handoff;
         this.consent = consent;
+        this.voiceReplies = voiceReplies;
         this.erasure = erasure;
         this.answers = answers;
         this.feedback = feedback;
@@ -56,6 +61,12 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (message instanceof VoiceNoteRequest note) {
             return voice.transcribe(note);
+        }
+        if (message instanceof VoicePreferenceUpdate update) {
+            return voiceReplies.update(update);
+        }
+        if (message instanceof SpeechRequest speech) {
+            return voiceReplies.speak(speech);
         }
         if (message instanceof AdminStatsRequest stats) {
             return adminStats.answer(stats);

@@ -26,6 +26,8 @@ public final class Grammars {
             + "`history more` or `history #2` for details";
     public static final String NOTIFICATIONS_USAGE = "notifications understands: `notifications on`, `off`, "
             + "`quiet 22:00-07:00`, `quiet off`, `digest daily`, `digest hourly`, `digest immediate`, `min 5`";
+    public static final String VOICE_USAGE = "voice understands: `voice on` (answers also as a voice note), "
+            + "`voice off`, or `voice` to see the setting";
     public static final String VERIFY_USAGE = "Send the code from Flash like `verify 123456` (or just the 6 digits).";
     public static final String ADMIN_USAGE = "admin status | admin user <number or @username> | "
             + "admin block <number> | admin unblock <number> | admin stats [day|week]";
@@ -340,6 +342,20 @@ public final class Grammars {
                 }
                 default -> throw new ArgumentException(NOTIFICATIONS_USAGE);
             }
+        };
+    }
+
+    /** {@code voice [on|off]}: on/off as an option, none to show the setting. */
+    public Grammar voice() {
+        return tokens -> {
+            if (tokens.isEmpty()) {
+                return Args.NONE;
+            }
+            return switch (lower(tokens.get(0))) {
+                case "on", "enable", "yes", "start", "activar", "si" -> Args.option("on");
+                case "off", "disable", "no", "stop", "desactivar" -> Args.option("off");
+                default -> throw new ArgumentException(VOICE_USAGE);
+            };
         };
     }
 

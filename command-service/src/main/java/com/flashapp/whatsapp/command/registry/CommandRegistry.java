@@ -44,6 +44,7 @@ public class CommandRegistry {
     public static final String ERASE = "erase";
     public static final String AI = "ai";
     public static final String PRIVACY = "privacy";
+    public static final String VOICE = "voice";
 
     /** The longest alias, in words ("what is flash"). */
     public static final int MAX_ALIAS_WORDS = 3;
@@ -213,6 +214,14 @@ public class CommandRegistry {
                 List.of("what is flash"), false, false, true,
                 List.of(new QuickReply("link", "Link my account"), new QuickReply("price", "Bitcoin price")),
                 Grammar.NONE));
+        add(new CommandSpec(VOICE,
+                List.of("voice replies", "voice notes", "voz", "audio replies"),
+                Category.SUPPORT, "voice [on|off]", "hear my answers as voice notes",
+                "`voice on`: my answers and help also come as a voice note, with the text. `voice off` stops it; "
+                        + "`voice` shows the setting.",
+                List.of("voice on", "voice off", "voice"), false, false, true,
+                List.of(new QuickReply("voice on", "Voice on"), new QuickReply("voice off", "Voice off")),
+                grammars.voice()));
         add(new CommandSpec(CANCEL,
                 List.of("stop", "cancelar", "annuler", "nevermind", "never mind", "abort", "quit", "exit"),
                 Category.SUPPORT, "cancel", "stop what we were doing",

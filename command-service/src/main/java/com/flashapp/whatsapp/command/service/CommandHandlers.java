@@ -11,7 +11,9 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
@@ -101,6 +103,7 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.SUPPORT, this::support),
                 Map.entry(CommandRegistry.ABOUT, this::about),
                 Map.entry(CommandRegistry.HELP, this::help),
+                Map.entry(CommandRegistry.VOICE, this::voice),
                 Map.entry(CommandRegistry.ERASE, (t, a) -> erasure.ask(t)),
                 Map.entry(CommandRegistry.AI, this::aiConsent),
                 Map.entry(CommandRegistry.PRIVACY, (t, a) -> replies.send(t, PRIVACY, nextSteps(CommandRegistry.PRIVACY))
@@ -225,22 +228,36 @@ public class CommandHandlers {
 
     private Uni<Handled> help(Turn turn, Args args) {
         if (args.value() == null) {
-            var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(turn, menu.body(), menu.quickReplies())
-                    .replaceWith(Handled.ok(CommandRegistry.HELP));
+            return helpText(turn, help.menu(turn.user().linked(), turn.adminNumber()));
         }
         var topic = help.topic(args.value(), turn.adminNumber());
         if (topic.isEmpty() && HelpTexts.isGreeting(turn.inbound().body())) {
             // "hi there", "hola amigo": a greeting, answered with the menu
-            var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(turn, menu.body(), menu.quickReplies())
-                    .replaceWith(Handled.ok(CommandRegistry.HELP));
+            return helpText(turn, help.menu(turn.user().linked(), turn.adminNumber()));
         }
         if (topic.isEmpty()) {
             // "help me with my card" is a question, not a topic
             return askSupport(turn, turn.inbound().body());
         }
-        return replies.send(turn, topic.get().body(), topic.get().quickReplies())
+        return helpText(turn, topic.get());
+    }
+
+    /**
+     * Sends a help text, then hands it to ai-support-service to be spoken too: ai-support owns the voice-reply
+     * preference and drops the request when the user has voice off (the default).
+     */
+    private Uni<Handled> helpText(Turn turn, HelpTexts.Text text) {
+        return replies.send(turn, text.body(), text.quickReplies())
+                .flatMap(x -> publisher.publish(Exchanges.SUPPORT_REQUESTS,
+                        new SpeechRequest(turn.follow(RoutingKeys.Support.SPEECH), turn.whatsapp(), text.body())))
                 .replaceWith(Handled.ok(CommandRegistry.HELP));
+    }
+
+    /** "voice on" / "voice off" / "voice": ai-support-service owns the preference and answers the user. */
+    private Uni<Handled> voice(Turn turn, Args args) {
+        var enabled = args.option() == null ? null : "on".equals(args.option());
+        return publisher.publish(Exchanges.SUPPORT_REQUESTS, new VoicePreferenceUpdate(
+                        turn.follow(RoutingKeys.Support.VOICE_PREFERENCE), turn.whatsapp(), enabled))
+                .replaceWith(Handled.ok(CommandRegistry.VOICE));
     }
 }
