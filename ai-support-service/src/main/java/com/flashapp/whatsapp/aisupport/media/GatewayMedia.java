@@ -5,15 +5,11 @@ import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
+import com.flashapp.whatsapp.contracts.media.MediaUrls;
 import com.flashapp.whatsapp.messaging.Publisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -21,19 +17,15 @@ import java.util.Base64;
 /**
  * Hands a voice reply to the gateway ({@code MediaStoreRequest} on {@code gateway.media}, {@code media.store}) and
  * returns the signed URL the gateway serves it at: {@code <public-base-url>/media/<id>?exp=<epoch s>&sig=<base64url
- * HMAC-SHA256(key, id + "." + exp)>}, what the gateway's MediaUrlSigner checks (balance-service does the same for
- * invoice QR images; the few lines are repeated rather than shared, as the architecture wants). The {@link Uni}
+ * HMAC-SHA256(key, id + "." + exp)>}, what the gateway's MediaUrlSigner checks (the format is
+ * the contract's {@link MediaUrls}, as for balance-service's invoice QR images). The {@link Uni}
  * completes after the broker confirmed the audio, so the reply linking it is published after it.
  */
 @ApplicationScoped
 public class GatewayMedia {
 
-    /** 128 random bits: the id is also the capability of an unexpired URL, so it must not be guessable. */
-    private static final int ID_BYTES = 16;
-
     private final Publisher publisher;
     private final SupportConfig.Media config;
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
 
     public GatewayMedia(Publisher publisher, SupportConfig config) {
@@ -44,33 +36,13 @@ public class GatewayMedia {
     /** Publishes the media (waiting for the broker's confirm) and returns its signed URL, valid for {@code ttl}. */
     public Uni<String> store(Envelope request, String contentType, byte[] data) {
         var expiresAt = clock.instant().plus(config.ttl()).truncatedTo(ChronoUnit.SECONDS);
-        var id = newId();
+        var id = MediaUrls.newId();
         var message = new MediaStoreRequest(request.follow(RoutingKeys.Media.STORE), id, contentType,
                 Base64.getEncoder().encodeToString(data), expiresAt);
         return publisher.publish(Exchanges.GATEWAY_MEDIA, message).replaceWith(() -> url(id, expiresAt.getEpochSecond()));
     }
 
     String url(String id, long exp) {
-        var base = config.publicBaseUrl().endsWith("/")
-                ? config.publicBaseUrl().substring(0, config.publicBaseUrl().length() - 1) : config.publicBaseUrl();
-        return base + "/media/" + id + "?exp=" + exp + "&sig=" + signature(config.signingKey(), id, exp);
-    }
-
-    /** base64url (no padding) of HMAC-SHA256(key, id + "." + exp), the gateway's media signature. */
-    public static String signature(String key, String id, long exp) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            var sig = mac.doFinal((id + "." + exp).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    private String newId() {
-        var bytes = new byte[ID_BYTES];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return MediaUrls.url(config.publicBaseUrl(), config.signingKey(), id, exp);
     }
 }

@@ -1,7 +1,6 @@
 package com.flashapp.whatsapp.aisupport.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.flashapp.whatsapp.aisupport.media.GatewayMedia;
 import com.flashapp.whatsapp.aisupport.support.BrokerProbe;
 import com.flashapp.whatsapp.aisupport.support.MapleStub;
 import com.flashapp.whatsapp.aisupport.support.TestOgg;
@@ -170,7 +169,7 @@ class VoiceReplyTest {
         assertEquals(user.userRef(), stored.envelope().userRef());
         long exp = Long.parseLong(url.group(2));
         assertEquals(stored.expiresAt().getEpochSecond(), exp);
-        assertEquals(GatewayMedia.signature(SIGNING_KEY, url.group(1), exp), url.group(3));
+        assertEquals(com.flashapp.whatsapp.contracts.media.MediaUrls.signature(SIGNING_KEY, url.group(1), exp), url.group(3));
         // kept only as long as Twilio needs to fetch it: app.support.media.ttl (10 minutes)
         assertTrue(stored.expiresAt().isAfter(asked.plus(Duration.ofMinutes(9))));
         assertFalse(stored.expiresAt().isAfter(Instant.now().plus(Duration.ofMinutes(10))));
