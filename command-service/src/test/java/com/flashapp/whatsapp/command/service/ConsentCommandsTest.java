@@ -1,6 +1,5 @@
 package com.flashapp.whatsapp.command.service;
 
-import com.flashapp.whatsapp.command.repository.ExpectationRepository;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.QuickReply;
@@ -11,9 +10,6 @@ import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,26 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is kept and how to erase it; notification-service's consent question is answered by "yes"/"no" and lapses quietly.
  */
 @QuarkusTest
-class ConsentCommandsTest {
-
-    @Inject
-    ExpectationRepository expectations;
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
-
-    @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
-    }
-
-    @AfterEach
-    void disconnect() {
-        broker.close();
-    }
+class ConsentCommandsTest extends NewUserEngineTest {
 
     @Test
     void aiOnAndOffGoToAiSupportAsItsConsentAnswer() {

@@ -7,10 +7,6 @@ import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -27,29 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code contact.manage} for balance-service, which owns contacts; an unlinked user is asked to link first.
  */
 @QuarkusTest
-class ContactCardTest {
+class ContactCardTest extends NewUserEngineTest {
 
     static final String CARD_URL = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000"
             + "/Messages/MM2/Media/ME2";
-
-    @Inject
-    Pool pool;
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
-
-    @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
-    }
-
-    @AfterEach
-    void disconnect() {
-        broker.close();
-    }
 
     private InboundMessage inbound(String body, List<InboundMessage.Media> media) {
         var sid = "SM" + UUID.randomUUID().toString().replace("-", "");

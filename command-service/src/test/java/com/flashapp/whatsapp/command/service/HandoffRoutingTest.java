@@ -9,11 +9,8 @@ import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,33 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ticket, and nobody else can use agent commands.
  */
 @QuarkusTest
-class HandoffRoutingTest {
+class HandoffRoutingTest extends NewUserEngineTest {
 
     private static final String AGENT_PHONE = "+18765550190";
     /** Route versions newer than any an earlier run left (ai-support's are one global sequence). */
     private static final AtomicLong VERSION = new AtomicLong(System.currentTimeMillis() * 1000);
 
     @Inject
-    Pool pool;
-
-    @Inject
     com.flashapp.whatsapp.command.repository.HandoffRouteRepository routeRepository;
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
-
-    @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
-    }
-
-    @AfterEach
-    void disconnect() {
-        broker.close();
-    }
 
     @Test
     void talkToAHumanTheButtonAndAgentAskForATicketWithTheLinkedUsername() throws Exception {

@@ -6,8 +6,6 @@ import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,23 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to be spoken, after the text.
  */
 @QuarkusTest
-class VoiceCommandTest {
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
-
-    @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
-    }
-
-    @AfterEach
-    void disconnect() throws Exception {
-        broker.close();
-    }
+class VoiceCommandTest extends NewUserEngineTest {
 
     private VoicePreferenceUpdate preference(String text) {
         var inbound = broker.send(userRef, phone, text);
