@@ -164,7 +164,9 @@ final class Apps implements AutoCloseable {
                     "-Dbalance.media.signing-key=" + MEDIA_KEY,
                     "-Dbalance.lnurl.base-url-override.\"wallet.example\"=" + sandboxUrl + "/sandbox/lnurl",
                     "-Dbalance.crypto.active-key-id=e2e",
-                    "-Dbalance.crypto.keys.e2e=" + cryptoKey);
+                    "-Dbalance.crypto.keys.e2e=" + cryptoKey,
+                    // shared contact cards: Twilio's media API is the sandbox's
+                    "-Dwallet.contacts.twilio-base-url=" + sandboxUrl);
             case NOTIFICATION -> List.of(
                     "-Dapp.twilio.base-url=" + sandboxUrl,
                     "-Dapp.twilio.status-callback=" + gatewayUrl + "/webhooks/twilio/status");

@@ -66,6 +66,17 @@ final class Chat {
         return answer.path("mediaUrl").asText();
     }
 
+    /** Shares a contact card (WhatsApp's vCard media) of {@code name} with {@code number}; the gateway must accept it. */
+    void shareContact(String name, String number) throws Exception {
+        var body = JSON.createObjectNode().put("from", phone);
+        body.putObject("contact").put("name", name).put("phone", number);
+        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
+        var gateway = answer.path("gatewayStatus").asText();
+        if (!gateway.equals("200")) {
+            throw new AssertionError("gateway answered " + gateway + " to a contact card of " + name);
+        }
+    }
+
     /** Waits for the next bot message (after those already read) that matches; earlier non-matching ones are skipped. */
     Sent expect(String what, Predicate<Sent> matches) throws Exception {
         var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();

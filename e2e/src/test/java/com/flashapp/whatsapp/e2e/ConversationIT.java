@@ -372,6 +372,80 @@ class ConversationIT {
 
     @Test
     @Order(21)
+    void aSharedContactCardIsSavedAfterYesAndSendingToItsNameShowsItOnTheCard() throws Exception {
+        BOB.skipAll();
+        BOB.shareContact("Mom", "+18765550101"); // alice's number: a Flash user who never linked WhatsApp here
+        BOB.expectContaining("Save Mom (+1876***0101) to your contacts?");
+        BOB.say("YES");
+        BOB.expectContaining("Saved Mom (+1876***0101)");
+        BOB.say("contacts");
+        BOB.expectContaining("1. Mom (+1876***0101)");
+
+        // the name is read as the contact, then looked up by its number under the usual rule (a code first on an
+        // unverified session); nobody linked that number here, so nothing is sent and the answer names the contact
+        BOB.say("send 1 to mom");
+        var step = BOB.expect("asking for a code or answering",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("isn't using Flash"));
+        if (!step.text().contains("isn't using Flash")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            step = BOB.expectContaining("isn't using Flash");
+        }
+        assertTrue(step.text().startsWith("Mom (+1876***0101) isn't using Flash on WhatsApp here yet"), step.text());
+
+        BOB.say("delete contact mom");
+        BOB.expectContaining("Deleted Mom (+1876***0101)");
+    }
+
+    @Test
+    @Order(22)
+    void voiceOnThenAQuestionGetsTheTextAndAVoiceNoteTheGatewayServesThatSaysIt() throws Exception {
+        CAROL.skipAll();
+        CAROL.say("voice on");
+        CAROL.expectContaining("voice replies are *on*");
+        CAROL.say("how do I send money to my cousin?");
+        var text = CAROL.expect("the answer in text", m -> m.mediaUrls().isEmpty() && m.text().length() > 40);
+        var voice = CAROL.expect("with a voice note", m -> !m.mediaUrls().isEmpty());
+        var url = voice.mediaUrls().get(0);
+        assertTrue(url.startsWith("http://localhost:" + E2E.port(Apps.App.GATEWAY) + "/media/"), url);
+        var audio = Sandbox.fetch(url);
+        assertEquals(200, audio.statusCode());
+        assertEquals("audio/ogg", audio.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(403, Sandbox.fetch(url.replaceAll("sig=[^&]+", "sig=AAAA")).statusCode());
+        // the Maple stand-in hears back what was said: the answer's words, without formatting marks
+        var heard = transcribe(audio.body());
+        assertTrue(heard.length() > 20, heard);
+        assertTrue(words(text.text()).contains(words(heard)), heard + " / " + text.text());
+        CAROL.say("voice off");
+        CAROL.expectContaining("voice replies are *off*");
+    }
+
+    /** The answer's letters and digits only, single spaces: what speech can carry of it. */
+    private static String words(String text) {
+        return text.replaceAll("[^\\p{L}\\p{N}]+", " ").strip().toLowerCase();
+    }
+
+    /** The Maple stand-in's {@code /v1/audio/transcriptions}, as ai-support calls it. */
+    private static String transcribe(byte[] ogg) throws Exception {
+        var boundary = "e2e" + java.util.UUID.randomUUID().toString().replace("-", "");
+        var body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-large-v3\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"voice.ogg\"\r\n"
+                + "Content-Type: audio/ogg\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(ogg);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + E2E.port(Apps.App.SANDBOX) + "/v1/audio/transcriptions"))
+                .header("Authorization", "Bearer sandbox-maple-key")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return Sandbox.JSON.readTree(response.body()).path("text").asText();
+    }
+
+    @Test
+    @Order(23)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());
