@@ -1,6 +1,5 @@
 package com.flashapp.whatsapp.aisupport.service;
 
-import com.flashapp.whatsapp.aisupport.handoff.HandoffService;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -13,8 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * "delete my data" ({@code user.erasure-requested}): the user's interactions (with their redacted questions), feedback
- * (with comments), AI consent records, conversation memory and throttle counters are deleted, and their support
- * tickets with their transcript (an agent still on an open one is told and freed).
+ * (with comments), conversation memory and throttle counters are deleted.
  */
 @ApplicationScoped
 public class ErasureService {
@@ -22,11 +20,9 @@ public class ErasureService {
     private final Pool pool;
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
-    private final HandoffService handoff;
 
     public ErasureService(Pool pool, ReactiveRedisDataSource redis,
-                          @ConfigProperty(name = "app.redis.key-prefix") String keyPrefix, HandoffService handoff) {
-        this.handoff = handoff;
+                          @ConfigProperty(name = "app.redis.key-prefix") String keyPrefix) {
         this.pool = pool;
         this.redis = redis;
         this.keyPrefix = keyPrefix;
@@ -41,10 +37,7 @@ public class ErasureService {
         return pool.withTransaction(c -> c.preparedQuery("delete from support_feedback where user_ref = $1")
                         .execute(Tuple.of(userRef))
                         .flatMap(x -> c.preparedQuery("delete from support_interaction where user_ref = $1")
-                                .execute(Tuple.of(userRef)))
-                        .flatMap(x -> c.preparedQuery("delete from ai_consent where user_ref = $1")
                                 .execute(Tuple.of(userRef))))
-                .flatMap(x -> handoff.erase(request.envelope()))
                 .flatMap(x -> redis.key(String.class)
                         .scan(new KeyScanArgs().match(keyPrefix + "*" + userRef + "*").count(500)).toMulti()
                         .collect().asList())

@@ -10,7 +10,6 @@ import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
-import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -91,8 +90,6 @@ public class WalletRequests {
         } else if (message instanceof PaymentSendRequest r) {
             whatsapp = r.whatsapp();
         } else if (message instanceof ConfirmationAnswer r) {
-            whatsapp = r.whatsapp();
-        } else if (message instanceof ContactCommand r) {
             whatsapp = r.whatsapp();
         }
         if (whatsapp == null) {

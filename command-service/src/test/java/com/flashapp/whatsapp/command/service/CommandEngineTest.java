@@ -91,8 +91,7 @@ class CommandEngineTest {
     void connect() throws Exception {
         // a used code is remembered per secret, and the test admins' secrets are shared by these tests: each starts
         // with no remembered step, failure count or lockout
-        var scan = new io.quarkus.redis.datasource.keys.KeyScanArgs().match(keyPrefix + "admin-*");
-        for (var key : redis.key().scan(scan).toIterable()) {
+        for (var key : redis.key().keys(keyPrefix + "admin-*")) {
             redis.key().del(key);
         }
         broker = TestUsers.probe();

@@ -69,8 +69,7 @@ class ConversationBoundariesTest {
     @BeforeEach
     void connect() throws Exception {
         // the admin's used code steps, failures and lockout are shared with other tests: start clean
-        var scan = new io.quarkus.redis.datasource.keys.KeyScanArgs().match(keyPrefix + "admin-*");
-        for (var key : redis.key().scan(scan).toIterable()) {
+        for (var key : redis.key().keys(keyPrefix + "admin-*")) {
             redis.key().del(key);
         }
         broker = TestUsers.probe();

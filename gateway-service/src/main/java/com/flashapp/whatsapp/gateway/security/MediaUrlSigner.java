@@ -1,24 +1,22 @@
 package com.flashapp.whatsapp.gateway.security;
 
-import com.flashapp.whatsapp.contracts.media.MediaUrls;
 import com.flashapp.whatsapp.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/**
- * Checks {@code /media/{id}?exp=<epoch seconds>&sig=<base64url HMAC-SHA256(id + "." + exp)>}, the format of
- * {@link MediaUrls} with which balance- and ai-support-service sign what they store.
- */
+import java.util.Base64;
+
+/** Signs and checks {@code /media/{id}?exp=<epoch seconds>&sig=<base64url HMAC-SHA256(id + "." + exp)>}. */
 @ApplicationScoped
 public class MediaUrlSigner {
 
-    private final String key;
+    private final Hmac hmac;
 
     public MediaUrlSigner(GatewayConfig config) {
-        this.key = config.media().signingKey();
+        this.hmac = Hmac.sha256(config.media().signingKey());
     }
 
     public String signature(String id, long expiresAtEpochSecond) {
-        return MediaUrls.signature(key, id, expiresAtEpochSecond);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac.sign(id + "." + expiresAtEpochSecond));
     }
 
     /** True when {@code sig} signs {@code id} and {@code exp} (expiry is checked by the caller). */
