@@ -2,7 +2,6 @@ package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.command.intent.IntentDataset;
 import com.flashapp.whatsapp.command.intent.Labels;
-import com.flashapp.whatsapp.command.repository.ExpectationRepository;
 import com.flashapp.whatsapp.contracts.Amount;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.Recipient;
@@ -16,10 +15,7 @@ import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,30 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Natural messages through the running engine (real broker, Redis, PostgreSQL): what each one causes. */
 @QuarkusTest
-class NaturalLanguageTest {
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    ExpectationRepository expectations;
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
+class NaturalLanguageTest extends NewUserEngineTest {
 
     @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
+    void linked() throws Exception {
         broker.await(Exchanges.WHATSAPP_OUTBOUND, broker.send(userRef, phone, "hello"), s -> true); // the welcome
         TestUsers.link(broker, pool, userRef, phone, "tester_" + userRef.substring(userRef.length() - 12));
-    }
-
-    @AfterEach
-    void disconnect() throws Exception {
-        broker.close();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package com.flashapp.whatsapp.command.service;
 
-import com.flashapp.whatsapp.command.repository.ExpectationRepository;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
@@ -11,11 +10,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,29 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * conversation (a menu opened, a notice given) and an owner may have asked a newer question since.
  */
 @QuarkusTest
-class RedeliveryTest {
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    ExpectationRepository expectations;
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
-
-    @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
-    }
-
-    @AfterEach
-    void disconnect() {
-        broker.close();
-    }
+class RedeliveryTest extends NewUserEngineTest {
 
     @Test
     void aNewUsersFirstRequestHandledAgainAfterItsWelcomeMenuOpenedPublishesNothingNew() throws Exception {

@@ -1,6 +1,5 @@
 package com.flashapp.whatsapp.command.service;
 
-import com.flashapp.whatsapp.command.repository.ExpectationRepository;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
@@ -12,10 +11,6 @@ import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,32 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and handled exactly as typed.
  */
 @QuarkusTest
-class VoiceNoteTest {
+class VoiceNoteTest extends NewUserEngineTest {
 
     static final String MEDIA_URL = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000"
             + "/Messages/MM1/Media/ME1";
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    ExpectationRepository expectations;
-
-    BrokerProbe broker;
-    String userRef;
-    String phone;
-
-    @BeforeEach
-    void connect() throws Exception {
-        broker = TestUsers.probe();
-        userRef = TestUsers.newUserRef();
-        phone = TestUsers.newPhone();
-    }
-
-    @AfterEach
-    void disconnect() {
-        broker.close();
-    }
 
     /** A voice note as the gateway delivers it: media only, {@code audio/ogg}. */
     private InboundMessage voiceNote() {
