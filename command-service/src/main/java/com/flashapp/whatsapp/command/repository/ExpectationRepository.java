@@ -69,11 +69,6 @@ public class ExpectationRepository {
         public ConversationExpectation open() {
             return open;
         }
-
-        /** Whether an earlier attempt at this message already began (it may have published and changed things). */
-        public boolean retry() {
-            return retry;
-        }
     }
 
     private final ReactiveRedisDataSource redis;
