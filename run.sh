@@ -49,6 +49,12 @@ local_secrets() {
     fi
     export BALANCE_CRYPTO_ACTIVE_KEY_ID=${BALANCE_CRYPTO_ACTIVE_KEY_ID:-local}
     export BALANCE_CRYPTO_KEYS_LOCAL=${BALANCE_CRYPTO_KEYS_LOCAL:-$(cat "$RUN_DIR/balance-token-key")}
+    # Human handoff (issue 23): the sandbox's support agent, on duty around the clock so "talk to a human" can be
+    # tried any time (production: Mon-Fri 09:00-17:00 Jamaica time unless SUPPORT_AGENT_* say otherwise).
+    export SUPPORT_AGENTS=${SUPPORT_AGENTS:-+18765550190}
+    export SUPPORT_AGENT_DAYS=${SUPPORT_AGENT_DAYS:-MON-SUN}
+    export SUPPORT_AGENT_OPENS=${SUPPORT_AGENT_OPENS:-00:00}
+    export SUPPORT_AGENT_CLOSES=${SUPPORT_AGENT_CLOSES:-24:00}
 }
 
 start() {

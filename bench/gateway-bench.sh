@@ -39,6 +39,8 @@ java $GATEWAY_JAVA_OPTS -Dquarkus.profile=local -Dquarkus.http.port="$PORT" -Dga
     -Dgateway.rate-limit.burst=100000000 -Dgateway.rate-limit.per-minute=100000000 \
     -Dgateway.redis.key-prefix="$PREFIX" \
     -Dmessaging.exchange-prefix=bench. \
+    `# renamed exchanges and keys: outside the gateway's own broker and Redis users (infra.sh), so the admins` \
+    -Drabbitmq-username=guest -Drabbitmq-password=guest -Dquarkus.redis.hosts=redis://localhost:6379 \
     -Dmessaging.consumers.media-store.enabled=false \
     -Dquarkus.log.level=WARN \
     -jar "$GATEWAY_APP/quarkus-run.jar" >"$LOG" 2>&1 &

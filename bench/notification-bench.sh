@@ -69,6 +69,8 @@ own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} -Dquarkus.profile
     -Dapp.twilio.status-callback=http://127.0.0.1:18089/bench-callbacks-ignored \
     -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-256}" \
     -Dmessaging.exchange-prefix=bench. -Dmessaging.consumers.whatsapp-outbound.queue=bench.notification-outbound \
+    `# renamed exchanges and queue: outside notification-service's own broker user (infra.sh), so the admin` \
+    -Drabbitmq-username=guest -Drabbitmq-password=guest \
     -Dmessaging.consumers.whatsapp-delivery.enabled=false -Dmessaging.consumers.flash-events.enabled=false \
     -Dmessaging.consumers.notification-requests.enabled=false -Dmessaging.consumers.whatsapp-inbound.enabled=false \
     -jar "${NOTIFICATION_APP:-notification-service/target/quarkus-app}/quarkus-run.jar" >"$RUN/notification.log" 2>&1 &
@@ -106,7 +108,7 @@ echo "sandbox (Twilio simulator) CPU during the run: $(awk -v a="$sandbox_after"
 # versions are what the relay's vacuums remove (an idle connection reports its statistics within 10 s)
 sleep 11
 echo "outbox tables after the run (rows written, updates and how many were HOT, vacuums, size with indexes):"
-PGPASSWORD="${DB_PASSWORD:-flash}" psql -h 127.0.0.1 -U "${DB_USERNAME:-flash}" -d notification_bench -X -q -P footer=off -c "select relname as table,
+PGPASSWORD="${DB_PASSWORD:-notification_service-local}" psql -h 127.0.0.1 -U "${DB_USERNAME:-notification_service}" -d notification_bench -X -q -P footer=off -c "select relname as table,
     n_tup_ins as inserted, n_tup_upd as updated, n_tup_hot_upd as hot, n_tup_del as deleted, n_dead_tup as dead,
     vacuum_count as vacuums, pg_size_pretty(pg_total_relation_size(relid)) as size
     from pg_stat_user_tables where relname in ('outbound_message', 'outbound_pending', 'outbound_sid',

@@ -60,21 +60,27 @@ if ! port_open 5432; then
     wait_port 5432 PostgreSQL 60
 fi
 
-psql_admin() {
-    if psql -h 127.0.0.1 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
-        psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
+psql_in() { # database psql-arguments...
+    local db=$1; shift
+    if psql -h 127.0.0.1 -U postgres -d "$db" -tAc 'select 1' >/dev/null 2>&1; then
+        psql -h 127.0.0.1 -U postgres -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"
     elif [ "$(id -u)" -eq 0 ]; then
         # a fresh Debian cluster only trusts the postgres OS user (peer authentication)
-        runuser -u postgres -- psql -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
+        runuser -u postgres -- psql -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"
     else
-        sudo -u postgres psql -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
+        sudo -u postgres psql -d "$db" -v ON_ERROR_STOP=1 -tAq "$@"
     fi
 }
+psql_admin() { psql_in postgres "$@"; }
 
-if ! psql_admin -c "select 1 from pg_roles where rolname = '$DB_USER'" | grep -q 1; then
-    log "creating role $DB_USER"
-    psql_admin -c "create role $DB_USER login password '$DB_PASSWORD'"
-fi
+ensure_role() { # role password
+    if ! psql_admin -c "select 1 from pg_roles where rolname = '$1'" | grep -q 1; then
+        log "creating role $1"
+        psql_admin -c "create role \"$1\" login password '$2'"
+    fi
+}
+# The tools' role (psql, older checkouts): a member of every service role below, used by no service.
+ensure_role "$DB_USER" "$DB_PASSWORD"
 for db in "${DATABASES[@]}"; do
     if ! psql_admin -c "select 1 from pg_database where datname = '$db'" | grep -q 1; then
         log "creating database $db"
@@ -82,24 +88,122 @@ for db in "${DATABASES[@]}"; do
     fi
 done
 
+# Least privilege: one login role per service owns that service's databases (every <base> and <base>_* above) and
+# everything in them, so its Flyway migrations and clean-at-start run as it; no other role may connect to them
+# (CONNECT is revoked from PUBLIC). The tools' role is a member of each service role and, inside a service's
+# database, acts as that role (ALTER ROLE ... IN DATABASE ... SET role), so whatever it creates there still belongs
+# to the service. messaging_test (the messaging module's own tests) gets a role of its own the same way, so the
+# tools' role owns no database and REASSIGN OWNED below moves only the objects inside one database. Passwords: the
+# local development values of each service's %dev/%test/local profile (production: the Kubernetes secret,
+# docs/operations.md). Idempotent: a re-run re-asserts the same state.
+DB_SERVICES=(command_service:command balance_service:balance notification_service:notification
+             ai_support_service:ai_support messaging_tests:messaging_test)
+service_databases() { # base
+    local db
+    for db in "${DATABASES[@]}"; do
+        case $db in "$1" | "$1"_*) echo "$db" ;; esac
+    done
+}
+for entry in "${DB_SERVICES[@]}"; do
+    role=${entry%%:*}; base=${entry##*:}
+    ensure_role "$role" "${role}-local"
+    psql_admin -c "set client_min_messages = warning" -c "grant \"$role\" to \"$DB_USER\""
+    for db in $(service_databases "$base"); do
+        psql_admin -c "alter database $db owner to \"$role\"" \
+                   -c "revoke connect, temporary on database $db from public" \
+                   -c "grant connect, temporary on database $db to \"$role\""
+    done
+done
+for entry in "${DB_SERVICES[@]}"; do
+    role=${entry%%:*}; base=${entry##*:}
+    for db in $(service_databases "$base"); do
+        # tables the tools' role (or an older checkout connecting as it) made before: the service's from now on
+        psql_in "$db" -c "reassign owned by \"$DB_USER\" to \"$role\""
+        psql_admin -c "alter role \"$DB_USER\" in database $db set role = \"$role\""
+    done
+done
+
 # ---------------------------------------------------------------- Redis
-if ! port_open 6379; then
-    command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+# Least privilege: an ACL user per service that uses Redis, limited to its own key prefix (app.redis.key-prefix) and
+# to the data, scripting and connection commands (no KEYS, FLUSHDB, CONFIG, DEBUG...: -@dangerous), no pub/sub
+# channels: the public-facing gateway cannot read or write command:* (command-service's admin sessions). The users live
+# in an ACL file the server loads at every start (--aclfile), so a restart (the fault suite's) keeps them. The default
+# user stays open on this loopback-only server for the tools (redis-cli) and the suites' set-up; production switches
+# it off (docs/operations.md). Passwords: the local development values of each service's %dev/%test/local profile.
+REDIS_ACL_FILE=${REDIS_ACL_FILE:-/etc/redis/flash-users.acl}
+REDIS_USERS=(gateway-service:gateway: command-service:command: balance-service:balance: ai-support-service:aisupport:)
+redis_acl() {
+    echo "user default on nopass ~* &* +@all"
+    local entry user prefix hash
+    for entry in "${REDIS_USERS[@]}"; do
+        user=${entry%%:*}; prefix=${entry#*:}
+        hash=$(printf '%s' "${user}-local" | sha256sum | cut -d' ' -f1)
+        echo "user $user on #$hash resetchannels ~${prefix}* -@all +@read +@write +@keyspace +@scripting +@transaction +@connection +select +time -@dangerous"
+    done
+}
+write_redis_acl() {
+    local tmp
+    tmp=$(mktemp)
+    redis_acl >"$tmp"
+    $SUDO mkdir -p "$(dirname "$REDIS_ACL_FILE")"
+    if id redis >/dev/null 2>&1; then
+        $SUDO install -m 640 -o redis -g redis "$tmp" "$REDIS_ACL_FILE"
+    else
+        $SUDO install -m 640 "$tmp" "$REDIS_ACL_FILE"
+    fi
+    rm -f "$tmp"
+}
+redis_config_file_acl() { # the Debian service's redis.conf names the ACL file
+    local conf=/etc/redis/redis.conf
+    if ! $SUDO grep -qx "aclfile $REDIS_ACL_FILE" "$conf"; then
+        $SUDO sed -i '/^aclfile /d' "$conf"
+        echo "aclfile $REDIS_ACL_FILE" | $SUDO tee -a "$conf" >/dev/null
+    fi
+}
+start_redis() {
     if systemd_unit redis-server.service; then
         log "starting Redis (systemd)"
-        $SUDO systemctl start redis-server.service
+        redis_config_file_acl
+        $SUDO systemctl restart redis-server.service
     else
         log "starting Redis"
         redis=(redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
-               --dir /var/lib/redis --logfile /var/log/redis/flash-whatsapp.log)
+               --dir /var/lib/redis --logfile /var/log/redis/flash-whatsapp.log --aclfile "$REDIS_ACL_FILE")
         if id redis >/dev/null 2>&1 && [ -d /var/lib/redis ] && [ -d /var/log/redis ]; then
-            as_user redis "${redis[@]}"      # Debian's package: its user owns those folders
+            without_inherited_files as_user redis "${redis[@]}"  # Debian's package: its user owns those folders
         else
             $SUDO mkdir -p /var/lib/redis /var/log/redis
-            $SUDO "${redis[@]}"
+            without_inherited_files $SUDO "${redis[@]}"
         fi
     fi
     wait_port 6379 Redis 30
+}
+# The daemon must not keep this script's open files: run under `flock /tmp/flash-tests.lock` (the tests' rule), a
+# server that inherited the lock's descriptor would hold the lock for as long as it runs.
+without_inherited_files() { # command...
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        "$@"
+    )
+}
+command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+write_redis_acl
+if ! port_open 6379; then
+    start_redis
+elif [ "$(redis-cli -p 6379 --raw config get aclfile | sed -n 2p)" = "$REDIS_ACL_FILE" ]; then
+    redis-cli -p 6379 acl load >/dev/null
+else
+    # a server started without the ACL file (by an older infra.sh): once, restarted with it (its data is a cache)
+    log "restarting Redis with the ACL file $REDIS_ACL_FILE"
+    redis-cli -p 6379 shutdown >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do port_open 6379 || break; sleep 1; done
+    start_redis
+fi
+if ! redis-cli -p 6379 --user command-service --pass command-service-local --no-auth-warning ping | grep -q PONG; then
+    log "Redis did not take the ACL users of $REDIS_ACL_FILE"; exit 1
 fi
 
 # ---------------------------------------------------------------- RabbitMQ
@@ -138,4 +242,53 @@ if ! curl -fsS -o /dev/null -u "${RABBITMQ_ADMIN_USER:-guest}:${RABBITMQ_ADMIN_P
     exit 1
 fi
 
-log "ready: RabbitMQ 127.0.0.1:5672 (management :15672), Redis 127.0.0.1:6379, PostgreSQL 127.0.0.1:5432 (databases: ${DATABASES[*]}, user $DB_USER)"
+# Least privilege: a broker user per service. Configure: its own queues (and their .dlq), the exchanges it consumes
+# from or publishes to and dead-letters (the messaging module declares them on connect); write: its own queues (to
+# bind them), the exchanges it publishes to and dead-letters (the broker asks for write on a queue's
+# x-dead-letter-exchange when the queue is declared); read: its own queues and the exchanges it binds them to. So
+# command-service cannot publish to flash.events, nor the gateway read command.whatsapp-inbound. Set on the default
+# virtual host; the test kit's FreshVirtualHost and the e2e Apps copy every user's permissions of "/" to the virtual
+# hosts they create. command-service's `admin status` reads queue depths through the management API: tag management.
+# guest stays the administrator of this loopback-only broker (the tests' probes, the management UI).
+RABBITMQ_API=http://127.0.0.1:15672/api
+rabbit_api() { # method path body
+    curl -fsS -o /dev/null -u "${RABBITMQ_ADMIN_USER:-guest}:${RABBITMQ_ADMIN_PASSWORD:-guest}" -X "$1" \
+        -H 'content-type: application/json' "$RABBITMQ_API$2" -d "$3"
+}
+alternatives() { # names... → a|b|c with dots escaped
+    local IFS='|'
+    local names=("${@//./\\\\.}")
+    echo "${names[*]}"
+}
+broker_user() { # user tags "queues" "consumed exchanges" "published exchanges"
+    local user=$1 tags=$2 queues consumed published
+    queues="($(alternatives $3))(\\\\.dlq)?"
+    consumed=$(alternatives $4)
+    published=$(alternatives ${5:-})
+    local configure="^($queues|$consumed${published:+|$published}|dead-letters)\$"
+    local write="^($queues${published:+|$published}|dead-letters)\$"
+    local read="^($queues|$consumed|dead-letters)\$"
+    rabbit_api PUT "/users/$user" "{\"password\":\"$user-local\",\"tags\":\"$tags\"}"
+    rabbit_api PUT "/permissions/%2F/$user" \
+        "{\"configure\":\"$configure\",\"write\":\"$write\",\"read\":\"$read\"}"
+}
+if ! broker_user gateway-service "" "gateway.media-store gateway.user-lifecycle" "gateway.media user.lifecycle" \
+        "whatsapp.inbound whatsapp.delivery flash.events whatsapp.outbound" \
+    || ! broker_user command-service management \
+        "command.whatsapp-inbound command.conversation-expect command.flash-events" \
+        "whatsapp.inbound conversation.expect flash.events" \
+        "wallet.requests support.requests notification.requests whatsapp.outbound user.lifecycle" \
+    || ! broker_user balance-service "" "balance.wallet-requests balance.flash-events balance.user-lifecycle" \
+        "wallet.requests flash.events user.lifecycle" \
+        "whatsapp.outbound flash.events conversation.expect gateway.media" \
+    || ! broker_user notification-service "" \
+        "notification.whatsapp-outbound notification.whatsapp-delivery notification.flash-events notification.notification-requests notification.whatsapp-inbound notification.user-lifecycle" \
+        "whatsapp.outbound whatsapp.delivery flash.events notification.requests whatsapp.inbound user.lifecycle" \
+        "conversation.expect" \
+    || ! broker_user ai-support-service "" "ai-support.support-requests ai-support.user-lifecycle" \
+        "support.requests user.lifecycle" "whatsapp.outbound conversation.expect whatsapp.inbound gateway.media"; then
+    log "could not create the services' RabbitMQ users (management API refused)"
+    exit 1
+fi
+
+log "ready: RabbitMQ 127.0.0.1:5672 (management :15672), Redis 127.0.0.1:6379, PostgreSQL 127.0.0.1:5432 (databases: ${DATABASES[*]}); one user per service on each: docs/operations.md, \"Least privilege\""

@@ -51,6 +51,35 @@
         return b;
     }
 
+    // One element per media URL, kept across renders: a status change re-renders the conversation, and a voice
+    // reply that is playing must go on playing (an element moved within one task is not paused).
+    const mediaNodes = new Map();
+
+    /** An image, or, when the URL is not an image (the bot's voice replies are Ogg/Opus), an audio player. */
+    function mediaNode(url) {
+        const known = mediaNodes.get(url);
+        if (known) { return known; }
+        const img = document.createElement('img');
+        img.alt = 'media';
+        img.addEventListener('error', () => {
+            const audio = document.createElement('audio');
+            audio.className = 'voice';
+            audio.controls = true;
+            audio.preload = 'metadata';
+            audio.addEventListener('error', () => {
+                const missing = el('div', 'media-missing', '(media not available)');
+                mediaNodes.set(url, missing);
+                audio.replaceWith(missing);
+            }, { once: true });
+            audio.src = url;
+            mediaNodes.set(url, audio);
+            img.replaceWith(audio);
+        }, { once: true });
+        img.src = url;
+        mediaNodes.set(url, img);
+        return img;
+    }
+
     function render(conversation) {
         const key = JSON.stringify(conversation);
         if (key === lastRendered) { return; }
@@ -60,11 +89,24 @@
         conversation.forEach((m) => {
             const bubble = el('div', 'msg ' + m.direction);
             bubble.dataset.sid = m.sid;
-            if (m.direction === 'outbound' && m.contentSid) {
+            if (m.direction === 'outbound' && m.contentSid && !m.content) {
                 bubble.appendChild(el('div', 'template', 'Template ' + m.contentSid));
             }
             const buttons = el('div', 'buttons');
-            if (m.body) {
+            if (m.direction === 'outbound' && m.content) {
+                // a Content template created through the Content API: its body and real buttons (or list items);
+                // a tap posts the webhook with ButtonPayload = the button's id and Body = ButtonText = its title
+                bubble.appendChild(el('div', 'body', m.content.body));
+                if (m.content.button) { buttons.appendChild(el('div', 'list-button', '☰ ' + m.content.button)); }
+                (m.content.actions || []).forEach((a) => {
+                    const b = el('button', 'quick-reply content-button', a.title);
+                    b.type = 'button';
+                    b.dataset.payload = a.id;
+                    if (a.description) { b.title = a.description; }
+                    b.addEventListener('click', () => send(a.title, a.id, a.title));
+                    buttons.appendChild(b);
+                });
+            } else if (m.body) {
                 // the product sends quick replies as lines "• Title: reply *payload*": render them as buttons
                 const text = [];
                 m.body.split('\n').forEach((line) => {
@@ -77,13 +119,8 @@
                 });
                 bubble.appendChild(el('div', 'body', text.join('\n').trim()));
             }
-            (m.mediaUrl || []).forEach((url) => {
-                const img = document.createElement('img');
-                img.src = url;
-                img.alt = 'media';
-                bubble.appendChild(img);
-            });
-            if (m.direction === 'outbound' && m.contentVariables) {
+            (m.mediaUrl || []).forEach((url) => bubble.appendChild(mediaNode(url)));
+            if (m.direction === 'outbound' && m.contentVariables && !m.content) {
                 // a template: its variables in order (the sandbox does not know the approved template text)
                 let vars = {};
                 try { vars = JSON.parse(m.contentVariables); } catch (e) { vars = {}; }

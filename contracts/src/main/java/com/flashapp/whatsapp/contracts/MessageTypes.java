@@ -8,20 +8,26 @@ import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.expect.HandoffRoute;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -51,6 +57,7 @@ public final class MessageTypes {
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.PAYMENT_REQUEST, PaymentRequestCommand.class);
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.PAYMENT_SEND, PaymentSendRequest.class);
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.CONFIRMATION_ANSWER, ConfirmationAnswer.class);
+        put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.CONTACT_MANAGE, ContactCommand.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.QUESTION, SupportQuestion.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.FEEDBACK, SupportFeedback.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.CONFIRMATION_ANSWER, ConfirmationAnswer.class);
@@ -58,8 +65,14 @@ public final class MessageTypes {
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.PREFERENCES_GET, PreferencesGet.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.ADMIN_USER, AdminUserRequest.class);
+        put(Exchanges.NOTIFICATION_REQUESTS, RoutingKeys.Notification.CONFIRMATION_ANSWER, ConfirmationAnswer.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.ADMIN_STATS, AdminStatsRequest.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_TRANSCRIBE, VoiceNoteRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_REQUEST, HandoffRequest.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_USER, HandoffMessage.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.HANDOFF_AGENT, HandoffMessage.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.VOICE_PREFERENCE, VoicePreferenceUpdate.class);
+        put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.SPEECH, SpeechRequest.class);
         put(Exchanges.GATEWAY_MEDIA, RoutingKeys.Media.STORE, MediaStoreRequest.class);
         for (var key : new String[] {RoutingKeys.Outbound.REPLY, RoutingKeys.Outbound.NOTIFICATION,
                 RoutingKeys.Outbound.TEMPLATE}) {
@@ -77,6 +90,7 @@ public final class MessageTypes {
                 RoutingKeys.Expect.CHOICE}) {
             put(Exchanges.CONVERSATION_EXPECT, key, ConversationExpectation.class);
         }
+        put(Exchanges.CONVERSATION_EXPECT, RoutingKeys.Expect.HANDOFF, HandoffRoute.class);
         put(Exchanges.USER_LIFECYCLE, RoutingKeys.User.ERASURE_REQUESTED, UserErasureRequested.class);
     }
 

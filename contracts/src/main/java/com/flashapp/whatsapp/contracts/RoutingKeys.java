@@ -32,6 +32,8 @@ public final class RoutingKeys {
         public static final String PAYMENT_REQUEST = "payment.request";
         public static final String PAYMENT_SEND = "payment.send";
         public static final String CONFIRMATION_ANSWER = "confirmation.answer";
+        /** Saved contacts: save, list, delete ({@code ContactCommand}). */
+        public static final String CONTACT_MANAGE = "contact.manage";
 
         private Wallet() {
         }
@@ -48,6 +50,16 @@ public final class RoutingKeys {
         /** A voice note to download and transcribe ({@code VoiceNoteRequest}); the transcript comes back as
          * {@code message.voice} on {@link Exchanges#WHATSAPP_INBOUND}. */
         public static final String VOICE_TRANSCRIBE = "voice.transcribe";
+        /** The user asked for a person ({@code HandoffRequest}): ai-support opens a ticket. */
+        public static final String HANDOFF_REQUEST = "handoff.request";
+        /** What a user with an open ticket wrote ({@code HandoffMessage}). */
+        public static final String HANDOFF_USER = "handoff.user";
+        /** What a configured agent wrote: an agent command or words for the ticket's user ({@code HandoffMessage}). */
+        public static final String HANDOFF_AGENT = "handoff.agent";
+        /** "voice on" / "voice off" ({@code VoicePreferenceUpdate}): ai-support owns the voice-reply preference. */
+        public static final String VOICE_PREFERENCE = "voice.preference";
+        /** A help text to speak too if the user has voice replies on ({@code SpeechRequest}). */
+        public static final String SPEECH = "speech";
 
         private Support() {
         }
@@ -61,6 +73,9 @@ public final class RoutingKeys {
         public static final String ADMIN_STATS = "admin.stats";
         /** A verified admin's {@code admin user}: notification answers with the user's preferences, masked. */
         public static final String ADMIN_USER = "admin.user";
+        /** The user's answer to an expectation notification-service published (the payment-notification consent
+         * question asked after linking). */
+        public static final String CONFIRMATION_ANSWER = "confirmation.answer";
 
         private Notification() {
         }
@@ -120,6 +135,8 @@ public final class RoutingKeys {
         public static final String CODE = "code";
         public static final String CONFIRMATION = "confirmation";
         public static final String CHOICE = "choice";
+        /** ai-support → command: a ticket's routing changed ({@code HandoffRoute}). */
+        public static final String HANDOFF = "handoff";
 
         private Expect() {
         }

@@ -8,20 +8,26 @@ import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.expect.HandoffRoute;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.VoiceNoteRequest;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -93,6 +99,9 @@ final class Samples {
         m.put(wr + RoutingKeys.Wallet.PAYMENT_REQUEST, new PaymentRequestCommand(
                 envelope(RoutingKeys.Wallet.PAYMENT_REQUEST), WA, PaymentRequestCommand.Action.CREATE, usd5,
                 new Recipient(Recipient.Kind.USERNAME, "rohan"), "dinner", null));
+        m.put(wr + RoutingKeys.Wallet.CONTACT_MANAGE, new ContactCommand(
+                envelope(RoutingKeys.Wallet.CONTACT_MANAGE), WA, ContactCommand.Action.SAVE, "Mom", "+18765550123",
+                null));
         m.put(wr + RoutingKeys.Wallet.PAYMENT_SEND, new PaymentSendRequest(
                 envelope(RoutingKeys.Wallet.PAYMENT_SEND), WA, usd5,
                 new Recipient(Recipient.Kind.PHONE, "+18765550202"), null));
@@ -110,6 +119,16 @@ final class Samples {
         m.put(sr + RoutingKeys.Support.VOICE_TRANSCRIBE, new VoiceNoteRequest(
                 envelope(RoutingKeys.Support.VOICE_TRANSCRIBE), WA, "+18765550101", "Keisha", SID,
                 "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", "audio/ogg", AT));
+        m.put(sr + RoutingKeys.Support.HANDOFF_REQUEST, new HandoffRequest(
+                envelope(RoutingKeys.Support.HANDOFF_REQUEST), WA, "keisha", HandoffRequest.ASKED));
+        m.put(sr + RoutingKeys.Support.HANDOFF_USER, new HandoffMessage(
+                envelope(RoutingKeys.Support.HANDOFF_USER), WA, "My send is stuck since this morning"));
+        m.put(sr + RoutingKeys.Support.HANDOFF_AGENT, new HandoffMessage(
+                envelope(RoutingKeys.Support.HANDOFF_AGENT), "whatsapp:+18765550190", "take 12"));
+        m.put(sr + RoutingKeys.Support.VOICE_PREFERENCE, new VoicePreferenceUpdate(
+                envelope(RoutingKeys.Support.VOICE_PREFERENCE), WA, true));
+        m.put(sr + RoutingKeys.Support.SPEECH, new SpeechRequest(envelope(RoutingKeys.Support.SPEECH), WA,
+                "*Help*\nSend *balance* to see your balance."));
 
         var nr = Exchanges.NOTIFICATION_REQUESTS + " ";
         m.put(nr + RoutingKeys.Notification.PREFERENCES_UPDATE, new PreferencesUpdate(
@@ -117,6 +136,9 @@ final class Samples {
                 new Amount(new BigDecimal("100"), "JMD"), "22:00-07:00", "daily", "America/Jamaica"));
         m.put(nr + RoutingKeys.Notification.PREFERENCES_GET,
                 new PreferencesGet(envelope(RoutingKeys.Notification.PREFERENCES_GET), WA));
+        m.put(nr + RoutingKeys.Notification.CONFIRMATION_ANSWER, new ConfirmationAnswer(
+                envelope(RoutingKeys.Notification.CONFIRMATION_ANSWER), WA, "exp-c0n5", "confirmation", "yes",
+                "notifications-consent:2026-12-v1"));
         m.put(nr + RoutingKeys.Notification.ADMIN_STATS,
                 new AdminStatsRequest(envelope(RoutingKeys.Notification.ADMIN_STATS), WA, "week"));
         m.put(nr + RoutingKeys.Notification.ADMIN_USER, new AdminUserRequest(
@@ -157,7 +179,7 @@ final class Samples {
                 new BigDecimal("780.00"), "JMD", null, null, "subscription", AT));
         m.put(fe + RoutingKeys.FlashEvents.ACCOUNT_LINKED, new AccountLinked(
                 envelope(RoutingKeys.FlashEvents.ACCOUNT_LINKED), WA, "acct-1", "user-1", "keisha", "JMD",
-                List.of("wal-btc-1", "wal-usd-1")));
+                List.of("wal-btc-1", "wal-usd-1"), "en-JM"));
         m.put(fe + RoutingKeys.FlashEvents.ACCOUNT_UNLINKED, new AccountUnlinked(
                 envelope(RoutingKeys.FlashEvents.ACCOUNT_UNLINKED), "acct-1", "user"));
 
@@ -167,6 +189,8 @@ final class Samples {
                     Exchanges.WALLET_REQUESTS, "link", key.equals("choice") ? List.of("1", "2") : List.of(),
                     AT.plusSeconds(300)));
         }
+        m.put(Exchanges.CONVERSATION_EXPECT + " " + RoutingKeys.Expect.HANDOFF, new HandoffRoute(
+                envelope(RoutingKeys.Expect.HANDOFF), 12, 37, HandoffRoute.ASSIGNED, "whatsapp:+18765550190"));
         m.put(Exchanges.USER_LIFECYCLE + " " + RoutingKeys.User.ERASURE_REQUESTED, new UserErasureRequested(
                 envelope(RoutingKeys.User.ERASURE_REQUESTED), WA));
         return m;

@@ -56,6 +56,17 @@ class WireFormatTest {
     }
 
     @Test
+    void anAccountLinkedPublishedBeforeTheLocaleExistedDecodesWithoutOne() throws IOException {
+        var golden = Files.readString(GOLDEN.resolve("flash.events_account.linked.json"), StandardCharsets.UTF_8);
+        var older = golden.replaceFirst(",\\s*\"locale\"\\s*:\\s*\"[^\"]*\"", "");
+        org.junit.jupiter.api.Assertions.assertFalse(older.contains("locale"), older);
+        var decoded = (com.flashapp.whatsapp.contracts.events.AccountLinked) MessageCodec.decode(
+                older.getBytes(StandardCharsets.UTF_8), Exchanges.FLASH_EVENTS, RoutingKeys.FlashEvents.ACCOUNT_LINKED);
+        org.junit.jupiter.api.Assertions.assertNull(decoded.locale());
+        assertEquals("JMD", decoded.displayCurrency());
+    }
+
+    @Test
     void malformedBytesAreRejectedAsMalformed() {
         assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
                 "not json".getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, "balance.get"));

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -248,6 +249,107 @@ class KubernetesManifestsTest {
         }
         assertTrue(kinds.containsAll(Set.of("RabbitmqCluster", "Cluster")), kinds.toString());
         assertFalse(kinds.contains("StatefulSet"), kinds.toString());
+    }
+
+    private static final List<String> SERVICES = List.of("gateway-service", "command-service", "balance-service",
+            "notification-service", "ai-support-service");
+
+    /** What a service declares in its application.properties: its queues, and the exchanges it reads and writes. */
+    private record BrokerNeeds(Set<String> queues, Set<String> consumed, Set<String> published) {
+
+        static BrokerNeeds of(String service) {
+            var props = properties(service);
+            var queues = new TreeSet<String>();
+            var consumed = new TreeSet<String>();
+            for (var name : props.stringPropertyNames()) {
+                if (name.startsWith("messaging.consumers.") && name.endsWith(".queue")) {
+                    queues.add(props.getProperty(name));
+                    queues.add(props.getProperty(name) + ".dlq");
+                } else if (name.startsWith("messaging.consumers.") && name.endsWith(".exchange")) {
+                    consumed.add(props.getProperty(name));
+                }
+            }
+            var published = new TreeSet<String>();
+            var list = props.getProperty("messaging.publisher.exchanges", "");
+            for (var exchange : list.split(",")) {
+                if (!exchange.isBlank()) {
+                    published.add(exchange.trim());
+                }
+            }
+            return new BrokerNeeds(queues, consumed, published);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-service", "command-service", "balance-service", "notification-service",
+            "ai-support-service"})
+    void eachServicesBrokerUserMayPublishOnlyToItsExchangesAndConsumeOnlyItsQueues(String service)
+            throws IOException {
+        var needs = BrokerNeeds.of(service);
+        var otherQueues = new TreeSet<String>();
+        var allExchanges = new TreeSet<String>();
+        for (var other : SERVICES) {
+            var theirs = BrokerNeeds.of(other);
+            allExchanges.addAll(theirs.consumed());
+            allExchanges.addAll(theirs.published());
+            if (!other.equals(service)) {
+                otherQueues.addAll(theirs.queues());
+            }
+        }
+        var permission = documents(MANIFESTS.resolve("30-backing-services.yml")).stream()
+                .filter(d -> "Permission".equals(d.get("kind")) && service.equals(path(d, "spec", "user")))
+                .findFirst().orElseThrow(() -> new AssertionError("no broker Permission for " + service));
+        assertEquals("/", path(permission, "spec", "vhost"));
+        var configure = Pattern.compile((String) path(permission, "spec", "permissions", "configure"));
+        var write = Pattern.compile((String) path(permission, "spec", "permissions", "write"));
+        var read = Pattern.compile((String) path(permission, "spec", "permissions", "read"));
+        for (var queue : needs.queues()) {
+            assertTrue(configure.matcher(queue).matches() && write.matcher(queue).matches()
+                    && read.matcher(queue).matches(), service + " needs its queue " + queue);
+        }
+        for (var exchange : needs.consumed()) {
+            assertTrue(configure.matcher(exchange).matches() && read.matcher(exchange).matches(),
+                    service + " binds its queues to " + exchange);
+        }
+        assertTrue(configure.matcher("dead-letters").matches() && write.matcher("dead-letters").matches()
+                && read.matcher("dead-letters").matches(), service + " declares queues that dead-letter there");
+        for (var exchange : needs.published()) {
+            assertTrue(configure.matcher(exchange).matches() && write.matcher(exchange).matches(),
+                    service + " publishes to " + exchange);
+        }
+        for (var exchange : allExchanges) {
+            assertEquals(needs.published().contains(exchange), write.matcher(exchange).matches(),
+                    service + " may publish to " + exchange + " only if it declares it");
+        }
+        for (var queue : otherQueues) {
+            for (var pattern : List.of(configure, write, read)) {
+                assertFalse(pattern.matcher(queue).matches(), service + " must not touch " + queue);
+            }
+        }
+        var user = documents(MANIFESTS.resolve("30-backing-services.yml")).stream()
+                .filter(d -> "User".equals(d.get("kind"))
+                        && (service + "-broker-credentials").equals(path(d, "spec", "importCredentialsSecret", "name")))
+                .count();
+        assertEquals(1, user, service + "'s broker User, credentials from " + service + "-broker-credentials");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"command-service", "balance-service", "notification-service", "ai-support-service"})
+    void eachServiceUsesItsOwnDatabaseRoleWhichOwnsOnlyItsDatabase(String service) throws IOException {
+        var role = service.replace('-', '_');
+        var config = only(documents(MANIFESTS.resolve(service + ".yml")), "ConfigMap");
+        assertEquals(role, path(config, "data", "DB_USERNAME"));
+        var cluster = documents(MANIFESTS.resolve("30-backing-services.yml")).stream()
+                .filter(d -> "Cluster".equals(d.get("kind"))).findFirst().orElseThrow();
+        assertTrue(String.valueOf(path(cluster, "spec", "managed", "roles")).contains("name=" + role + ","),
+                role + " is a managed role");
+        var database = ((String) path(config, "data", "DB_JDBC_URL")).replaceAll(".*/", "");
+        @SuppressWarnings("unchecked")
+        var sql = (List<String>) path(cluster, "spec", "bootstrap", "initdb", "postInitApplicationSQL");
+        assertTrue(sql.stream().anyMatch(line -> line.matches("(alter|create) database " + database
+                + " owner (to )?" + role)), database + " owned by " + role + ": " + sql);
+        assertTrue(sql.stream().anyMatch(line -> line.startsWith("revoke connect") && line.contains(database)
+                && line.endsWith("from public")), "no CONNECT to " + database + " for other roles");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -73,6 +73,8 @@ final class Apps implements AutoCloseable {
     static final String PROFILE = "local";
     static final String MEDIA_KEY = "e2e-media-signing-key";
     static final String ADMIN = "+18765550999";
+    /** The support agent's number (human handoff), as ./run.sh configures it for the sandbox. */
+    static final String AGENT = "+18765550190";
     /** Base32 TOTP secret of the admin (RFC 6238, SHA-1, 6 digits, 30 s). */
     static final String ADMIN_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -135,7 +137,9 @@ final class Apps implements AutoCloseable {
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port(app), "-Dquarkus.profile=" + PROFILE,
                 "-Drabbitmq-virtual-host=" + isolation.vhost(),
-                "-Dquarkus.redis.hosts=redis://localhost:6379/" + isolation.redisDb()));
+                // each service as its own Redis ACL user (deploy/local/infra.sh), as in the local profile
+                "-Dquarkus.redis.hosts=redis://" + app.module + ":" + app.module + "-local@localhost:6379/"
+                        + isolation.redisDb()));
         if (app.database != null) {
             var database = app.database + isolation.databaseSuffix();
             command.add("-Dquarkus.datasource.reactive.url=postgresql://localhost:5432/" + database);
@@ -152,21 +156,32 @@ final class Apps implements AutoCloseable {
                     "-Dgateway.public-base-url=" + gatewayUrl,
                     "-Dgateway.media.signing-key=" + MEDIA_KEY);
             case COMMAND -> List.of(
-                    "-Dcommand.admin.accounts=" + ADMIN + ":" + ADMIN_TOTP_SECRET);
+                    "-Dcommand.admin.accounts=" + ADMIN + ":" + ADMIN_TOTP_SECRET,
+                    "-Dcommand.handoff.agents=" + AGENT);
             case BALANCE -> List.of(
                     "-Dbalance.flash.url=" + sandboxUrl + "/graphql",
                     "-Dbalance.media.public-base-url=" + gatewayUrl,
                     "-Dbalance.media.signing-key=" + MEDIA_KEY,
                     "-Dbalance.lnurl.base-url-override.\"wallet.example\"=" + sandboxUrl + "/sandbox/lnurl",
                     "-Dbalance.crypto.active-key-id=e2e",
-                    "-Dbalance.crypto.keys.e2e=" + cryptoKey);
+                    "-Dbalance.crypto.keys.e2e=" + cryptoKey,
+                    // shared contact cards: Twilio's media API is the sandbox's
+                    "-Dwallet.contacts.twilio-base-url=" + sandboxUrl);
             case NOTIFICATION -> List.of(
                     "-Dapp.twilio.base-url=" + sandboxUrl,
                     "-Dapp.twilio.status-callback=" + gatewayUrl + "/webhooks/twilio/status");
             case AI_SUPPORT -> List.of(
                     "-Dquarkus.rest-client.maple.url=" + sandboxUrl + "/v1",
                     // voice notes: Twilio's media API is the sandbox's
-                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl);
+                    "-Dapp.support.voice.twilio.base-url=" + sandboxUrl,
+                    // human handoff: one agent, on duty around the clock (as ./run.sh)
+                    "-Dapp.support.handoff.agents=" + AGENT,
+                    "-Dapp.support.handoff.days=MON-SUN",
+                    "-Dapp.support.handoff.opens=00:00",
+                    "-Dapp.support.handoff.closes=24:00",
+                    // voice replies ("voice on"): served by this suite's gateway, signed with its key
+                    "-Dapp.support.media.public-base-url=" + gatewayUrl,
+                    "-Dapp.support.media.signing-key=" + MEDIA_KEY);
         });
         command.add("-jar");
         command.add(jar.toString());
@@ -244,6 +259,25 @@ final class Apps implements AutoCloseable {
         management("PUT", vhost, "{}", 201, 204);
         management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/guest",
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", 201, 204);
+        // each service's own user (deploy/local/infra.sh) with the permissions it has on the default virtual host
+        var request = HttpRequest.newBuilder(URI.create(MANAGEMENT + "/api/vhosts/%2F/permissions"))
+                .header("Authorization", managementAuthorization()).GET().build();
+        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET the default virtual host's permissions answered " + response.statusCode());
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (var permission : json.readTree(response.body())) {
+            var user = permission.get("user").asText();
+            if (!user.equals("guest")) {
+                var body = json.createObjectNode();
+                for (var field : List.of("configure", "write", "read")) {
+                    body.put(field, permission.get(field).asText());
+                }
+                management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/" + user,
+                        body.toString(), 201, 204);
+            }
+        }
     }
 
     private void management(String method, String url, String body, int... expected) throws Exception {

@@ -66,6 +66,17 @@ final class Chat {
         return answer.path("mediaUrl").asText();
     }
 
+    /** Shares a contact card (WhatsApp's vCard media) of {@code name} with {@code number}; the gateway must accept it. */
+    void shareContact(String name, String number) throws Exception {
+        var body = JSON.createObjectNode().put("from", phone);
+        body.putObject("contact").put("name", name).put("phone", number);
+        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
+        var gateway = answer.path("gatewayStatus").asText();
+        if (!gateway.equals("200")) {
+            throw new AssertionError("gateway answered " + gateway + " to a contact card of " + name);
+        }
+    }
+
     /** Waits for the next bot message (after those already read) that matches; earlier non-matching ones are skipped. */
     Sent expect(String what, Predicate<Sent> matches) throws Exception {
         var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
@@ -83,6 +94,26 @@ final class Chat {
         }
         throw new AssertionError(phone + ": no message " + what + " within " + ANSWER_TIMEOUT.toSeconds()
                 + " s; the bot sent meanwhile: " + skipped);
+    }
+
+    /**
+     * Waits for a bot message that matches, {@code anywhere} among all sent so far (not only after those already
+     * read), for messages whose order against others is not fixed (two services answering one step). Moves nothing.
+     */
+    Sent expect(String what, Predicate<Sent> matches, boolean anywhere) throws Exception {
+        if (!anywhere) {
+            return expect(what, matches);
+        }
+        var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (var message : sentToUser()) {
+                if (matches.test(message)) {
+                    return message;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(phone + ": no message " + what + " within " + ANSWER_TIMEOUT.toSeconds() + " s");
     }
 
     /** Waits for the next bot message containing all of {@code words} (case-insensitive). */

@@ -28,6 +28,8 @@ class ConversationIT {
     private static final Chat CAROL = new Chat(SANDBOX, "+18765550103");
     private static final Chat ADMIN = new Chat(SANDBOX, Apps.ADMIN);
     private static final Chat STRANGER = new Chat(SANDBOX, "+18765550104");
+    /** The support agent (issue 23): a configured agent number, as ./run.sh configures for the sandbox. */
+    private static final Chat AGENT = new Chat(SANDBOX, Apps.AGENT);
 
     @BeforeAll
     static void startTheSuite() throws Exception {
@@ -43,7 +45,7 @@ class ConversationIT {
 
     @AfterAll
     static void stopTheSuite() throws Exception {
-        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER}) {
+        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT}) {
             try {
                 chat.writeTranscript(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
             } catch (Exception | AssertionError e) {
@@ -76,7 +78,20 @@ class ConversationIT {
     @Order(3)
     void aQuestionIsAnsweredByTheAiFromTheHelpNotes() throws Exception {
         CAROL.say("how do I send money to my cousin?");
-        CAROL.expectContaining("help notes");
+        // Maple AI is a third party: until carol chooses, the FAQ answers, with a one-line notice and the choice
+        var first = CAROL.expectContaining("help notes", "Maple AI", "reply *1*");
+        assertFalse(first.text().contains("Here is what our help notes say"), "not Maple's answer: " + first.text());
+        CAROL.say("2");
+        CAROL.expectContaining("Maple AI from now on");
+        CAROL.say("how do I send money to my cousin?");
+        CAROL.expectContaining("Here is what our help notes say");
+        // withdrawn and given again with the command
+        CAROL.say("ai off");
+        CAROL.expectContaining("help notes only");
+        CAROL.say("ai on");
+        CAROL.expectContaining("Maple AI from now on");
+        CAROL.say("privacy");
+        CAROL.expectContaining("what this chat keeps about you", "*delete my data*");
     }
 
     @Test
@@ -90,6 +105,12 @@ class ConversationIT {
         // at once, as a quick user would: command-service must already know bob is linked
         BOB.say("balance");
         BOB.expectContaining("your flash balance", "$50.00", "100,000 sats");
+        // linking asked once whether to send payment notifications here (no answer = off); whether or not "balance"
+        // let that question lapse, *notifications on* gives the consent (recorded with its time and wording)
+        BOB.expect("the payment notification consent question", m -> m.text() != null
+                && m.text().contains("Shall I send you payment notifications"), true);
+        BOB.say("notifications on");
+        BOB.expectContaining("payment notifications: on");
     }
 
     @Test
@@ -325,6 +346,106 @@ class ConversationIT {
 
     @Test
     @Order(20)
+    void aUserAsksForAHumanTheAgentGetsItWordsGoBothWaysAndDoneEndsIt() throws Exception {
+        // an agent's WhatsApp gets our messages only inside their own 24-hour window: on duty, they write first
+        AGENT.say("tickets");
+        AGENT.expectContaining("no tickets waiting");
+        CAROL.skipAll();
+        CAROL.say("talk to a human");
+        CAROL.expectContaining("has joined", "ticket #");
+        var summary = AGENT.expectContaining("is yours");
+        assertFalse(summary.text().contains(CAROL.phone()), "the agent sees the number masked: " + summary.text());
+        assertTrue(summary.text().contains(CAROL.phone().substring(CAROL.phone().length() - 4)), summary.text());
+
+        CAROL.say("my request to alice is stuck");
+        AGENT.expectContaining("my request to alice is stuck");
+        AGENT.say("Thanks Carol, checking it now");
+        CAROL.expectContaining("Flash support", "checking it now");
+
+        AGENT.say("done");
+        CAROL.expectContaining("closed", "bot again");
+        AGENT.expectContaining("closed");
+        // the bot again: a stranger's agent commands stay ordinary words, Carol's next message is the bot's
+        CAROL.say("help");
+        CAROL.expect("the menu", m -> !m.text().contains("Flash support"));
+    }
+
+    @Test
+    @Order(21)
+    void aSharedContactCardIsSavedAfterYesAndSendingToItsNameShowsItOnTheCard() throws Exception {
+        BOB.skipAll();
+        BOB.shareContact("Mom", "+18765550101"); // alice's number: a Flash user who never linked WhatsApp here
+        BOB.expectContaining("Save Mom (+1876***0101) to your contacts?");
+        BOB.say("YES");
+        BOB.expectContaining("Saved Mom (+1876***0101)");
+        BOB.say("contacts");
+        BOB.expectContaining("1. Mom (+1876***0101)");
+
+        // the name is read as the contact, then looked up by its number under the usual rule (a code first on an
+        // unverified session); nobody linked that number here, so nothing is sent and the answer names the contact
+        BOB.say("send 1 to mom");
+        var step = BOB.expect("asking for a code or answering",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("isn't using Flash"));
+        if (!step.text().contains("isn't using Flash")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            step = BOB.expectContaining("isn't using Flash");
+        }
+        assertTrue(step.text().startsWith("Mom (+1876***0101) isn't using Flash on WhatsApp here yet"), step.text());
+
+        BOB.say("delete contact mom");
+        BOB.expectContaining("Deleted Mom (+1876***0101)");
+    }
+
+    @Test
+    @Order(22)
+    void voiceOnThenAQuestionGetsTheTextAndAVoiceNoteTheGatewayServesThatSaysIt() throws Exception {
+        CAROL.skipAll();
+        CAROL.say("voice on");
+        CAROL.expectContaining("voice replies are *on*");
+        CAROL.say("how do I send money to my cousin?");
+        var text = CAROL.expect("the answer in text", m -> m.mediaUrls().isEmpty() && m.text().length() > 40);
+        var voice = CAROL.expect("with a voice note", m -> !m.mediaUrls().isEmpty());
+        var url = voice.mediaUrls().get(0);
+        assertTrue(url.startsWith("http://localhost:" + E2E.port(Apps.App.GATEWAY) + "/media/"), url);
+        var audio = Sandbox.fetch(url);
+        assertEquals(200, audio.statusCode());
+        assertEquals("audio/ogg", audio.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(403, Sandbox.fetch(url.replaceAll("sig=[^&]+", "sig=AAAA")).statusCode());
+        // the Maple stand-in hears back what was said: the answer's words, without formatting marks
+        var heard = transcribe(audio.body());
+        assertTrue(heard.length() > 20, heard);
+        assertTrue(words(text.text()).contains(words(heard)), heard + " / " + text.text());
+        CAROL.say("voice off");
+        CAROL.expectContaining("voice replies are *off*");
+    }
+
+    /** The answer's letters and digits only, single spaces: what speech can carry of it. */
+    private static String words(String text) {
+        return text.replaceAll("[^\\p{L}\\p{N}]+", " ").strip().toLowerCase();
+    }
+
+    /** The Maple stand-in's {@code /v1/audio/transcriptions}, as ai-support calls it. */
+    private static String transcribe(byte[] ogg) throws Exception {
+        var boundary = "e2e" + java.util.UUID.randomUUID().toString().replace("-", "");
+        var body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-large-v3\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"voice.ogg\"\r\n"
+                + "Content-Type: audio/ogg\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(ogg);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + E2E.port(Apps.App.SANDBOX) + "/v1/audio/transcriptions"))
+                .header("Authorization", "Bearer sandbox-maple-key")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return Sandbox.JSON.readTree(response.body()).path("text").asText();
+    }
+
+    @Test
+    @Order(23)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

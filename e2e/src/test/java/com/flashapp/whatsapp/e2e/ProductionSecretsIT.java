@@ -57,11 +57,11 @@ class ProductionSecretsIT {
                 "GATEWAY_MEDIA_SIGNING_KEY", "RABBITMQ_PASSWORD"));
         SECRETS.put("command-service", Set.of("DB_PASSWORD", "COMMAND_ADMIN_LOOKUP_KEY", "RABBITMQ_PASSWORD"));
         SECRETS.put("balance-service", Set.of("DB_PASSWORD", "GATEWAY_MEDIA_SIGNING_KEY", "WALLET_DIRECTORY_HASH_KEY",
-                "RABBITMQ_PASSWORD"));
+                "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD"));
         SECRETS.put("notification-service", Set.of("DB_PASSWORD", "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD",
                 "ADDRESS_KEY"));
         SECRETS.put("ai-support-service", Set.of("DB_PASSWORD", "MAPLE_API_KEY", "SUPPORT_ADMIN_TOKEN", "MEMORY_KEY",
-                "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD"));
+                "TWILIO_AUTH_TOKEN", "GATEWAY_MEDIA_SIGNING_KEY", "RABBITMQ_PASSWORD"));
     }
 
     /** Read by the start-up check itself (the others fail in Quarkus' configuration check, before it). */

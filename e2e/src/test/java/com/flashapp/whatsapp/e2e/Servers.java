@@ -100,6 +100,11 @@ final class Servers {
         var configFile = output(List.of("redis-cli", "-p", "6379", "info", "server")).lines()
                 .filter(l -> l.startsWith("config_file:")).map(l -> l.substring("config_file:".length()).trim())
                 .findFirst().orElse("");
+        // the services' ACL users (deploy/local/infra.sh) are in this file: a restart without it would drop them
+        var aclFile = output(List.of("redis-cli", "-p", "6379", "--raw", "config", "get", "aclfile")).split("\n", -1);
+        if (aclFile.length >= 2 && !aclFile[1].isBlank()) {
+            settings.put("aclfile", aclFile[1].trim());
+        }
         var command = new ArrayList<String>();
         command.add("redis-server");
         if (!configFile.isEmpty()) {

@@ -15,8 +15,9 @@ public record Preferences(String userRef, boolean enabled, BigDecimal minimumVal
     public static final String HOURLY = "hourly";
     public static final String DAILY = "daily";
 
+    /** Off until the user consents (the link's question, or {@code notifications on}). */
     public static Preferences defaults(String userRef, ZoneId zone) {
-        return new Preferences(userRef, true, null, null, null, null, zone, IMMEDIATE);
+        return new Preferences(userRef, false, null, null, null, null, zone, IMMEDIATE);
     }
 
     public boolean hasQuietHours() {

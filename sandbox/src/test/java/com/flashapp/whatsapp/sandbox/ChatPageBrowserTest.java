@@ -14,6 +14,8 @@ import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Opens the chat page in Debian's headless chromium: taps the Flash app's "Send code" and sees the code, uses the
- * "try this" guide, sends "help" and sees a bot reply rendered, taps a quick reply, sends a voice note.
+ * "try this" guide, sends "help" and sees a bot reply rendered, taps a quick reply, sends a voice note, and sees a
+ * voice reply as an audio player.
  */
 @QuarkusTest
 class ChatPageBrowserTest {
@@ -95,6 +98,35 @@ class ChatPageBrowserTest {
                             ("whatsapp:" + phone).equals(r.params().get("From"))
                                     && "balance".equals(r.params().get("ButtonPayload"))));
 
+            // real WhatsApp buttons: a twilio/quick-reply template created through the Content API, sent with
+            // ContentSid; the page shows its body and buttons, and a tap posts ButtonPayload = the button's id
+            var contentSid = given().auth().preemptive().basic(TwilioSimulatorTest.SID, TwilioSimulatorTest.TOKEN)
+                    .contentType("application/json")
+                    .body(Map.of("friendly_name", "browser_buttons", "language", "en", "variables",
+                            Map.of("1", "sample"), "types", Map.of("twilio/quick-reply", Map.of("body", "{{1}}",
+                                    "actions", List.of(Map.of("type", "QUICK_REPLY", "title", "See history",
+                                            "id", "history"), Map.of("type", "QUICK_REPLY", "title", "Show commands",
+                                            "id", "help"))))))
+                    .post("/v1/Content").then().statusCode(201).extract().jsonPath().getString("sid");
+            given().auth().preemptive().basic(TwilioSimulatorTest.SID, TwilioSimulatorTest.TOKEN)
+                    .contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                    .formParam("To", "whatsapp:" + phone).formParam("From", TwilioSimulatorTest.SENDER)
+                    .formParam("ContentSid", contentSid)
+                    .formParam("ContentVariables", "{\"1\":\"Your balance is 1,000 sats.\"}")
+                    .post(TwilioSimulatorTest.MESSAGES).then().statusCode(201);
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound")).stream()
+                    .anyMatch(e -> e.getText().contains("Your balance is 1,000 sats.")));
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound button.content-button")).size() == 2);
+            var history = driver.findElements(By.cssSelector("#messages .msg.outbound button.content-button")).stream()
+                    .filter(b -> b.getText().equals("See history")).findFirst().orElseThrow();
+            history.click();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    FakeGateway.at("/webhooks/twilio/messages").stream().anyMatch(r ->
+                            ("whatsapp:" + phone).equals(r.params().get("From"))
+                                    && "history".equals(r.params().get("ButtonPayload"))
+                                    && "See history".equals(r.params().get("ButtonText"))
+                                    && "See history".equals(r.params().get("Body"))));
+
             // the microphone button sends what was typed as a voice note
             driver.findElement(By.id("message-input")).sendKeys("what is my balance");
             driver.findElement(By.id("voice-button")).click();
@@ -105,6 +137,23 @@ class ChatPageBrowserTest {
                                     && "audio/ogg".equals(r.params().get("MediaContentType0"))));
             wait.until(d -> d.findElements(By.cssSelector("#messages .msg.inbound")).stream()
                     .anyMatch(e -> e.getText().contains("🎙️ what is my balance")));
+
+            // a voice reply ("voice on"): media only, Ogg/Opus at the gateway's media URL, played by an <audio>
+            var voiceUrl = FakeGateway.url("/media/voice-reply-" + phone.substring(1));
+            given().auth().preemptive().basic(TwilioSimulatorTest.SID, TwilioSimulatorTest.TOKEN)
+                    .contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                    .formParam("To", "whatsapp:" + phone).formParam("From", TwilioSimulatorTest.SENDER)
+                    .formParam("MediaUrl", voiceUrl)
+                    .post(TwilioSimulatorTest.MESSAGES).then().statusCode(201);
+            wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound audio.voice")).stream()
+                    .anyMatch(e -> voiceUrl.equals(e.getAttribute("src"))));
+            // the browser read the Ogg/Opus file: 2 seconds of audio
+            var audio = driver.findElement(By.cssSelector("#messages .msg.outbound audio.voice"));
+            wait.until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript("return arguments[0].readyState >= 1 && isFinite(arguments[0].duration)", audio)
+                    .equals(Boolean.TRUE));
+            var duration = ((Number) driver.executeScript("return arguments[0].duration", audio)).doubleValue();
+            assertEquals(2.0, duration, 0.1);
         } finally {
             driver.quit();
         }

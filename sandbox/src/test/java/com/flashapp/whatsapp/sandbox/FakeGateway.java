@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for the gateway (webhook) and for status-callback receivers: records every form POST it gets.
+ * A stand-in for the gateway (webhook, and {@code /media/...} answering an Ogg/Opus voice reply) and for
+ * status-callback receivers: records every form POST it gets.
  * Runs on a free port; the sandbox's webhook URL points at it during tests.
  */
 public class FakeGateway implements QuarkusTestResourceLifecycleManager {
@@ -57,6 +58,15 @@ public class FakeGateway implements QuarkusTestResourceLifecycleManager {
                 var kv = pair.split("=", 2);
                 params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                         kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+            if (exchange.getRequestURI().getPath().startsWith("/media/")) {
+                // the gateway's signed media URLs: a voice reply (Ogg/Opus) for the chat page to play
+                var ogg = com.flashapp.whatsapp.sandbox.voice.OggOpus.encode("a voice reply", 2);
+                exchange.getResponseHeaders().add("Content-Type", "audio/ogg");
+                exchange.sendResponseHeaders(200, ogg.length);
+                exchange.getResponseBody().write(ogg);
+                exchange.close();
+                return;
             }
             RECEIVED.add(new Received(exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders().getFirst("X-Twilio-Signature"), params));

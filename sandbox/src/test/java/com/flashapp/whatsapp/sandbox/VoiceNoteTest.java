@@ -137,6 +137,47 @@ class VoiceNoteTest {
                 .multiPart("model", "whisper-large-v3").post("/v1/audio/transcriptions").then().statusCode(500);
     }
 
+    @Test
+    void speechIsAnOggOpusVoiceNoteThatTranscribesBackToTheText() {
+        var text = "Send balance to see your balance. It is that easy.";
+        var audio = given().header("Authorization", KEY).contentType(ContentType.JSON)
+                .body(Map.of("model", "tts-1", "input", text, "voice", "alloy", "response_format", "opus"))
+                .post("/v1/audio/speech").then().statusCode(200).contentType(is("audio/ogg"))
+                .extract().asByteArray();
+        assertEquals("OggS", new String(audio, 0, 4));
+        // OpusHead in the first page; the length follows the words (10 words at 2.5 a second: 4 s of 48 kHz)
+        assertTrue(new String(audio, 0, 64, java.nio.charset.StandardCharsets.ISO_8859_1).contains("OpusHead"));
+        assertEquals(4 * 48_000, lastGranule(audio) - 312, 48_000 / 50.0);
+        given().header("Authorization", KEY).multiPart("file", "voice.ogg", audio, "audio/ogg")
+                .multiPart("model", "whisper-large-v3").post("/v1/audio/transcriptions").then().statusCode(200)
+                .body("text", is(text));
+    }
+
+    @Test
+    void speechRefusesBadRequestsClearlyAndFaultsApply() {
+        var ok = Map.of("model", "tts-1", "input", "hello", "voice", "alloy", "response_format", "opus");
+        given().header("Authorization", "Bearer wrong").contentType(ContentType.JSON).body(ok)
+                .post("/v1/audio/speech").then().statusCode(401);
+        given().header("Authorization", KEY).contentType(ContentType.JSON)
+                .body(Map.of("model", "gpt-99", "input", "hello", "voice", "alloy", "response_format", "opus"))
+                .post("/v1/audio/speech").then().statusCode(404);
+        given().header("Authorization", KEY).contentType(ContentType.JSON)
+                .body(Map.of("model", "tts-1", "voice", "alloy", "response_format", "opus"))
+                .post("/v1/audio/speech").then().statusCode(400).body("error.message", is("'input' is required"));
+        given().header("Authorization", KEY).contentType(ContentType.JSON)
+                .body(Map.of("model", "tts-1", "input", "x".repeat(4097), "voice", "alloy", "response_format", "opus"))
+                .post("/v1/audio/speech").then().statusCode(400)
+                .body("error.message", is("'input' is longer than 4096 characters"));
+        given().header("Authorization", KEY).contentType(ContentType.JSON)
+                .body(Map.of("model", "tts-1", "input", "hello", "voice", "alloy"))
+                .post("/v1/audio/speech").then().statusCode(400)
+                .body("error.message", containsString("only response_format `opus`"));
+        given().contentType(ContentType.JSON).body(Map.of("mode", "http500")).post("/sandbox/maple/faults")
+                .then().statusCode(200);
+        given().header("Authorization", KEY).contentType(ContentType.JSON).body(ok)
+                .post("/v1/audio/speech").then().statusCode(500);
+    }
+
     /** The granule position of the last Ogg page (capture pattern searched from the end). */
     static long lastGranule(byte[] ogg) {
         for (int i = ogg.length - 27; i >= 0; i--) {

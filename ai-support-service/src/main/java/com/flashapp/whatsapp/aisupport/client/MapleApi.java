@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
-/** maple-proxy's OpenAI-compatible chat and transcription endpoints; base URL {@code quarkus.rest-client.maple.url} (ends in /v1). */
+/** maple-proxy's OpenAI-compatible chat, transcription and speech endpoints; base URL {@code quarkus.rest-client.maple.url} (ends in /v1). */
 @RegisterRestClient(configKey = "maple")
 interface MapleApi {
 
@@ -28,6 +28,13 @@ interface MapleApi {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     Uni<Transcription> transcribe(@HeaderParam("Authorization") String authorization, ClientMultipartForm form);
+
+    /** OpenAI's text to speech: JSON {@code model}, {@code input}, {@code voice}, {@code response_format}; answers audio. */
+    @POST
+    @Path("/audio/speech")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({"audio/ogg", "audio/opus", MediaType.APPLICATION_OCTET_STREAM})
+    Uni<byte[]> speech(@HeaderParam("Authorization") String authorization, Speech.Request request);
 
     @GET
     @Path("/models")

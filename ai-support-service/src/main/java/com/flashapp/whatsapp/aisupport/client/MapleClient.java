@@ -28,6 +28,9 @@ public class MapleClient {
 
     public static final String BREAKER = "maple";
     public static final String TRANSCRIPTION_BREAKER = "maple-transcription";
+    public static final String SPEECH_BREAKER = "maple-speech";
+    /** Every Ogg page, so every Ogg file, starts with this capture pattern. */
+    private static final byte[] OGG_MAGIC = {'O', 'g', 'g', 'S'};
 
     private final MapleApi api;
     private final SupportConfig config;
@@ -67,6 +70,38 @@ public class MapleClient {
                 .map(t -> t == null || t.text() == null ? "" : t.text().strip())
                 .onFailure(e -> e instanceof WebApplicationException w && w.getResponse().getStatus() == 400)
                 .recoverWithItem("");
+    }
+
+    /**
+     * Text to speech through Maple ({@code POST /v1/audio/speech}, {@code response_format=opus}): Ogg/Opus, what
+     * WhatsApp plays as a voice note. Bounded like the other Maple calls by a timeout, its own circuit breaker and
+     * bulkhead ({@code MapleClient/speak/...}). An answer that is not an Ogg file counts as a provider failure.
+     */
+    @Timeout(15000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 20000, successThreshold = 1)
+    @CircuitBreakerName(SPEECH_BREAKER)
+    @Bulkhead(value = 4, waitingTaskQueue = 16)
+    public Uni<byte[]> speak(String text) {
+        var voice = config.voice();
+        var request = new Speech.Request(voice.speechModel(), text, voice.speechVoice(), "opus");
+        return api.speech("Bearer " + config.maple().apiKey(), request).map(audio -> {
+            if (!isOgg(audio)) {
+                throw new IllegalStateException("speech is not Ogg audio");
+            }
+            return audio;
+        });
+    }
+
+    static boolean isOgg(byte[] audio) {
+        if (audio == null || audio.length < 28) { // shorter than one Ogg page header
+            return false;
+        }
+        for (int i = 0; i < OGG_MAGIC.length; i++) {
+            if (audio[i] != OGG_MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String extension(String contentType) {

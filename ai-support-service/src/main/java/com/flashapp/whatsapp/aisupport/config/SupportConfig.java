@@ -27,6 +27,10 @@ public interface SupportConfig {
 
     Voice voice();
 
+    Handoff handoff();
+    AiConsent aiConsent();
+    Media media();
+
     /** Token required in {@code X-Admin-Token} by the operator endpoints (report, FAQ reload). */
     String adminToken();
 
@@ -117,6 +121,21 @@ public interface SupportConfig {
         String reloadEvery();
     }
 
+    /** Consent to answers from Maple AI, a third-party model ({@code service.AiConsentService}). */
+    interface AiConsent {
+        /** Version of the notice's wording, recorded with every choice; change it with the wording. */
+        @WithDefault("2026-12-v1")
+        String wordingVersion();
+
+        /** How long the first answer's choice waits for a reply. */
+        @WithDefault("30M")
+        Duration expectationTtl();
+
+        /** A choice superseded by a newer one of the same user is kept this long; the latest stays until erasure. */
+        @WithDefault("730D")
+        Duration history();
+    }
+
     interface Feedback {
         /** How long the "helpful?" question waits for a 👍/👎. */
         @WithDefault("30M")
@@ -137,9 +156,58 @@ public interface SupportConfig {
         @WithDefault("180D")
         Duration rows();
 
+        /** Closed support tickets and their transcript (handoff to a person). */
+        @WithDefault("30D")
+        Duration tickets();
+
         /** How often the job runs (a scheduler duration). */
         @WithDefault("1h")
         String every();
+    }
+
+    /** Handing a user over to a person (issue 23): who the agents are, when they are on duty, idle limits. */
+    interface Handoff {
+        /**
+         * The support agents' WhatsApp numbers, E.164 (env SUPPORT_AGENTS, comma separated). Without any, a request
+         * for a person is answered with {@link Answer#supportContact()} and no ticket is opened.
+         */
+        java.util.Optional<java.util.List<String>> agents();
+
+        /** Days agents are on duty, e.g. {@code MON-FRI} or {@code MON,TUE,SAT}. */
+        @WithDefault("MON-FRI")
+        String days();
+
+        /** Start of the agents' day ({@code HH:mm}, in {@link #zone()}). */
+        @WithDefault("09:00")
+        String opens();
+
+        /** End of the agents' day ({@code HH:mm}; {@code 24:00} for midnight). */
+        @WithDefault("17:00")
+        String closes();
+
+        /** Time zone of the hours (and of how they are shown to users). */
+        @WithDefault("America/Jamaica")
+        String zone();
+
+        /** An assigned ticket with no message from either side for this long closes itself. */
+        @WithDefault("30M")
+        Duration idleClose();
+
+        /** A waiting ticket (nobody took it) closes itself after this long without a message from the user. */
+        @WithDefault("24H")
+        Duration waitingClose();
+
+        /** How often the idle-close job runs (a scheduler duration). */
+        @WithDefault("1m")
+        String idleEvery();
+
+        /** Turns of the AI conversation (user and AI, redacted) shown to the agent who gets a ticket. */
+        @WithDefault("6")
+        int summaryTurns();
+
+        /** Two AI answers marked 👎 within this window (and since the user's last ticket) open a ticket. */
+        @WithDefault("30M")
+        Duration unhelpfulWindow();
     }
 
     /** Voice notes: download from Twilio, limits, transcription through Maple (issue 21). */
@@ -159,6 +227,22 @@ public interface SupportConfig {
         /** Longest transcript handed on (characters, as the gateway's body limit); longer ones are cut. */
         @WithDefault("4096")
         int maxTranscriptChars();
+
+        /** Text-to-speech model sent to Maple's {@code /v1/audio/speech} (voice replies; unverified for real Maple). */
+        @WithDefault("tts-1")
+        String speechModel();
+
+        /** The voice the speech model speaks with. */
+        @WithDefault("alloy")
+        String speechVoice();
+
+        /** How long "voice on" is kept after it was last used (set, or read for an answer or a help text). */
+        @WithDefault("180D")
+        Duration preferenceIdleTtl();
+
+        /** Longest text spoken (characters); a longer help text or answer is spoken up to a sentence end. */
+        @WithDefault("700")
+        int speechMaxChars();
 
         /** Media types accepted as voice (WhatsApp voice notes are {@code audio/ogg}, Opus). */
         @WithDefault("audio/ogg,audio/opus,audio/mpeg,audio/mp4,audio/aac,audio/wav,audio/webm")
@@ -185,5 +269,25 @@ public interface SupportConfig {
              */
             String authToken();
         }
+    }
+
+    /**
+     * Voice replies are served by the gateway at a signed URL ({@code MediaStoreRequest} on {@code gateway.media}),
+     * as balance-service's invoice QR images are.
+     */
+    interface Media {
+        /** The gateway's public URL ({@code GATEWAY_PUBLIC_BASE_URL}); Twilio fetches the audio from it. */
+        @WithDefault("http://localhost:8080")
+        String publicBaseUrl();
+
+        /** The gateway's {@code gateway.media.signing-key} ({@code GATEWAY_MEDIA_SIGNING_KEY}, a secret in prod). */
+        String signingKey();
+
+        /**
+         * How long the gateway keeps a voice reply and its URL is valid: only as long as Twilio needs to fetch it
+         * (data minimisation; docs/data-lifecycle.md).
+         */
+        @WithDefault("10M")
+        Duration ttl();
     }
 }

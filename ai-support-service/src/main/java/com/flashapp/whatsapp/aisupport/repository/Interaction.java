@@ -30,7 +30,11 @@ public record Interaction(
         /** The provider failed and no FAQ entry matched well: "can't answer now, here is support". */
         UNAVAILABLE,
         /** Over the per-user limit: not answered. */
-        THROTTLED;
+        THROTTLED,
+        /** The user has not agreed to Maple AI (or declined it): the best FAQ answer, from the help notes alone. */
+        FAQ,
+        /** As {@link #FAQ}, but no FAQ entry matched well: "not in the help notes, here is support". */
+        FAQ_MISS;
 
         public String db() {
             return name().toLowerCase(Locale.ROOT);

@@ -30,8 +30,10 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Answers a support question: throttle, redact, retrieve FAQ passages, ask Maple with the memory, fall back to the
- * FAQ when the provider fails, reply with suggestions, ask "helpful?", remember, and log the interaction.
+ * Answers a support question: throttle, redact, retrieve FAQ passages, ask Maple with the memory (only with the user's
+ * consent; otherwise the best FAQ answer, with the consent notice until they choose), fall back to the FAQ when the
+ * provider fails, reply with suggestions, ask "helpful?", remember, log the interaction, and speak the answer too for
+ * a user with voice replies on.
  */
 @ApplicationScoped
 public class AnswerService {
@@ -65,12 +67,16 @@ public class AnswerService {
     private final InteractionRepository interactions;
     private final MeterRegistry registry;
     private final AnswerFilter filter;
+    private final AiConsentService consent;
+    private final VoiceReplyService voice;
 
     public AnswerService(SupportConfig config, Throttle throttle, Redactor redactor, KnowledgeBase knowledgeBase,
                          ConversationMemory memory, PromptBuilder prompts, MapleClient maple,
                          Publisher publisher, InteractionRepository interactions, MeterRegistry registry,
-                         AnswerFilter filter) {
+                         AnswerFilter filter, AiConsentService consent, VoiceReplyService voice) {
+        this.consent = consent;
         this.filter = filter;
+        this.voice = voice;
         this.config = config;
         this.throttle = throttle;
         this.redactor = redactor;
@@ -106,6 +112,28 @@ public class AnswerService {
                     List.of(HELP)));
         }
         var redacted = redactor.redact(question.text());
+        // Maple AI is a third party: only with the user's consent; until they choose, the FAQ alone answers
+        return consent.choice(userRef).flatMap(choice -> choice.orElse(false)
+                ? answerWithMaple(question, answerId, redacted, started)
+                : answerFromNotes(question, answerId, redacted, started, choice.isEmpty()));
+    }
+
+    private Uni<Void> answerFromNotes(SupportQuestion question, String answerId, String redacted, long started,
+                                      boolean notice) {
+        return knowledgeBase.search(redacted, config.retrieval().topK()).flatMap(matches -> {
+            var best = matches.isEmpty() || matches.get(0).score() < config.retrieval().fallbackThreshold()
+                    ? null : matches.get(0);
+            var answer = best != null ? new Answer(Interaction.Source.FAQ, best.entry().answer(), 0, 0)
+                    : new Answer(Interaction.Source.FAQ_MISS, "I couldn't find that in our help notes. Try other "
+                            + "words, send *help* to see what I can do, or reach Flash support: "
+                            + config.answer().supportContact() + ".", 0, 0);
+            return deliver(question, answerId, redacted, matches, best == null ? List.of() : List.of(best), answer,
+                    started, notice);
+        });
+    }
+
+    private Uni<Void> answerWithMaple(SupportQuestion question, String answerId, String redacted, long started) {
+        var userRef = question.envelope().userRef();
         var retrieval = config.retrieval();
         return knowledgeBase.search(redacted, retrieval.topK()).flatMap(matches -> {
             var passages = matches.stream().filter(m -> m.score() >= retrieval.passageThreshold()).toList();
@@ -113,7 +141,8 @@ public class AnswerService {
                             .map(r -> new Answer(Interaction.Source.AI, fit(filter.filter(r.text())), r.promptTokens(),
                                     r.completionTokens()))
                             .onFailure().recoverWithItem(e -> fallback(e, matches)))
-                    .flatMap(answer -> deliver(question, answerId, redacted, matches, passages, answer, started));
+                    .flatMap(answer -> deliver(question, answerId, redacted, matches, passages, answer, started,
+                            false));
         });
     }
 
@@ -138,13 +167,19 @@ public class AnswerService {
     }
 
     private Uni<Void> deliver(SupportQuestion question, String answerId, String redacted, List<FaqMatch> matches,
-                              List<FaqMatch> passages, Answer answer, long started) {
+                              List<FaqMatch> passages, Answer answer, long started, boolean notice) {
         var userRef = question.envelope().userRef();
-        var askFeedback = answer.source() != Interaction.Source.UNAVAILABLE;
-        var body = answer.text() + (askFeedback ? HELPFUL_PROMPT : "");
-        var reply = reply(question, body, quickReplies(answer.source(), passages));
-        var remember = memory.append(userRef, List.of(new Turn("user", redacted),
-                new Turn("assistant", redactor.redact(answer.text()))));
+        // the first answer without a choice asks for it instead of "helpful?" (one open question at a time)
+        var askFeedback = !notice && answer.source() != Interaction.Source.UNAVAILABLE
+                && answer.source() != Interaction.Source.FAQ_MISS;
+        var body = answer.text() + (notice ? AiConsentService.NOTICE : askFeedback ? HELPFUL_PROMPT : "");
+        var reply = reply(question, body, notice ? noticeButtons(passages) : quickReplies(answer.source(), passages));
+        // conversation memory is context for Maple: kept only for answers Maple gave (with consent)
+        var remember = answer.source() == Interaction.Source.AI || answer.source() == Interaction.Source.KB_FALLBACK
+                || answer.source() == Interaction.Source.UNAVAILABLE
+                ? memory.append(userRef, List.of(new Turn("user", redacted),
+                        new Turn("assistant", redactor.redact(answer.text()))))
+                : Uni.createFrom().voidItem();
         var latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
         var interaction = new Interaction(answerId, userRef, Instant.now(), answer.source(), latency,
                 answer.promptTokens(), answer.completionTokens(),
@@ -155,11 +190,13 @@ public class AnswerService {
                 new ConversationExpectation(question.envelope().follow(RoutingKeys.Expect.CHOICE), answerId,
                         Exchanges.SUPPORT_REQUESTS, FEEDBACK_CONTEXT + answerId, FEEDBACK_OPTIONS,
                         Instant.now().plus(config.feedback().expectationTtl())))
-                : Uni.createFrom().voidItem();
+                : notice ? consent.expectChoice(question, answerId) : Uni.createFrom().voidItem();
         return remember
                 .flatMap(ignored -> interactions.record(interaction))
                 .flatMap(ignored -> publisher.publish(Exchanges.WHATSAPP_OUTBOUND, reply))
                 .flatMap(ignored -> expect)
+                // the text is out; a voice copy (if the user wants one) follows and can only add to it
+                .flatMap(ignored -> voice.speakIfOn(question.envelope(), question.whatsapp(), answer.text()))
                 .invoke(() -> {
                     registry.timer("support.answers", "source", answer.source().db())
                             .record(Duration.ofMillis(latency));
@@ -197,6 +234,13 @@ public class AnswerService {
             return buttons;
         }
         return List.of(next.isEmpty() ? HUMAN : next.get(0), HELPFUL, NOT_HELPFUL);
+    }
+
+    /** The notice's two choices, after the best passage's next step when there is one. */
+    static List<QuickReply> noticeButtons(List<FaqMatch> passages) {
+        var buttons = new ArrayList<QuickReply>(suggestions(passages).stream().limit(1).toList());
+        buttons.addAll(AiConsentService.buttons());
+        return buttons;
     }
 
     /** Up to three distinct suggestions from the passages used, best passage first. */

@@ -1,5 +1,6 @@
 package com.flashapp.whatsapp.aisupport.service;
 
+import com.flashapp.whatsapp.aisupport.handoff.HandoffService;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -12,7 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * "delete my data" ({@code user.erasure-requested}): the user's interactions (with their redacted questions), feedback
- * (with comments), conversation memory and throttle counters are deleted.
+ * (with comments), AI consent records, conversation memory and throttle counters are deleted, and their support
+ * tickets with their transcript (an agent still on an open one is told and freed).
  */
 @ApplicationScoped
 public class ErasureService {
@@ -20,9 +22,11 @@ public class ErasureService {
     private final Pool pool;
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
+    private final HandoffService handoff;
 
     public ErasureService(Pool pool, ReactiveRedisDataSource redis,
-                          @ConfigProperty(name = "app.redis.key-prefix") String keyPrefix) {
+                          @ConfigProperty(name = "app.redis.key-prefix") String keyPrefix, HandoffService handoff) {
+        this.handoff = handoff;
         this.pool = pool;
         this.redis = redis;
         this.keyPrefix = keyPrefix;
@@ -37,7 +41,10 @@ public class ErasureService {
         return pool.withTransaction(c -> c.preparedQuery("delete from support_feedback where user_ref = $1")
                         .execute(Tuple.of(userRef))
                         .flatMap(x -> c.preparedQuery("delete from support_interaction where user_ref = $1")
+                                .execute(Tuple.of(userRef)))
+                        .flatMap(x -> c.preparedQuery("delete from ai_consent where user_ref = $1")
                                 .execute(Tuple.of(userRef))))
+                .flatMap(x -> handoff.erase(request.envelope()))
                 .flatMap(x -> redis.key(String.class)
                         .scan(new KeyScanArgs().match(keyPrefix + "*" + userRef + "*").count(500)).toMulti()
                         .collect().asList())

@@ -1,10 +1,14 @@
 package com.flashapp.whatsapp.aisupport.service;
 
+import com.flashapp.whatsapp.aisupport.config.SupportConfig;
+import com.flashapp.whatsapp.aisupport.handoff.HandoffService;
+import com.flashapp.whatsapp.aisupport.handoff.TicketRepository;
 import com.flashapp.whatsapp.aisupport.repository.InteractionRepository;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.support.HandoffRequest;
 import com.flashapp.whatsapp.contracts.support.SupportFeedback;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.messaging.Publisher;
@@ -12,6 +16,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,7 +25,8 @@ import java.util.Set;
 /**
  * Stores "was this helpful?" feedback: the user's reply to the feedback choice (a {@code confirmation.answer} with
  * context {@code feedback:<answerId>}) or a {@code feedback} message. Stored with the answer's FAQ entries and
- * whether the fallback answered; the user is thanked.
+ * whether the fallback answered; the user is thanked. A second answer marked unhelpful (within
+ * {@code app.support.handoff.unhelpful-window}, since the user's last ticket) hands the user over to a person.
  */
 @ApplicationScoped
 public class FeedbackService {
@@ -31,8 +37,15 @@ public class FeedbackService {
     private final InteractionRepository interactions;
     private final Publisher publisher;
     private final Redactor redactor;
+    private final TicketRepository tickets;
+    private final HandoffService handoff;
+    private final SupportConfig.Handoff handoffSettings;
 
-    public FeedbackService(InteractionRepository interactions, Publisher publisher, Redactor redactor) {
+    public FeedbackService(InteractionRepository interactions, Publisher publisher, Redactor redactor,
+                           TicketRepository tickets, HandoffService handoff, SupportConfig config) {
+        this.tickets = tickets;
+        this.handoff = handoff;
+        this.handoffSettings = config.handoff();
         this.interactions = interactions;
         this.publisher = publisher;
         this.redactor = redactor;
@@ -88,11 +101,23 @@ public class FeedbackService {
                 .flatMap(info -> interactions.saveFeedback(info, userRef, helpful, comment))
                 .invoke(() -> Log.infof("Feedback on %s from %s: %s", answerId, userRef,
                         helpful ? "helpful" : "not helpful"))
-                .flatMap(ignored -> whatsapp == null ? Uni.createFrom().voidItem()
+                .flatMap(ignored -> whatsapp == null || helpful ? Uni.createFrom().item(false)
+                        : tickets.unhelpfulTimes(userRef, Instant.now().minus(handoffSettings.unhelpfulWindow()), 2))
+                .flatMap(twice -> twice ? handOver(envelope, whatsapp)
+                        : whatsapp == null ? Uni.createFrom().voidItem()
                         : publisher.publish(Exchanges.WHATSAPP_OUTBOUND, new OutboundMessage(
                                 envelope.follow(RoutingKeys.Outbound.REPLY), whatsapp,
                                 helpful ? "Thanks for the feedback! 🙏" : "Thanks for telling me. 🙏 If you still need "
                                         + "help, ask me another way or contact Flash support.",
                                 List.of(), List.of(), null, null, envelope.occurredAt())));
+    }
+
+    /** Twice unhelpful: say sorry and open a ticket (its own message says what happens next). */
+    private Uni<Void> handOver(Envelope envelope, String whatsapp) {
+        return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, new OutboundMessage(
+                        envelope.follow(RoutingKeys.Outbound.REPLY), whatsapp,
+                        "Sorry, I couldn't help you twice now. 🙏 Let me get you a person.", List.of(), List.of(),
+                        null, null, envelope.occurredAt()))
+                .flatMap(x -> handoff.open(envelope, whatsapp, null, HandoffRequest.UNHELPFUL));
     }
 }

@@ -14,17 +14,20 @@ import java.time.ZoneOffset;
 
 /**
  * Data has a lifetime: inbox entries go once no redelivery can come, the question text and feedback comments after
- * {@code app.support.retention.text}, and the interaction and feedback rows after {@code app.support.retention.rows}.
+ * {@code app.support.retention.text}, the interaction and feedback rows after {@code app.support.retention.rows}, and
+ * closed support tickets with their transcript after {@code app.support.retention.tickets}.
  */
 @ApplicationScoped
 public class RetentionJob {
 
     private final Pool pool;
     private final SupportConfig.Retention retention;
+    private final java.time.Duration consentHistory;
 
     public RetentionJob(Pool pool, SupportConfig config) {
         this.pool = pool;
         this.retention = config.retention();
+        this.consentHistory = config.aiConsent().history();
     }
 
     @Scheduled(every = "${app.support.retention.every:1h}", delayed = "5m",
@@ -51,6 +54,14 @@ public class RetentionJob {
                         .execute(Tuple.of(rowsBefore)))
                 .flatMap(x -> pool.preparedQuery("delete from support_feedback where received_at < $1")
                         .execute(Tuple.of(rowsBefore)))
+                // the transcript goes with its ticket (on delete cascade)
+                .flatMap(x -> pool.preparedQuery("delete from support_ticket where state = 'closed' and closed_at < $1")
+                        .execute(Tuple.of(utc(now.minus(retention.tickets())))))
+                // a superseded AI consent choice; each user's latest stays (it is their current choice)
+                .flatMap(x -> pool.preparedQuery("delete from ai_consent old where old.recorded_at < $1 "
+                        + "and exists (select 1 from ai_consent newer where newer.user_ref = old.user_ref "
+                        + "and (newer.recorded_at, newer.id) > (old.recorded_at, old.id))")
+                        .execute(Tuple.of(utc(now.minus(consentHistory)))))
                 .replaceWithVoid();
     }
 

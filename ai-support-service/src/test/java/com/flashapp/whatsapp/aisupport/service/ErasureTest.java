@@ -77,6 +77,7 @@ class ErasureTest {
     }
 
     private long keys(String userRef) {
-        return redis.key(String.class).keys("aisupport:*" + userRef + "*").size();
+        return (int) java.util.stream.StreamSupport.stream(redis.key(String.class)
+                .scan(new io.quarkus.redis.datasource.keys.KeyScanArgs().match("aisupport:*" + userRef + "*")).toIterable().spliterator(), false).count();
     }
 }

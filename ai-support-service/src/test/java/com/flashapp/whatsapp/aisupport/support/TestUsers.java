@@ -1,9 +1,13 @@
 package com.flashapp.whatsapp.aisupport.support;
 
+import com.flashapp.whatsapp.aisupport.repository.AiConsentRepository;
 import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
 
+import io.quarkus.arc.Arc;
+
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -16,7 +20,19 @@ public final class TestUsers {
     public record User(String userRef, String whatsapp) {
     }
 
+    /** A user who agreed to answers from Maple AI (in a running application; AiConsentTest covers the choice). */
     public static User newUser() {
+        var user = newUserWithoutChoice();
+        var container = Arc.container();
+        if (container != null && container.isRunning()) {
+            container.instance(AiConsentRepository.class).get()
+                    .record(user.userRef(), true, "test", "command", Instant.now()).await().indefinitely();
+        }
+        return user;
+    }
+
+    /** A user who never chose between the help notes and Maple AI. */
+    public static User newUserWithoutChoice() {
         var n = ThreadLocalRandom.current().nextInt(1000, 9999);
         return new User("u_test_" + UUID.randomUUID().toString().replace("-", ""), "whatsapp:+1876555" + n);
     }

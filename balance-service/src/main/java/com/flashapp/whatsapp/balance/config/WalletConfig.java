@@ -23,6 +23,8 @@ public interface WalletConfig {
 
     Directory directory();
 
+    Contacts contacts();
+
     Bridge bridge();
 
     /** {@code history}, {@code history 20}, {@code history more}, {@code history <n>}. */
@@ -100,6 +102,42 @@ public interface WalletConfig {
     interface Directory {
         /** HMAC key for the phone-number index. Prod: from a secret ({@code WALLET_DIRECTORY_HASH_KEY}). */
         String hashKey();
+    }
+
+    /** Saved contacts ("save mom +1876…", a shared contact card; "send 5 to mom"). */
+    interface Contacts {
+        /** The most contacts one user keeps. */
+        @WithDefault("50")
+        int maxPerUser();
+
+        /** Longest contact name, in characters. */
+        @WithDefault("40")
+        int nameMaxLength();
+
+        /** How long "Save Mom (+1876***0123)?" waits for YES; an unconfirmed contact is deleted after it. */
+        @WithDefault("PT5M")
+        Duration confirmationTtl();
+
+        /** Largest contact card (vCard) read, in bytes. */
+        @WithDefault("16384")
+        int vcardMaxBytes();
+
+        /** Country code of a contact card's number written without one (ten digits: Jamaica's +1). */
+        @WithDefault("1")
+        String defaultCountryCode();
+
+        /** Time-out of one contact card download from Twilio. */
+        @WithDefault("PT5S")
+        Duration vcardTimeout();
+
+        /** Twilio's API base URL (media URLs are fetched only from here). Prod: {@code https://api.twilio.com}. */
+        String twilioBaseUrl();
+
+        /** Twilio account SID (Basic auth user of the media download). */
+        String twilioAccountSid();
+
+        /** Twilio auth token (Basic auth password of the media download). Prod: a secret. */
+        String twilioAuthToken();
     }
 
     /** The Flash event bridge: one {@code myUpdates} subscription per linked user, sharded by Redis leases. */

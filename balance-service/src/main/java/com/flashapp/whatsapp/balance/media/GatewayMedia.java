@@ -6,14 +6,10 @@ import com.flashapp.whatsapp.contracts.Envelope;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.media.MediaStoreRequest;
+import com.flashapp.whatsapp.contracts.media.MediaUrls;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +18,7 @@ import java.util.Base64;
 /**
  * Hands an image to the gateway ({@code MediaStoreRequest} on {@code gateway.media}, {@code media.store}) and
  * returns the signed URL the gateway serves it at: {@code <public-base-url>/media/<id>?exp=<epoch s>&sig=<base64url
- * HMAC-SHA256(key, id + "." + exp)>}, exactly what the gateway's MediaUrlSigner checks. The returned {@link Uni}
+ * HMAC-SHA256(key, id + "." + exp)>}, exactly what the gateway's MediaUrlSigner checks ({@link MediaUrls}). The returned {@link Uni}
  * completes only after the broker confirmed the image, so a reply that links it is published after it (the
  * gateway consumes the image before Twilio fetches the URL in the normal case; notification-service's retry covers
  * the rest).
@@ -30,12 +26,8 @@ import java.util.Base64;
 @ApplicationScoped
 public class GatewayMedia {
 
-    /** 128 random bits: the id is also the capability of an unexpired URL, so it must not be guessable. */
-    private static final int ID_BYTES = 16;
-
     private final Publisher publisher;
     private final BalanceConfig.Media config;
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
 
     public GatewayMedia(Publisher publisher, BalanceConfig config) {
@@ -51,7 +43,7 @@ public class GatewayMedia {
         var byTtl = clock.instant().plus(config.ttl());
         var expiresAt = (notAfter != null && notAfter.isBefore(byTtl) ? notAfter : byTtl)
                 .truncatedTo(ChronoUnit.SECONDS);
-        var id = newId();
+        var id = MediaUrls.newId();
         var message = new MediaStoreRequest(request.follow(RoutingKeys.Media.STORE), id, contentType,
                 Base64.getEncoder().encodeToString(data), expiresAt);
         return publisher.publish(Exchanges.GATEWAY_MEDIA, message).replaceWith(() -> url(id, expiresAt));
@@ -60,26 +52,6 @@ public class GatewayMedia {
     /** The signed URL of a stored image. */
     public String url(String id, Instant expiresAt) {
         var exp = expiresAt.getEpochSecond();
-        var base = config.publicBaseUrl().endsWith("/")
-                ? config.publicBaseUrl().substring(0, config.publicBaseUrl().length() - 1) : config.publicBaseUrl();
-        return base + "/media/" + id + "?exp=" + exp + "&sig=" + signature(config.signingKey(), id, exp);
-    }
-
-    /** base64url (no padding) of HMAC-SHA256(key, id + "." + exp), the gateway's media signature. */
-    public static String signature(String key, String id, long exp) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            var sig = mac.doFinal((id + "." + exp).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    private String newId() {
-        var bytes = new byte[ID_BYTES];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return MediaUrls.url(config.publicBaseUrl(), config.signingKey(), id, exp);
     }
 }

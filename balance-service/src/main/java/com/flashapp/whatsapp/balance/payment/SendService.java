@@ -9,6 +9,8 @@ import com.flashapp.whatsapp.balance.client.FlashUnauthenticatedException;
 import com.flashapp.whatsapp.balance.client.FlashWalletClient;
 import com.flashapp.whatsapp.balance.client.WalletModels.PaymentOutcome;
 import com.flashapp.whatsapp.balance.config.WalletConfig;
+import com.flashapp.whatsapp.balance.contact.ContactBook;
+import com.flashapp.whatsapp.balance.contact.SavedContactRepository.SavedContact;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
 import com.flashapp.whatsapp.balance.lnurl.LnurlPay;
@@ -58,8 +60,27 @@ public class SendService {
     private static final Set<String> YES = Set.of("YES", "Y", "OK", "OKAY", "CONFIRM", "SEND", "PAY", "SURE", "YEP",
             "YEAH");
 
-    /** Where the money goes, as resolved. */
-    record Target(Kind kind, String recipientKind, String label, String key, String counterparty, long invoiceSats) {
+    /**
+     * Where the money goes, as resolved. {@code shownAs} is the saved contact it was named by ("Mom
+     * (+1876***0123)"), shown on the card only: the stored intent and audit keep {@code label}, never the name.
+     */
+    record Target(Kind kind, String recipientKind, String label, String key, String counterparty, long invoiceSats,
+                  String shownAs) {
+        Target(Kind kind, String recipientKind, String label, String key, String counterparty, long invoiceSats) {
+            this(kind, recipientKind, label, key, counterparty, invoiceSats, null);
+        }
+
+        Target shownAs(String contact) {
+            return new Target(kind, recipientKind, label, key, counterparty, invoiceSats, contact);
+        }
+
+        /** The card's "To:" line. */
+        String toLine() {
+            if (shownAs == null) {
+                return label;
+            }
+            return "USERNAME".equals(recipientKind) ? shownAs + ", " + label : shownAs;
+        }
     }
 
     /** A payment without an idempotency key at Flash that was already handed to Flash once. */
@@ -88,11 +109,14 @@ public class SendService {
     private final LnurlPay lnurl;
     private final MfaGuard guard;
     private final WalletConfig config;
+    private final ContactBook contacts;
     private final Clock clock = Clock.systemUTC();
 
     public SendService(WalletSupport support, FlashClient account, FlashWalletClient flash, ContactDirectory directory,
                        Money money, RiskRules risk, PaymentRepository payments, EmittedTransactions emitted,
-                       CacheRepository cache, LnurlPay lnurl, MfaGuard guard, WalletConfig config) {
+                       CacheRepository cache, LnurlPay lnurl, MfaGuard guard, WalletConfig config,
+                       ContactBook contacts) {
+        this.contacts = contacts;
         this.support = support;
         this.account = account;
         this.flash = flash;
@@ -125,27 +149,40 @@ public class SendService {
                 // session. Before that every number gets the same answer (the code step-up, worded from the
                 // sender's session alone), so "send 1 to +1876…" cannot be used to probe numbers.
                 return guard.check(MfaPolicy.Operation.FIND_BY_PHONE, link, clock.instant())
-                        .flatMap(decision -> decision.allowed() ? go(request, link)
+                        .flatMap(decision -> decision.allowed() ? go(request, link, null)
                                 : support.linking().stepUp(request, whatsapp, link, decision));
             }
-            return go(request, link);
+            if (request.to().kind() == Recipient.Kind.USERNAME) {
+                // "send 5 to mom": a saved contact of that name wins over a Flash username (the card shows which);
+                // it is paid by its number, under the same rule as a typed number. The step-up keeps the request
+                // as typed, so after the code the name is read again.
+                return contacts.find(link.userRef(), request.to().value()).flatMap(contact -> contact == null
+                        ? go(request, link, null)
+                        : guard.check(MfaPolicy.Operation.FIND_BY_PHONE, link, clock.instant())
+                        .flatMap(decision -> decision.allowed()
+                                ? go(new PaymentSendRequest(request.envelope(), whatsapp, request.amount(),
+                                        new Recipient(Recipient.Kind.PHONE, contact.phone()), request.memo()), link,
+                                        contact)
+                                : support.linking().stepUp(request, whatsapp, link, decision)));
+            }
+            return go(request, link, null);
         });
     }
 
     /** Resolves the recipient, then the amount, the risk rules and the confirmation card. */
-    private Uni<Void> go(PaymentSendRequest request, Link link) {
+    private Uni<Void> go(PaymentSendRequest request, Link link, SavedContact contact) {
         var envelope = request.envelope();
         var whatsapp = request.whatsapp();
         var locale = support.locale(link);
         var token = support.token(link);
         return account.me(token)
-                .flatMap(me -> resolve(request, link, me).flatMap(target -> prepare(request, link, me, target,
+                .flatMap(me -> resolve(request, link, me, contact).flatMap(target -> prepare(request, link, me, target,
                         locale)))
                 .onFailure(Refusal.class).recoverWithUni(e -> support.reply(envelope, whatsapp, e.getMessage()))
                 .onFailure().recoverWithUni(e -> support.failed(envelope, whatsapp, link, e, "Send"));
     }
 
-    private Uni<Target> resolve(PaymentSendRequest request, Link link, Me me) {
+    private Uni<Target> resolve(PaymentSendRequest request, Link link, Me me, SavedContact saved) {
         var to = request.to();
         var value = to.value().strip();
         var currency = request.amount() != null && isSats(request.amount().unit()) ? "BTC" : "USD";
@@ -163,6 +200,11 @@ public class SendService {
                 yield outsideAddress(value, request.amount(), support.locale(link));
             }
             case PHONE -> directory.byPhone(value.startsWith("+") ? value : "+" + value).flatMap(contact -> {
+                if (contact == null && saved != null) {
+                    return Uni.createFrom().failure(new Refusal(ContactBook.label(saved) + " isn't using Flash on "
+                            + "WhatsApp here yet, so I can't pay them by number. Ask them for their Flash username "
+                            + "and SEND TO @username."));
+                }
                 if (contact == null) {
                     return Uni.createFrom().failure(new Refusal("I don't know a Flash user with the number "
                             + Phones.mask(value) + " here. Ask them for their Flash username and SEND TO @username."));
@@ -171,14 +213,15 @@ public class SendService {
                     return Uni.createFrom().failure(new Refusal("You can't send money to yourself."));
                 }
                 if (contact.username() != null) {
-                    return username(contact.username(), me, currency, kind);
+                    return username(contact.username(), me, currency, kind)
+                            .map(t -> saved == null ? t : t.shownAs(ContactBook.label(saved)));
                 }
                 if (contact.defaultWalletId() == null) {
                     return Uni.createFrom().failure(new Refusal("I can't find a wallet for " + Phones.mask(value)
                             + ". Ask them for their Flash username."));
                 }
-                return Uni.createFrom().item(new Target(kind, "PHONE", Phones.mask(value), contact.defaultWalletId(),
-                        null, 0));
+                var target = new Target(kind, "PHONE", Phones.mask(value), contact.defaultWalletId(), null, 0);
+                return Uni.createFrom().item(saved == null ? target : target.shownAs(ContactBook.label(saved)));
             });
             case WALLET_ID -> ownWallet(me, value) ? Uni.createFrom().failure(new Refusal("You can't send money to "
                     + "yourself.")) : Uni.createFrom().item(new Target(kind, "WALLET_ID", "wallet " + shortId(value),
@@ -332,7 +375,7 @@ public class SendService {
                 }
                 amount.append(" (≈ ").append(MoneyFormatter.sats(sats, locale)).append(')');
             }
-            var text = "💸 *Please confirm this payment*\n\nTo: " + target.label() + "\nAmount: " + amount
+            var text = "💸 *Please confirm this payment*\n\nTo: " + target.toLine() + "\nAmount: " + amount
                     + "\nFee: " + fee.text()
                     + "\nFrom: your " + ("BTC".equals(from.currency()) ? "Bitcoin" : "Cash (USD)") + " wallet"
                     + (intent.memo() == null ? "" : "\nNote: " + intent.memo())

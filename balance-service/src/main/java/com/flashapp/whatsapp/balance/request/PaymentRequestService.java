@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.balance.request;
 
 import com.flashapp.whatsapp.balance.Link;
 import com.flashapp.whatsapp.balance.config.WalletConfig;
+import com.flashapp.whatsapp.balance.contact.ContactBook;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory.Contact;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
@@ -50,12 +51,14 @@ public class PaymentRequestService {
     private final Publisher publisher;
     private final MfaGuard guard;
     private final WalletConfig.Requests config;
+    private final ContactBook contacts;
     private final Clock clock = Clock.systemUTC();
 
     public PaymentRequestService(WalletSupport support, ReceiveService receive, ContactDirectory directory,
                                  PaymentRequestRepository requests, Publisher publisher, MfaGuard guard,
-                                 WalletConfig config) {
+                                 WalletConfig config, ContactBook contacts) {
         this.support = support;
+        this.contacts = contacts;
         this.receive = receive;
         this.directory = directory;
         this.requests = requests;
@@ -98,22 +101,33 @@ public class PaymentRequestService {
             // session. Before that every number gets the same answer (the code step-up, worded from the
             // requester's session alone); the request is kept and runs after the right code.
             return guard.check(MfaPolicy.Operation.FIND_BY_PHONE, link, clock.instant())
-                    .flatMap(decision -> decision.allowed() ? createFor(command, link)
+                    .flatMap(decision -> decision.allowed() ? createFor(command, link, null)
                             : support.linking().stepUp(command, whatsapp, link, decision));
         }
-        return createFor(command, link);
+        // "request 10 from mom": a saved contact of that name wins over a Flash username; it is asked by its
+        // number, under the same rule as a typed number (the step-up keeps the request as typed)
+        return contacts.find(link.userRef(), from.value()).flatMap(saved -> saved == null
+                ? createFor(command, link, null)
+                : guard.check(MfaPolicy.Operation.FIND_BY_PHONE, link, clock.instant())
+                .flatMap(decision -> decision.allowed()
+                        ? createFor(new PaymentRequestCommand(envelope, whatsapp, command.action(), command.amount(),
+                                new Recipient(Recipient.Kind.PHONE, saved.phone()), command.memo(), command.index()),
+                                link, ContactBook.label(saved))
+                        : support.linking().stepUp(command, whatsapp, link, decision)));
     }
 
     /** Looks the payer up, creates the invoice, stores the request and tells the payer (when linked) and requester. */
-    private Uni<Void> createFor(PaymentRequestCommand command, Link link) {
+    private Uni<Void> createFor(PaymentRequestCommand command, Link link, String contactLabel) {
         var envelope = command.envelope();
         var whatsapp = command.whatsapp();
         var from = command.from();
         Uni<Contact> contact = from.kind() == Recipient.Kind.USERNAME
                 ? directory.byUsername(stripAt(from.value()))
                 : directory.byPhone(from.value().startsWith("+") ? from.value().strip() : "+" + from.value().strip());
+        // the stored request keeps the masked number, never a contact's name; the replies say the name
         var label = from.kind() == Recipient.Kind.USERNAME ? "@" + stripAt(from.value()).toLowerCase(Locale.ROOT)
                 : Phones.mask(from.value());
+        var shown = contactLabel != null ? contactLabel : label;
         var locale = support.locale(link);
         var now = clock.instant();
         var minutes = (int) Math.max(1, config.ttl().toMinutes());
@@ -138,9 +152,9 @@ public class PaymentRequestService {
                 Uni<Void> notify = other == null ? Uni.createFrom().voidItem()
                         : notifyPayer(envelope, other, link, amount, command.memo(), invoice, locale);
                 var text = other != null
-                        ? "✅ I've asked " + label + " for " + amount + ". They can pay it right here on WhatsApp. The "
+                        ? "✅ I've asked " + shown + " for " + amount + ". They can pay it right here on WhatsApp. The "
                         + "request expires in " + hours(minutes) + ". The invoice is below if you also want to share it."
-                        : label + " isn't using Flash on WhatsApp here, so forward them the QR code or the invoice "
+                        : shown + " isn't using Flash on WhatsApp here, so forward them the QR code or the invoice "
                         + "below. It asks for "
                         + amount + " and expires in " + hours(minutes) + ".";
                 // an unlinked payer gets the invoice forwarded by the requester: give them the QR code too

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * "delete my data" ({@code user.erasure-requested}): the link (with the encrypted Flash token and the contact
- * directory entry), codes, pending requests, payments, audits, emitted ids, outbox events naming the user, and the
+ * directory entry), codes, pending requests, payments, audits, emitted ids, saved contacts, outbox events naming the user, and the
  * user's Redis keys (balance cache, history list, bridge lease) are deleted. The bridge lets go of the user's
  * subscription on its next round, since the link is gone. No {@code account.unlinked} is published: every service
  * erases on the same event, and command-service must not learn the user again.
@@ -35,6 +35,7 @@ public class ErasureService {
             "delete from payment_request where user_ref = $1",
             "delete from payment_audit where user_ref = $1",
             "delete from emitted_transaction where user_ref = $1",
+            "delete from saved_contact where user_ref = $1",
             // an event the relay has not published yet would tell other services about the user again
             "delete from outbox_event where position(convert_to($1, 'UTF8') in payload) > 0");
 

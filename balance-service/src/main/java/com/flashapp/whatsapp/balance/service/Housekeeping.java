@@ -53,6 +53,11 @@ public class Housekeeping {
                 new Statement("delete from otp_guard where window_started_at < $1 "
                         + "and (locked_until is null or locked_until < $2)", codes, utc(now)),
                 new Statement("delete from pending_request where expires_at < $1", utc(now)),
+                // a contact nobody said YES to
+                new Statement("delete from saved_contact where status = 'PENDING' and expires_at < $1", utc(now)),
+                // contacts live with the link: an unlinked (or erased) user's are gone on the next sweep
+                new Statement("delete from saved_contact s where s.created_at < $1 and not exists "
+                        + "(select 1 from flash_link l where l.user_ref = s.user_ref)", utc(now)),
                 new Statement("delete from outbox_event where published_at < $1", utc(now.minus(config.outbox()))),
                 new Statement("delete from inbox_message where received_at < $1", utc(now.minus(config.inbox()))),
                 new Statement("delete from payment_intent where created_at < $1 and status <> 'SENDING'", payments),

@@ -1,5 +1,6 @@
 package com.flashapp.whatsapp.balance.service;
 
+import com.flashapp.whatsapp.balance.contact.ContactBook;
 import com.flashapp.whatsapp.balance.repository.CacheRepository;
 import com.flashapp.whatsapp.balance.repository.LinkRepository;
 import com.flashapp.whatsapp.contracts.ContractMessage;
@@ -12,6 +13,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -36,11 +38,13 @@ public class IncomingMessageHandler implements MessageHandler {
     private final Conversation conversation;
     private final WalletRequests wallet;
     private final ErasureService erasure;
+    private final ContactBook contacts;
 
     public IncomingMessageHandler(LinkService linking, BalanceService balances, PriceService prices,
                                   LinkRepository links, CacheRepository cache, Conversation conversation,
-                                  WalletRequests wallet, ErasureService erasure) {
+                                  WalletRequests wallet, ErasureService erasure, ContactBook contacts) {
         this.erasure = erasure;
+        this.contacts = contacts;
         this.linking = linking;
         this.balances = balances;
         this.prices = prices;
@@ -95,6 +99,9 @@ public class IncomingMessageHandler implements MessageHandler {
         if (message instanceof PaymentSendRequest r) {
             return wallet.send(r);
         }
+        if (message instanceof ContactCommand r) {
+            return contacts.handle(r);
+        }
         Log.debugf("Ignoring %s for %s", message.routingKey(), message.envelope().userRef());
         return Uni.createFrom().voidItem();
     }
@@ -106,6 +113,9 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (WalletRequests.owns(answer)) {
             return wallet.answer(answer);
+        }
+        if (ContactBook.owns(answer)) {
+            return contacts.answer(answer);
         }
         if (LinkService.UNLINK.equals(context)) {
             return linking.confirmUnlink(answer.envelope(), answer.whatsapp(), answer.answer());

@@ -239,7 +239,7 @@ public class LinkService {
                     now, now);
             var event = new AccountLinked(Envelope.create(RoutingKeys.FlashEvents.ACCOUNT_LINKED,
                     request.correlationId(), userRef), whatsapp, me.accountId(), me.userId(), me.username(),
-                    me.displayCurrency(), me.wallets().stream().map(w -> w.id()).toList());
+                    me.displayCurrency(), me.wallets().stream().map(w -> w.id()).toList(), challenge.locale());
             return pool.withTransaction(tx -> links.saveVerified(tx, link, now)
                             .flatMap(x -> outbox.add(tx, Exchanges.FLASH_EVENTS, event)))
                     .flatMap(x -> cache.evictBalance(userRef))

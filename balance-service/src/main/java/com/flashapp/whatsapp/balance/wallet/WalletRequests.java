@@ -10,6 +10,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -90,6 +91,8 @@ public class WalletRequests {
         } else if (message instanceof PaymentSendRequest r) {
             whatsapp = r.whatsapp();
         } else if (message instanceof ConfirmationAnswer r) {
+            whatsapp = r.whatsapp();
+        } else if (message instanceof ContactCommand r) {
             whatsapp = r.whatsapp();
         }
         if (whatsapp == null) {

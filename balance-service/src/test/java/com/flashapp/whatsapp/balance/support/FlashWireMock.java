@@ -23,7 +23,9 @@ public class FlashWireMock implements QuarkusTestResourceLifecycleManager {
         server.start();
         return Map.of("balance.flash.url", server.baseUrl() + "/graphql",
                 // a backend credential: Flash is asked to send codes; stubs decide per phone whether it does
-                "balance.flash.service-token", SERVICE_TOKEN);
+                "balance.flash.service-token", SERVICE_TOKEN,
+                // shared contact cards are downloaded from "Twilio" here too (ContactsTest)
+                "wallet.contacts.twilio-base-url", server.baseUrl());
     }
 
     @Override

@@ -32,8 +32,9 @@ final class WalletProbe implements AutoCloseable {
         var factory = new ConnectionFactory();
         factory.setHost(config.getValue("rabbitmq-host", String.class));
         factory.setPort(config.getValue("rabbitmq-port", Integer.class));
-        factory.setUsername(config.getValue("rabbitmq-username", String.class));
-        factory.setPassword(config.getValue("rabbitmq-password", String.class));
+        // the broker's administrator, as TestBroker: a probe binds queues of its own the service user may not
+        factory.setUsername(config.getOptionalValue("test.rabbitmq-username", String.class).orElse("guest"));
+        factory.setPassword(config.getOptionalValue("test.rabbitmq-password", String.class).orElse("guest"));
         connection = factory.newConnection("balance-wallet-test-probe");
         channel = connection.createChannel();
         // one queue for replies and images: its FIFO order shows which the service published first

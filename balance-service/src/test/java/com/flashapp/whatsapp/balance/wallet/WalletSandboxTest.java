@@ -89,7 +89,8 @@ class WalletSandboxTest {
         breakers.resetAll();
         // the WireMock-based classes share this Redis and cache their stubbed prices for a while: amounts here
         // must be converted at the simulator's price ($100,000 per BTC)
-        for (var key : redis.key().keys(prefix + "price:*").await().atMost(WAIT)) {
+        for (var key : redis.key().scan(new io.quarkus.redis.datasource.keys.KeyScanArgs().match(prefix + "price:*")).toMulti()
+                .collect().asList().await().atMost(WAIT)) {
             redis.key().del(key).await().atMost(WAIT);
         }
         probe = new WalletProbe();

@@ -26,6 +26,18 @@ public interface CommandConfig {
 
     Intent intent();
 
+    Handoff handoff();
+
+    /** Human handoff (issue 23): who the support agents are. Tickets themselves are ai-support-service's. */
+    interface Handoff {
+        /**
+         * The support agents' WhatsApp numbers, E.164 (env SUPPORT_AGENTS, comma separated; the same list as
+         * ai-support-service's {@code app.support.handoff.agents}). Only these numbers can use the agent commands
+         * ({@code tickets}, {@code take <n>}, {@code done}); to anyone else they are ordinary words. None by default.
+         */
+        Optional<List<String>> agents();
+    }
+
     /**
      * The intent layer: natural messages the typed parser cannot read. Thresholds apply to the semantic matcher's
      * best cosine similarity; they were chosen from the examples part of the dataset (see the README).
@@ -72,6 +84,10 @@ public interface CommandConfig {
          */
         @WithDefault("P180D")
         Duration inactiveUsers();
+
+        /** Closed handoff routes (kept so a late, older route cannot reopen a ticket) older than this are deleted. */
+        @WithDefault("P1D")
+        Duration handoffRoutes();
 
         /** How often the purge runs (read by the scheduler as {@code ${command.retention.every}}). */
         @WithDefault("1h")

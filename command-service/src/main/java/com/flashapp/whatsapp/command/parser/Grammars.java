@@ -16,12 +16,18 @@ public final class Grammars {
             + "`send 1000 sats to +18765551234` or `pay lnbc1…`";
     public static final String REQUEST_USAGE = "request needs an amount and who to ask, like `request 10 from @maria` "
             + "or `request J$500 from 876-555-1234`";
+    public static final String SAVE_USAGE = "save needs a name and a number, like `save mom +18765550123` "
+            + "(or share a contact card here)";
+    public static final String DELETE_CONTACT_USAGE = "Which contact? Like `delete contact mom` (`contacts` lists "
+            + "them).";
     public static final String RECEIVE_USAGE = "receive needs an amount like `receive 10` or `receive 10 JMD` "
             + "(or just `receive` for any amount)";
     public static final String HISTORY_USAGE = "history shows your last payments: `history`, `history 10`, "
             + "`history more` or `history #2` for details";
     public static final String NOTIFICATIONS_USAGE = "notifications understands: `notifications on`, `off`, "
             + "`quiet 22:00-07:00`, `quiet off`, `digest daily`, `digest hourly`, `digest immediate`, `min 5`";
+    public static final String VOICE_USAGE = "voice understands: `voice on` (answers also as a voice note), "
+            + "`voice off`, or `voice` to see the setting";
     public static final String VERIFY_USAGE = "Send the code from Flash like `verify 123456` (or just the 6 digits).";
     public static final String ADMIN_USAGE = "admin status | admin user <number or @username> | "
             + "admin block <number> | admin unblock <number> | admin stats [day|week]";
@@ -81,6 +87,56 @@ public final class Grammars {
                 throw new ArgumentException("How much? " + SEND_USAGE);
             }
             return new Args(null, null, amount, to, memo(tokens, i), null);
+        };
+    }
+
+    /** {@code contacts}, {@code contacts save <name> <phone>}, {@code contacts delete <name>}. */
+    public Grammar contacts() {
+        return tokens -> {
+            if (tokens.isEmpty() || Set.of("list", "all", "lista").contains(lower(tokens.get(0)))) {
+                return Args.option("list");
+            }
+            var rest = tokens.subList(1, tokens.size());
+            if (Set.of("save", "add", "new", "guardar").contains(lower(tokens.get(0)))) {
+                return saveContact().parse(rest);
+            }
+            if (Set.of("delete", "remove", "del", "borrar").contains(lower(tokens.get(0)))) {
+                return deleteContact().parse(rest);
+            }
+            return null;
+        };
+    }
+
+    /**
+     * {@code save <name…> <phone>}: the name is every word before a phone number that ends the message ("save aunt
+     * may 876 555 0123"). An @username or address is answered: those are paid directly, nothing to save.
+     */
+    public Grammar saveContact() {
+        return tokens -> {
+            for (int i = 1; i < tokens.size(); i++) {
+                var parsed = recipients.parse(tokens, i, false);
+                if (parsed.isEmpty() || i + parsed.get().consumed() != tokens.size()) {
+                    continue;
+                }
+                var recipient = parsed.get().recipient();
+                if (recipient.kind() != Recipient.Kind.PHONE) {
+                    throw new ArgumentException("Only phone numbers are saved as contacts: you can pay "
+                            + "@usernames and Lightning addresses directly, like `send 5 to @maria`.");
+                }
+                var name = String.join(" ", tokens.subList(0, i)).strip();
+                return new Args("save", name, null, recipient, null, null);
+            }
+            throw new ArgumentException(SAVE_USAGE);
+        };
+    }
+
+    /** {@code delete contact <name…>}. */
+    public Grammar deleteContact() {
+        return tokens -> {
+            if (tokens.isEmpty()) {
+                throw new ArgumentException(DELETE_CONTACT_USAGE);
+            }
+            return new Args("delete", String.join(" ", tokens).strip(), null, null, null, null);
         };
     }
 
@@ -218,6 +274,23 @@ public final class Grammars {
         };
     }
 
+    public static final String AI_USAGE = "Say `ai on` to get answers from Maple AI, or `ai off` for answers from "
+            + "our help notes only.";
+
+    /** {@code ai [on|off]}: consent to answers from Maple AI (owned by ai-support-service). */
+    public Grammar aiConsent() {
+        return tokens -> {
+            if (tokens.isEmpty()) {
+                return Args.NONE;
+            }
+            return switch (lower(tokens.get(0))) {
+                case "on", "yes", "enable", "si", "activar" -> Args.option("on");
+                case "off", "no", "disable", "stop", "desactivar" -> Args.option("off");
+                default -> throw new ArgumentException(AI_USAGE);
+            };
+        };
+    }
+
     /** {@code notifications [on|off|quiet HH:MM-HH:MM|quiet off|digest hourly|daily|immediate|min <amount>]}. */
     public Grammar notifications() {
         return tokens -> {
@@ -269,6 +342,20 @@ public final class Grammars {
                 }
                 default -> throw new ArgumentException(NOTIFICATIONS_USAGE);
             }
+        };
+    }
+
+    /** {@code voice [on|off]}: on/off as an option, none to show the setting. */
+    public Grammar voice() {
+        return tokens -> {
+            if (tokens.isEmpty()) {
+                return Args.NONE;
+            }
+            return switch (lower(tokens.get(0))) {
+                case "on", "enable", "yes", "start", "activar", "si" -> Args.option("on");
+                case "off", "disable", "no", "stop", "desactivar" -> Args.option("off");
+                default -> throw new ArgumentException(VOICE_USAGE);
+            };
         };
     }
 

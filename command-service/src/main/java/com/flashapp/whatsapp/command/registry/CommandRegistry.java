@@ -33,12 +33,18 @@ public class CommandRegistry {
     public static final String RECEIVE = "receive";
     public static final String SEND = "send";
     public static final String REQUEST = "request";
+    public static final String CONTACTS = "contacts";
+    public static final String SAVE_CONTACT = "save";
+    public static final String DELETE_CONTACT = "unsave";
     public static final String NOTIFICATIONS = "notifications";
     public static final String SUPPORT = "support";
     public static final String ABOUT = "about";
     public static final String CANCEL = "cancel";
     public static final String ADMIN = "admin";
     public static final String ERASE = "erase";
+    public static final String AI = "ai";
+    public static final String PRIVACY = "privacy";
+    public static final String VOICE = "voice";
 
     /** The longest alias, in words ("what is flash"). */
     public static final int MAX_ALIAS_WORDS = 3;
@@ -98,6 +104,20 @@ public class CommandRegistry {
                         + "messages). Your Flash account and its money stay as they are. You will be asked to confirm.",
                 List.of("delete my data"), false, false, true,
                 List.of(new QuickReply("help", "Help")), Grammar.NONE));
+        add(new CommandSpec(PRIVACY,
+                List.of("my data", "privacidad", "privacy policy", "data policy"),
+                Category.ACCOUNT, "privacy", "what this chat keeps about you",
+                "Shows what this chat stores about you, for how long, and how to erase it (`delete my data`).",
+                List.of("privacy"), false, false, true,
+                List.of(new QuickReply("delete my data", "Delete my data"), new QuickReply("help", "Help")),
+                Grammar.NONE));
+        add(new CommandSpec(AI,
+                List.of("maple ai", "ai answers"),
+                Category.SUPPORT, "ai [on|off]", "answers from Maple AI or the help notes only",
+                "Questions are answered from our help notes, or with Maple AI (a third-party AI model) if you agree: "
+                        + "`ai on` uses Maple AI, `ai off` the help notes only.",
+                List.of("ai", "ai on", "ai off"), false, false, true,
+                List.of(new QuickReply("privacy", "My data"), new QuickReply("help", "Help")), grammars.aiConsent()));
         add(new CommandSpec(BALANCE,
                 List.of("bal", "saldo", "solde", "balanse", "balnce", "ballance", "balence", "blance", "money",
                         "my balance", "check balance", "how much", "cuanto tengo", "wallet", "funds"),
@@ -147,6 +167,28 @@ public class CommandRegistry {
                         + "`request cancel 2` cancels one.",
                 List.of("request 10 from @maria", "request J$500 from 876-555-1234", "request list"), true, false,
                 true, List.of(new QuickReply("request list", "Open requests")), grammars.paymentRequest()));
+        add(new CommandSpec(CONTACTS,
+                List.of("my contacts", "contact list", "contactos", "mis contactos", "contacs", "contatcs",
+                        "address book"),
+                Category.PAYMENTS, "contacts", "people you saved, to pay by name",
+                "Lists the people you saved. `save mom +18765550123` (or sharing a contact card here) saves one, "
+                        + "then `send 5 to mom` or `request 10 from mom` use it; you always confirm first. "
+                        + "`delete contact mom` removes one. Only you see your contacts.",
+                List.of("contacts", "save mom +18765550123", "send 5 to mom", "delete contact mom"), true, false,
+                true, List.of(new QuickReply("contacts", "My contacts")), grammars.contacts()));
+        add(new CommandSpec(SAVE_CONTACT,
+                List.of("save contact", "add contact", "new contact", "guardar", "guardar contacto"),
+                Category.PAYMENTS, "save <name> <phone>", "save a contact",
+                "Saves someone's number under a name, like `save mom +18765550123`; you confirm first. Sharing a "
+                        + "contact card here does the same.",
+                List.of("save mom +18765550123", "save aunt may 876-555-0123"), true, false, false,
+                List.of(new QuickReply("contacts", "My contacts")), grammars.saveContact()));
+        add(new CommandSpec(DELETE_CONTACT,
+                List.of("delete contact", "remove contact", "del contact", "borrar contacto", "eliminar contacto"),
+                Category.PAYMENTS, "delete contact <name>", "delete a saved contact",
+                "Deletes a saved contact, like `delete contact mom`.",
+                List.of("delete contact mom"), true, false, false,
+                List.of(new QuickReply("contacts", "My contacts")), grammars.deleteContact()));
         add(new CommandSpec(NOTIFICATIONS,
                 List.of("notification", "notifs", "notif", "alerts", "alert", "notificaciones", "avisos",
                         "notifications settings", "notify", "settings"),
@@ -172,6 +214,14 @@ public class CommandRegistry {
                 List.of("what is flash"), false, false, true,
                 List.of(new QuickReply("link", "Link my account"), new QuickReply("price", "Bitcoin price")),
                 Grammar.NONE));
+        add(new CommandSpec(VOICE,
+                List.of("voice replies", "voice notes", "voz", "audio replies"),
+                Category.SUPPORT, "voice [on|off]", "hear my answers as voice notes",
+                "`voice on`: my answers and help also come as a voice note, with the text. `voice off` stops it; "
+                        + "`voice` shows the setting.",
+                List.of("voice on", "voice off", "voice"), false, false, true,
+                List.of(new QuickReply("voice on", "Voice on"), new QuickReply("voice off", "Voice off")),
+                grammars.voice()));
         add(new CommandSpec(CANCEL,
                 List.of("stop", "cancelar", "annuler", "nevermind", "never mind", "abort", "quit", "exit"),
                 Category.SUPPORT, "cancel", "stop what we were doing",

@@ -11,15 +11,19 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
+import com.flashapp.whatsapp.contracts.support.SpeechRequest;
 import com.flashapp.whatsapp.contracts.support.SupportQuestion;
+import com.flashapp.whatsapp.contracts.support.VoicePreferenceUpdate;
 import com.flashapp.whatsapp.contracts.wallet.AccountLinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
+import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +43,22 @@ public class CommandHandlers {
     interface Handler {
         Uni<Handled> handle(Turn turn, Args args);
     }
+
+    /** The context ai-support-service reads as {@code ai on/off} (its AiConsentService.COMMAND_CONTEXT). */
+    static final String AI_CONSENT_CONTEXT = "ai-consent:command";
+    static final String AI_EXPLAINED = "I answer questions from our help notes. With your OK I can also answer with "
+            + "Maple AI, a third-party AI model (your question goes to it without numbers or names). Send *ai on* to "
+            + "use Maple AI or *ai off* for the help notes only.";
+    /** What each service keeps (docs/data-lifecycle.md), in a user's words. */
+    static final String PRIVACY = """
+            🔒 *What this chat keeps about you*
+            • Your number as a keyed code; the number itself only where a message must reach you (encrypted for             payment notifications; with each message sent, for 30 days).
+            • If linked: your Flash account id, username, currency and language, and your Flash login (encrypted).
+            • Your notification settings and your yes/no to payment notifications and to Maple AI, with when and             which wording you saw.
+            • Questions you asked, with numbers and names removed (30 days), your 👍/👎, and a short memory of the             chat (encrypted, gone after 30 idle minutes).
+            • Payments we told you about (90 days) and which commands you used (no message text).
+            Maple AI sees your questions only if you said yes (*ai on* / *ai off*); *notifications off* stops payment             messages.
+            To erase all of it, send *delete my data*.""";
 
     private final Publisher publisher;
     private final Replies replies;
@@ -76,11 +96,18 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.SEND, (t, a) -> wallet(CommandRegistry.SEND,
                         new PaymentSendRequest(t.follow(RoutingKeys.Wallet.PAYMENT_SEND), t.whatsapp(), a.amount(),
                                 a.recipient(), a.memo()))),
+                Map.entry(CommandRegistry.CONTACTS, this::contacts),
+                Map.entry(CommandRegistry.SAVE_CONTACT, this::contacts),
+                Map.entry(CommandRegistry.DELETE_CONTACT, this::contacts),
                 Map.entry(CommandRegistry.NOTIFICATIONS, this::notifications),
                 Map.entry(CommandRegistry.SUPPORT, this::support),
                 Map.entry(CommandRegistry.ABOUT, this::about),
                 Map.entry(CommandRegistry.HELP, this::help),
+                Map.entry(CommandRegistry.VOICE, this::voice),
                 Map.entry(CommandRegistry.ERASE, (t, a) -> erasure.ask(t)),
+                Map.entry(CommandRegistry.AI, this::aiConsent),
+                Map.entry(CommandRegistry.PRIVACY, (t, a) -> replies.send(t, PRIVACY, nextSteps(CommandRegistry.PRIVACY))
+                        .replaceWith(Handled.ok(CommandRegistry.PRIVACY))),
                 Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t,
                                 "There's nothing to cancel right now. Send *help* to see what you can do.",
                                 nextSteps(CommandRegistry.CANCEL))
@@ -121,6 +148,40 @@ public class CommandHandlers {
         return wallet(CommandRegistry.REQUEST, new PaymentRequestCommand(
                 turn.follow(RoutingKeys.Wallet.PAYMENT_REQUEST), turn.whatsapp(), action, args.amount(),
                 args.recipient(), args.memo(), args.number()));
+    }
+
+    /** Saved contacts are balance-service's (it resolves every recipient): parsed here, handed over. */
+    private Uni<Handled> contacts(Turn turn, Args args) {
+        var option = args.option() == null ? "list" : args.option();
+        var action = switch (option) {
+            case "save" -> ContactCommand.Action.SAVE;
+            case "delete" -> ContactCommand.Action.DELETE;
+            default -> ContactCommand.Action.LIST;
+        };
+        return wallet(CommandRegistry.CONTACTS, new ContactCommand(turn.follow(RoutingKeys.Wallet.CONTACT_MANAGE),
+                turn.whatsapp(), action, args.value(), args.recipient() == null ? null : args.recipient().value(),
+                null));
+    }
+
+    /** A shared contact card (vCard media): balance-service downloads and reads it, then asks "Save …?". */
+    public Uni<Handled> contactCard(Turn turn, String vcardUrl) {
+        return wallet(CommandRegistry.CONTACTS, new ContactCommand(turn.follow(RoutingKeys.Wallet.CONTACT_MANAGE),
+                turn.whatsapp(), ContactCommand.Action.SAVE, null, null, vcardUrl));
+    }
+
+    /**
+     * {@code ai on/off}: ai-support-service owns the choice and records it; it gets the same message as an answer to
+     * its consent notice, with context {@value #AI_CONSENT_CONTEXT} (documented in contracts/README.md).
+     */
+    private Uni<Handled> aiConsent(Turn turn, Args args) {
+        if (args.option() == null) {
+            return replies.send(turn, AI_EXPLAINED, List.of(new QuickReply("ai on", "Use Maple AI"),
+                            new QuickReply("ai off", "Help notes only")))
+                    .replaceWith(Handled.ok(CommandRegistry.AI));
+        }
+        var answer = new ConfirmationAnswer(turn.follow(RoutingKeys.Support.CONFIRMATION_ANSWER), turn.whatsapp(),
+                null, "command", args.option(), AI_CONSENT_CONTEXT);
+        return publisher.publish(Exchanges.SUPPORT_REQUESTS, answer).replaceWith(Handled.ok(CommandRegistry.AI));
     }
 
     private Uni<Handled> notifications(Turn turn, Args args) {
@@ -167,22 +228,36 @@ public class CommandHandlers {
 
     private Uni<Handled> help(Turn turn, Args args) {
         if (args.value() == null) {
-            var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(turn, menu.body(), menu.quickReplies())
-                    .replaceWith(Handled.ok(CommandRegistry.HELP));
+            return helpText(turn, help.menu(turn.user().linked(), turn.adminNumber()));
         }
         var topic = help.topic(args.value(), turn.adminNumber());
         if (topic.isEmpty() && HelpTexts.isGreeting(turn.inbound().body())) {
             // "hi there", "hola amigo": a greeting, answered with the menu
-            var menu = help.menu(turn.user().linked(), turn.adminNumber());
-            return replies.send(turn, menu.body(), menu.quickReplies())
-                    .replaceWith(Handled.ok(CommandRegistry.HELP));
+            return helpText(turn, help.menu(turn.user().linked(), turn.adminNumber()));
         }
         if (topic.isEmpty()) {
             // "help me with my card" is a question, not a topic
             return askSupport(turn, turn.inbound().body());
         }
-        return replies.send(turn, topic.get().body(), topic.get().quickReplies())
+        return helpText(turn, topic.get());
+    }
+
+    /**
+     * Sends a help text, then hands it to ai-support-service to be spoken too: ai-support owns the voice-reply
+     * preference and drops the request when the user has voice off (the default).
+     */
+    private Uni<Handled> helpText(Turn turn, HelpTexts.Text text) {
+        return replies.send(turn, text.body(), text.quickReplies())
+                .flatMap(x -> publisher.publish(Exchanges.SUPPORT_REQUESTS,
+                        new SpeechRequest(turn.follow(RoutingKeys.Support.SPEECH), turn.whatsapp(), text.body())))
                 .replaceWith(Handled.ok(CommandRegistry.HELP));
+    }
+
+    /** "voice on" / "voice off" / "voice": ai-support-service owns the preference and answers the user. */
+    private Uni<Handled> voice(Turn turn, Args args) {
+        var enabled = args.option() == null ? null : "on".equals(args.option());
+        return publisher.publish(Exchanges.SUPPORT_REQUESTS, new VoicePreferenceUpdate(
+                        turn.follow(RoutingKeys.Support.VOICE_PREFERENCE), turn.whatsapp(), enabled))
+                .replaceWith(Handled.ok(CommandRegistry.VOICE));
     }
 }

@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.command.admin.AdminService;
 import com.flashapp.whatsapp.command.config.CommandConfig;
+import com.flashapp.whatsapp.command.handoff.HandoffRouter;
 import com.flashapp.whatsapp.command.intent.Interpreter;
 import com.flashapp.whatsapp.command.parser.CommandParser;
 import com.flashapp.whatsapp.command.parser.LocaleGuesser;
@@ -65,13 +66,15 @@ public class ConversationService {
     private final OnceRepository once;
     private final Vertx vertx;
     private final ErasureService erasure;
+    private final HandoffRouter handoff;
 
     public ConversationService(CommandParser parser, CommandHandlers handlers, Replies replies, HelpTexts help,
                                ExpectationRepository expectations, UserService users, AdminService admin,
                                Telemetry telemetry, Publisher publisher, CommandConfig config,
                                Interpreter interpreter, IntentLearning learning, OnceRepository once, Vertx vertx,
-                               ErasureService erasure) {
+                               ErasureService erasure, HandoffRouter handoff) {
         this.erasure = erasure;
+        this.handoff = handoff;
         this.interpreter = interpreter;
         this.learning = learning;
         this.once = once;
@@ -140,8 +143,10 @@ public class ConversationService {
                 ? replies.send(turn, heard(text(inbound)))
                 : Uni.createFrom().voidItem();
         var open = turn.found().open();
-        return heard.flatMap(ignored -> open == null ? fresh(turn, text(inbound))
-                : withExpectation(turn, open, text(inbound)));
+        // an open support ticket (or an agent's command) takes the message before anything the bot was waiting for
+        return heard.flatMap(ignored -> handoff.route(turn, text(inbound)))
+                .flatMap(routed -> routed.isPresent() ? Uni.createFrom().item(routed.get())
+                        : open == null ? fresh(turn, text(inbound)) : withExpectation(turn, open, text(inbound)));
     }
 
     private Uni<Handled> withExpectation(Turn turn, ConversationExpectation open, String text) {
@@ -156,7 +161,7 @@ public class ConversationService {
                     .call(() -> expectations.delete(turn.found()));
         }
         if (RoutingKeys.Expect.CODE.equals(open.envelope().type()) && !ExpectationMatcher.isCancel(text)
-                && !isCommand(interpreter.typed(text))) {
+                && !isCommand(interpreter.typed(text)) && !HandoffRouter.asksForHuman(text)) {
             // waiting for a code: a stray "yes" or question is met with the code prompt again, not a cancellation
             // followed by an answer to something else (two replies to one message); a command still cancels it
             // published without a menu of its own: the code prompt stays the open expectation
@@ -166,8 +171,10 @@ public class ConversationService {
         var cleared = expectations.delete(turn.found());
         // our own menus and suggestions, and ai-support's optional follow-ups ("Was this helpful?"), simply lapse;
         // a pending code, confirmation or choice of a capability service is cancelled out loud
+        // notification-service's consent question lapses too: no answer simply means no notifications
         var silent = local ? !open.context().startsWith(AdminService.CONTEXT)
-                : Exchanges.SUPPORT_REQUESTS.equals(open.ownerExchange());
+                : Exchanges.SUPPORT_REQUESTS.equals(open.ownerExchange())
+                || Exchanges.NOTIFICATION_REQUESTS.equals(open.ownerExchange());
         if (ExpectationMatcher.isCancel(text)) {
             return cleared.flatMap(ignored -> replies.send(turn, silent
                             ? "OK. Send *help* to see what you can do." : CANCELLED))
@@ -220,10 +227,19 @@ public class ConversationService {
 
     private Uni<Handled> fresh(Turn turn, String text) {
         var inbound = turn.inbound();
+        var card = contactCard(inbound);
+        if (text.isBlank() && card != null) {
+            return turn.user().linked() ? handlers.contactCard(turn, card.url())
+                    : needsLink(turn, CommandRegistry.CONTACTS);
+        }
         if (text.isBlank() && (!inbound.media().isEmpty() || inbound.location() != null)) {
             return replies.send(turn, "I can only read text messages and listen to voice notes for now. Send *help* to see what "
                     + "I can do.")
                     .replaceWith(Handled.ok("media"));
+        }
+        if (HandoffRouter.asksForHuman(text)) {
+            // "talk to a human", "agent", the *Talk to a human* button: a ticket, not an AI answer
+            return handoff.request(turn);
         }
         var meant = IntentLearning.corrected(text);
         if (meant != null) {
@@ -335,11 +351,15 @@ public class ConversationService {
     }
 
     private Uni<Handled> needsLink(Turn turn, CommandSpec spec) {
-        var body = "To use *" + spec.name() + "* you need to link your Flash account first. Send *link* to start "
+        return needsLink(turn, spec.name());
+    }
+
+    private Uni<Handled> needsLink(Turn turn, String command) {
+        var body = "To use *" + command + "* you need to link your Flash account first. Send *link* to start "
                 + "– it takes a minute.";
         return replies.send(turn, body,
                         List.of(new QuickReply("link", "Link my account"), new QuickReply("help", "Help")))
-                .replaceWith(new Handled(spec.name(), Outcome.NEEDS_LINK));
+                .replaceWith(new Handled(command, Outcome.NEEDS_LINK));
     }
 
     private Uni<Handled> suggest(Turn turn, ParseResult.Suggestion suggestion) {
@@ -404,6 +424,14 @@ public class ConversationService {
         }
         return inbound.media().stream()
                 .filter(m -> m.contentType() != null && m.contentType().startsWith("audio/"))
+                .findFirst().orElse(null);
+    }
+
+    /** A shared contact card ({@code text/vcard} or {@code text/x-vcard} media), or null. */
+    static InboundMessage.Media contactCard(InboundMessage inbound) {
+        return inbound.media().stream()
+                .filter(m -> m.contentType() != null && m.url() != null
+                        && m.contentType().toLowerCase(java.util.Locale.ROOT).matches("text/(x-)?vcard(;.*)?"))
                 .findFirst().orElse(null);
     }
 

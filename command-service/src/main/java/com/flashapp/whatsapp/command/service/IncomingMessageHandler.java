@@ -1,9 +1,11 @@
 package com.flashapp.whatsapp.command.service;
 
+import com.flashapp.whatsapp.command.handoff.HandoffRouter;
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
+import com.flashapp.whatsapp.contracts.expect.HandoffRoute;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
@@ -19,8 +21,10 @@ public class IncomingMessageHandler implements MessageHandler {
 
     private final ConversationService conversations;
     private final UserService users;
+    private final HandoffRouter handoff;
 
-    public IncomingMessageHandler(ConversationService conversations, UserService users) {
+    public IncomingMessageHandler(ConversationService conversations, UserService users, HandoffRouter handoff) {
+        this.handoff = handoff;
         this.conversations = conversations;
         this.users = users;
     }
@@ -32,6 +36,9 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (message instanceof ConversationExpectation expectation) {
             return conversations.expect(expectation);
+        }
+        if (message instanceof HandoffRoute route) {
+            return handoff.apply(route);
         }
         if (message instanceof AccountLinked linked) {
             return users.linked(linked);

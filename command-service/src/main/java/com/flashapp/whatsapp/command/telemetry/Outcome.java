@@ -25,7 +25,9 @@ public enum Outcome {
     /** The sender is blocked by an admin: nothing was answered. */
     BLOCKED,
     /** The user confirmed "delete my data": no telemetry row is written for it (it would be theirs). */
-    ERASED;
+    ERASED,
+    /** Handed to ai-support's handoff: a request for a person, a message of an open ticket, an agent command. */
+    HANDOFF;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

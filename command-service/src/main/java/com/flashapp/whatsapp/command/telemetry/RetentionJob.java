@@ -48,6 +48,10 @@ public class RetentionJob {
                         .execute(Tuple.of(OffsetDateTime.ofInstant(Instant.now().minus(retention.inactiveUsers()),
                                 ZoneOffset.UTC)))
                         .invoke(users -> Log.debugf("Retention: %d inactive users forgotten", users.rowCount())))
+                .flatMap(ignored -> pool.preparedQuery("delete from handoff_route where state = 'closed' and "
+                                + "updated_at < $1")
+                        .execute(Tuple.of(OffsetDateTime.ofInstant(Instant.now().minus(retention.handoffRoutes()),
+                                ZoneOffset.UTC))))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     Log.warnf("Retention purge failed, will retry next run: %s", e.getClass().getName());

@@ -91,7 +91,8 @@ class CommandEngineTest {
     void connect() throws Exception {
         // a used code is remembered per secret, and the test admins' secrets are shared by these tests: each starts
         // with no remembered step, failure count or lockout
-        for (var key : redis.key().keys(keyPrefix + "admin-*")) {
+        var scan = new io.quarkus.redis.datasource.keys.KeyScanArgs().match(keyPrefix + "admin-*");
+        for (var key : redis.key().scan(scan).toIterable()) {
             redis.key().del(key);
         }
         broker = TestUsers.probe();

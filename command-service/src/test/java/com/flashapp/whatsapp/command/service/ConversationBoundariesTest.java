@@ -69,7 +69,8 @@ class ConversationBoundariesTest {
     @BeforeEach
     void connect() throws Exception {
         // the admin's used code steps, failures and lockout are shared with other tests: start clean
-        for (var key : redis.key().keys(keyPrefix + "admin-*")) {
+        var scan = new io.quarkus.redis.datasource.keys.KeyScanArgs().match(keyPrefix + "admin-*");
+        for (var key : redis.key().scan(scan).toIterable()) {
             redis.key().del(key);
         }
         broker = TestUsers.probe();

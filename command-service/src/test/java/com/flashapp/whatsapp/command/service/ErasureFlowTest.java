@@ -76,7 +76,8 @@ class ErasureFlowTest {
 
         await().atMost(WAIT).until(() -> count("select count(*) from conversation_user where user_ref = $1") == 0
                 && count("select count(*) from command_event where user_ref = $1") == 0
-                && redis.key(String.class).keys(keyPrefix + "*" + userRef + "*").isEmpty());
+                && !redis.key(String.class).scan(new io.quarkus.redis.datasource.keys.KeyScanArgs().match(keyPrefix + "*" + userRef + "*"))
+                        .toIterable().iterator().hasNext());
     }
 
     @Test

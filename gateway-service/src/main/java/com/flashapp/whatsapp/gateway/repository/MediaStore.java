@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Short-lived images (invoice QR codes) in the gateway's Redis ({@code gateway:media:<id>}), stored from
+ * Short-lived images (invoice QR codes) and voice notes (spoken replies) in the gateway's Redis ({@code gateway:media:<id>}), stored from
  * {@code MediaStoreRequest}s and served by {@code GET /media/{id}} to whoever holds a signed URL (Twilio fetching a
  * {@code MediaUrl}). Only the gateway reads or writes these keys.
  */
@@ -22,10 +22,12 @@ public class MediaStore {
 
     public static final String PNG = "image/png";
     public static final String JPEG = "image/jpeg";
-    /** The content types the gateway stores and serves (what Twilio accepts as WhatsApp images). */
-    public static final Set<String> CONTENT_TYPES = Set.of(PNG, JPEG);
+    /** Ogg/Opus: ai-support-service's voice replies, what WhatsApp plays as a voice note. */
+    public static final String OGG = "audio/ogg";
+    /** The content types the gateway stores and serves (what Twilio accepts as WhatsApp images and voice notes). */
+    public static final Set<String> CONTENT_TYPES = Set.of(PNG, JPEG, OGG);
 
-    /** A stored image and the type it is served as. */
+    /** A stored image or voice note and the type it is served as. */
     public record Image(String contentType, byte[] data) {
     }
 

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Serves stored images to holders of a valid, unexpired signed URL (Twilio fetching a MediaUrl). The producer
+ * Serves stored images and voice notes to holders of a valid, unexpired signed URL (Twilio fetching a MediaUrl). The producer
  * publishes the image and then the message linking it, so Twilio may fetch a URL a moment before the gateway has
  * consumed the image: a valid link whose image is missing waits (polling Redis, never blocking a thread) up to
  * {@code gateway.media.await-missing} before it is answered 404.

@@ -1,22 +1,24 @@
 package com.flashapp.whatsapp.gateway.security;
 
+import com.flashapp.whatsapp.contracts.media.MediaUrls;
 import com.flashapp.whatsapp.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Base64;
-
-/** Signs and checks {@code /media/{id}?exp=<epoch seconds>&sig=<base64url HMAC-SHA256(id + "." + exp)>}. */
+/**
+ * Checks {@code /media/{id}?exp=<epoch seconds>&sig=<base64url HMAC-SHA256(id + "." + exp)>}, the format of
+ * {@link MediaUrls} with which balance- and ai-support-service sign what they store.
+ */
 @ApplicationScoped
 public class MediaUrlSigner {
 
-    private final Hmac hmac;
+    private final String key;
 
     public MediaUrlSigner(GatewayConfig config) {
-        this.hmac = Hmac.sha256(config.media().signingKey());
+        this.key = config.media().signingKey();
     }
 
     public String signature(String id, long expiresAtEpochSecond) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac.sign(id + "." + expiresAtEpochSecond));
+        return MediaUrls.signature(key, id, expiresAtEpochSecond);
     }
 
     /** True when {@code sig} signs {@code id} and {@code exp} (expiry is checked by the caller). */

@@ -11,8 +11,8 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * Checks a {@link MediaStoreRequest} (id, type, Base64, size, magic bytes, expiry) and stores the image until its
- * {@code expiresAt}. An invalid request is a {@link Rejected} (its reason is the metric tag): it can never succeed,
+ * Checks a {@link MediaStoreRequest} (id, type, Base64, size, magic bytes, expiry) and stores the image or voice
+ * note until its {@code expiresAt}. An invalid request is a {@link Rejected} (its reason is the metric tag): it can never succeed,
  * so the caller dead-letters it instead of retrying.
  */
 @ApplicationScoped
@@ -23,6 +23,8 @@ public class MediaIntakeService {
 
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final byte[] JPEG_MAGIC = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
+    /** Every Ogg page starts with the capture pattern "OggS". */
+    private static final byte[] OGG_MAGIC = {'O', 'g', 'g', 'S'};
 
     /** A request that can never be stored; {@code reason} is a short slug (metric tag, log), never the data. */
     public static final class Rejected extends RuntimeException {
@@ -64,7 +66,7 @@ public class MediaIntakeService {
             throw new Rejected("invalid-media-id", "mediaId must match " + MEDIA_ID.pattern());
         }
         if (request.contentType() == null || !MediaStore.CONTENT_TYPES.contains(request.contentType())) {
-            throw new Rejected("unsupported-content-type", "contentType must be image/png or image/jpeg");
+            throw new Rejected("unsupported-content-type", "contentType must be image/png, image/jpeg or audio/ogg");
         }
         var now = clock.instant();
         if (request.expiresAt() == null) {
@@ -96,9 +98,13 @@ public class MediaIntakeService {
         if (data.length > config.maxBytes()) {
             throw new Rejected("too-large", "the image is larger than gateway.media.max-bytes");
         }
-        var magic = MediaStore.PNG.equals(request.contentType()) ? PNG_MAGIC : JPEG_MAGIC;
+        var magic = switch (request.contentType()) {
+            case MediaStore.PNG -> PNG_MAGIC;
+            case MediaStore.OGG -> OGG_MAGIC;
+            default -> JPEG_MAGIC;
+        };
         if (!startsWith(data, magic)) {
-            throw new Rejected("content-mismatch", "the bytes are not a " + request.contentType() + " image");
+            throw new Rejected("content-mismatch", "the bytes are not " + request.contentType());
         }
         return new MediaStore.Image(request.contentType(), data);
     }

@@ -52,6 +52,9 @@ class MediaIntakeTest {
 
     static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 1, 0};
     static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0};
+    /** The start of an Ogg/Opus file: the first page ("OggS", version 0, BOS) carrying the OpusHead packet. */
+    static final byte[] OGG = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            1, 19, 'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, 1, 0x38, 1, (byte) 0x80, (byte) 0xbb, 0, 0, 0, 0, 0};
     static final String DLQ = Queues.dlq(Queues.GATEWAY_MEDIA_STORE);
 
     @TestHTTPResource("/")
@@ -111,6 +114,26 @@ class MediaIntakeTest {
     }
 
     @Test
+    void servesAVoiceReplyAsOggAtItsSignedUrlAndRefusesItWithAnotherSignature() {
+        // ai-support-service's spoken answers ("voice on"): Ogg/Opus, as WhatsApp plays voice notes
+        var request = request(MediaStore.OGG, OGG, Instant.now().plus(10, ChronoUnit.MINUTES));
+        broker.publish(Exchanges.GATEWAY_MEDIA, request);
+
+        var url = localPath(producerUrl(request));
+        var response = await().atMost(Duration.ofSeconds(30))
+                .until(() -> Webhooks.get(base, url), r -> r.statusCode() == 200);
+        assertEquals("audio/ogg", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertArrayEquals(OGG, response.body());
+
+        var forged = url.substring(0, url.indexOf("&sig=")) + "&sig=" + "A".repeat(43);
+        assertEquals(403, Webhooks.get(base, forged).statusCode());
+        var otherExpiry = url.replace("?exp=" + request.expiresAt().getEpochSecond(),
+                "?exp=" + (request.expiresAt().getEpochSecond() + 3600));
+        assertEquals(403, Webhooks.get(base, otherExpiry).statusCode());
+    }
+
+    @Test
     void aRedeliveredStoreRequestIsStoredAgainHarmlessly() {
         var request = request(MediaStore.PNG, PNG, Instant.now().plus(10, ChronoUnit.MINUTES));
         broker.publish(Exchanges.GATEWAY_MEDIA, request);
@@ -140,6 +163,8 @@ class MediaIntakeTest {
                 Arguments.of("empty", newId(), MediaStore.PNG, "", soon),
                 Arguments.of("content-mismatch", newId(), MediaStore.PNG, b64(JPEG), soon),
                 Arguments.of("content-mismatch", newId(), MediaStore.JPEG, b64(PNG), soon),
+                Arguments.of("content-mismatch", newId(), MediaStore.OGG, b64("ID3\u0004 an mp3, not Ogg".getBytes(StandardCharsets.US_ASCII)), soon),
+                Arguments.of("unsupported-content-type", newId(), "audio/mpeg", b64(OGG), soon),
                 Arguments.of("expired", newId(), MediaStore.PNG, b64(PNG), Instant.now().minusSeconds(60)),
                 Arguments.of("expiry-too-late", newId(), MediaStore.PNG, b64(PNG), Instant.now().plus(25, ChronoUnit.HOURS)),
                 Arguments.of("missing-expiry", newId(), MediaStore.PNG, b64(PNG), null));

@@ -1,5 +1,6 @@
 package com.flashapp.whatsapp.messaging.testkit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.net.URI;
@@ -41,24 +42,63 @@ public class FreshVirtualHost implements QuarkusTestResourceLifecycleManager {
         // kept until the next run recreates it: its queues help when a test failed
     }
 
-    /** Deletes the virtual host if it exists, creates it and lets guest use it. */
+    /**
+     * Deletes the virtual host if it exists, creates it, lets guest use it and gives every other user (the services'
+     * own, deploy/local/infra.sh) the permissions it has on the default virtual host.
+     */
     public void recreate(String vhost) {
-        var path = MANAGEMENT + "/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+        var encoded = URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+        var path = MANAGEMENT + "/vhosts/" + encoded;
         call("DELETE", path, null, 204, 404);
         call("PUT", path, "{}", 201, 204);
-        call("PUT", MANAGEMENT + "/permissions/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + "/guest",
+        call("PUT", MANAGEMENT + "/permissions/" + encoded + "/guest",
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", 201, 204);
+        var json = new ObjectMapper();
+        try {
+            for (var permission : json.readTree(get(MANAGEMENT + "/vhosts/%2F/permissions"))) {
+                var user = permission.get("user").asText();
+                if (!user.equals("guest")) {
+                    var body = json.createObjectNode();
+                    for (var field : new String[] {"configure", "write", "read"}) {
+                        body.put(field, permission.get(field).asText());
+                    }
+                    call("PUT", MANAGEMENT + "/permissions/" + encoded + "/"
+                            + URLEncoder.encode(user, StandardCharsets.UTF_8), body.toString(), 201, 204);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the default virtual host's permissions are not JSON", e);
+        }
+    }
+
+    private String get(String url) {
+        try {
+            var response = http.send(request("GET", url, null), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("RabbitMQ management API not reachable (deploy/local/infra.sh enables it)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpRequest request(String method, String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private void call(String method, String url, String body, int... expected) {
         try {
-            var request = HttpRequest.newBuilder(URI.create(url))
-                    .header("Authorization", "Basic " + Base64.getEncoder()
-                            .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
-                    .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body))
-                    .build();
+            var request = request(method, url, body);
             var status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
             for (var ok : expected) {
                 if (status == ok) {

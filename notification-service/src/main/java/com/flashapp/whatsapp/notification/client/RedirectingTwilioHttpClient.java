@@ -29,7 +29,8 @@ import java.util.Set;
 
 /**
  * The HTTP client twilio-java uses here. twilio-java has no base-URL setting (it always builds
- * {@code https://api.twilio.com/...}), so this client rewrites that prefix to the configured base URL (the
+ * {@code https://api.twilio.com/...}, and {@code https://content.twilio.com/...} for the Content API), so this client
+ * rewrites those prefixes to the configured base URL (the
  * sandbox's simulator in dev and test, Twilio itself in prod), and it sends each request exactly once:
  * twilio-java's own {@code reliableRequest} silently repeats a POST that got a 5xx three times, which could
  * send a WhatsApp message twice and would hide the retries from our metrics. Our relay retries instead.
@@ -42,6 +43,8 @@ import java.util.Set;
 public class RedirectingTwilioHttpClient extends HttpClient implements Closeable {
 
     static final String TWILIO_API = "https://api.twilio.com";
+    /** Twilio's Content API host (quick-reply templates); the simulator serves it on the same base URL. */
+    static final String TWILIO_CONTENT = "https://content.twilio.com";
     private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
             "upgrade", "transfer-encoding");
     private static final ContentType FORM = ContentType.APPLICATION_FORM_URLENCODED.withCharset(StandardCharsets.UTF_8);
@@ -150,7 +153,12 @@ public class RedirectingTwilioHttpClient extends HttpClient implements Closeable
     }
 
     String rewrite(String url) {
-        return url.startsWith(TWILIO_API) ? baseUrl + url.substring(TWILIO_API.length()) : url;
+        if (url.startsWith(TWILIO_API)) {
+            return baseUrl + url.substring(TWILIO_API.length());
+        }
+        // in prod the base URL is https://api.twilio.com and Content stays on its own host
+        return url.startsWith(TWILIO_CONTENT) && !baseUrl.equals(TWILIO_API)
+                ? baseUrl + url.substring(TWILIO_CONTENT.length()) : url;
     }
 
     @Override

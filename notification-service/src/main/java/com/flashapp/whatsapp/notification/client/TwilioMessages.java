@@ -47,6 +47,11 @@ public class TwilioMessages {
                 .build();
     }
 
+    /** The same twilio-java client (and HTTP pool) for the Content API ({@link TwilioContent}). */
+    TwilioRestClient restClient() {
+        return client;
+    }
+
     @PreDestroy
     void close() throws IOException {
         http.close();

@@ -20,6 +20,8 @@ public interface NotificationConfig {
 
     Templates templates();
 
+    Buttons buttons();
+
     Notifications notifications();
 
     Retention retention();
@@ -29,6 +31,8 @@ public interface NotificationConfig {
     Erasure erasure();
 
     Admin admin();
+
+    Consent consent();
 
     /** Broker consumers (the channels in application.properties use these). */
     interface Messaging {
@@ -198,6 +202,24 @@ public interface NotificationConfig {
         Map<String, String> contentSids();
     }
 
+    /**
+     * Quick replies as real WhatsApp buttons (session Content templates created through Twilio's Content API, one
+     * per button set, cached in PostgreSQL). Off, or outside the window, they go out as numbered text.
+     */
+    interface Buttons {
+        /** Send quick replies as buttons inside a known-open 24-hour window. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Content template's language. */
+        @WithDefault("en")
+        String language();
+
+        /** The label of the button that opens a list picker (4–10 options); WhatsApp allows 20 characters. */
+        @WithDefault("Choose")
+        String listButton();
+    }
+
     /** Payment notifications and preferences. */
     interface Notifications {
         /** Formatting locale for amounts (BCP 47). */
@@ -245,6 +267,24 @@ public interface NotificationConfig {
 
         @WithDefault("1h")
         Duration interval();
+
+        /**
+         * A consent record superseded by a newer choice of the same user is kept this long (proof of what was
+         * agreed when); the latest record of each user stays until "delete my data".
+         */
+        @WithDefault("730d")
+        Duration consentHistory();
+    }
+
+    /** Opt-in to payment notifications, asked once after linking ({@code service.ConsentService}). */
+    interface Consent {
+        /** Version of the question's wording, recorded with every choice; change it with the wording. */
+        @WithDefault("2026-12-v1")
+        String wordingVersion();
+
+        /** How long the question waits for an answer; no answer means no notifications. */
+        @WithDefault("30m")
+        Duration answerTtl();
     }
 
     /** "delete my data" (see {@code service.ErasureService}). */

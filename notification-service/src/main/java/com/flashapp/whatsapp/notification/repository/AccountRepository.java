@@ -30,7 +30,12 @@ public class AccountRepository {
     }
 
     /** A linked Flash account and how to reach its owner. */
-    public record Link(String userRef, String flashAccountId, String whatsapp, String displayCurrency) {
+    public record Link(String userRef, String flashAccountId, String whatsapp, String displayCurrency,
+                       String locale) {
+
+        public Link(String userRef, String flashAccountId, String whatsapp, String displayCurrency) {
+            this(userRef, flashAccountId, whatsapp, displayCurrency, null);
+        }
     }
 
     /** Records that the user wrote at {@code at} (never moves the time back). */
@@ -47,13 +52,13 @@ public class AccountRepository {
         return c.preparedQuery("delete from account_link where flash_account_id = $1 and user_ref <> $2")
                 .execute(Tuple.of(link.flashAccountId(), link.userRef()))
                 .flatMap(ignored -> c.preparedQuery("insert into account_link (user_ref, flash_account_id, "
-                                + "whatsapp, display_currency, linked_at) values ($1, $2, $3, $4, $5) "
+                                + "whatsapp, display_currency, linked_at, locale) values ($1, $2, $3, $4, $5, $6) "
                                 + "on conflict (user_ref) do update set flash_account_id = excluded.flash_account_id, "
                                 + "whatsapp = excluded.whatsapp, display_currency = excluded.display_currency, "
-                                + "linked_at = excluded.linked_at")
+                                + "linked_at = excluded.linked_at, locale = excluded.locale")
                         .execute(Tuple.from(Arrays.asList(link.userRef(), link.flashAccountId(),
                                 addresses.encrypt(link.whatsapp(), link.userRef()), link.displayCurrency(),
-                                odt(now)))))
+                                odt(now), link.locale()))))
                 .replaceWithVoid();
     }
 
@@ -111,7 +116,7 @@ public class AccountRepository {
             return Optional.empty();
         }
         return Optional.of(new Link(userRef, r.getString("flash_account_id"), address.get(),
-                r.getString("display_currency")));
+                r.getString("display_currency"), r.getString("locale")));
     }
 
     private static Preferences preferences(Row r) {

@@ -63,6 +63,7 @@ public class ErasureService {
                 .flatMap(x -> run(c, "delete from account_link where user_ref = $1 or whatsapp = $2", who))
                 .flatMap(x -> run(c, "delete from notification_preferences where user_ref = $1", Tuple.of(userRef)))
                 .flatMap(x -> run(c, "delete from inbound_window where user_ref = $1", Tuple.of(userRef)))
+                .flatMap(x -> run(c, "delete from notification_consent where user_ref = $1", Tuple.of(userRef)))
                 .flatMap(x -> run(c, "delete from payment_notification where user_ref = $1", Tuple.of(userRef)))
                 .flatMap(x -> outbound.store(c, id, request.envelope().correlationId(), null, KIND, to, DONE,
                         List.of(), List.of(), null, null, request.envelope().occurredAt())))

@@ -13,6 +13,7 @@ import com.flashapp.whatsapp.contracts.notification.PreferencesGet;
 import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.notification.repository.AccountRepository;
 import com.flashapp.whatsapp.messaging.MessageHandler;
 import io.quarkus.logging.Log;
@@ -30,10 +31,12 @@ public class IncomingMessageHandler implements MessageHandler {
     private final AdminReportService admin;
     private final AccountRepository accounts;
     private final ErasureService erasure;
+    private final ConsentService consent;
 
     public IncomingMessageHandler(OutboundService outbound, DeliveryTracker delivery, PaymentNotifier payments,
                                   PreferencesService preferences, AdminReportService admin,
-                                  AccountRepository accounts, ErasureService erasure) {
+                                  AccountRepository accounts, ErasureService erasure, ConsentService consent) {
+        this.consent = consent;
         this.erasure = erasure;
         this.outbound = outbound;
         this.delivery = delivery;
@@ -63,6 +66,8 @@ public class IncomingMessageHandler implements MessageHandler {
             return preferences.update(u);
         } else if (message instanceof PreferencesGet g) {
             return preferences.get(g);
+        } else if (message instanceof ConfirmationAnswer a) {
+            return consent.onAnswer(a);
         } else if (message instanceof AdminStatsRequest r) {
             return admin.stats(r);
         } else if (message instanceof AdminUserRequest r) {

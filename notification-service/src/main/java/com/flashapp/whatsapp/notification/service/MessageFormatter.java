@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Words users read: payment notifications, digests and preference confirmations, from the Qute templates in
- * {@code templates/}, with amounts formatted for the configured locale; and the variables of the approved
+ * {@code templates/} (payment texts also in Spanish, {@code *_es.txt}), with amounts formatted for the user's locale
+ * (or the configured one); and the variables of the approved
  * WhatsApp templates used outside the 24-hour window.
  */
 @ApplicationScoped
@@ -34,6 +35,9 @@ public class MessageFormatter {
     private final Template digest;
     private final Template preferences;
     private final Template invalid;
+    private final Template receivedEs;
+    private final Template sentEs;
+    private final Template digestEs;
     private final Locale locale;
     private final int digestMaxLines;
 
@@ -42,7 +46,13 @@ public class MessageFormatter {
                             @Location("payment_digest.txt") Template digest,
                             @Location("preferences.txt") Template preferences,
                             @Location("preferences_invalid.txt") Template invalid,
+                            @Location("payment_received_es.txt") Template receivedEs,
+                            @Location("payment_sent_es.txt") Template sentEs,
+                            @Location("payment_digest_es.txt") Template digestEs,
                             NotificationConfig config) {
+        this.receivedEs = receivedEs;
+        this.sentEs = sentEs;
+        this.digestEs = digestEs;
         this.received = received;
         this.sent = sent;
         this.digest = digest;
@@ -56,12 +66,23 @@ public class MessageFormatter {
     public record Rendered(String body, String templateKey, Map<String, String> variables) {
     }
 
+    /** The service-wide locale ({@code app.notifications.locale}), for users whose own is not known. */
+    public Locale defaultLocale() {
+        return locale;
+    }
+
     public Rendered payment(Payment p) {
-        var amount = walletAmount(p);
-        var display = displayAmount(p);
+        return payment(p, locale);
+    }
+
+    /** In the user's locale: Spanish words for Spanish speakers (English otherwise), numbers as they write them. */
+    public Rendered payment(Payment p, Locale userLocale) {
+        var amount = walletAmount(p, userLocale);
+        var display = displayAmount(p, userLocale);
         var counterparty = blankToNull(p.counterparty());
         boolean incoming = Payment.RECEIVED.equals(p.eventType());
-        var body = (incoming ? received : sent)
+        var spanish = spanish(userLocale);
+        var body = (incoming ? (spanish ? receivedEs : received) : (spanish ? sentEs : sent))
                 .data("amount", amount)
                 .data("display", display)
                 .data("counterparty", counterparty)
@@ -74,8 +95,12 @@ public class MessageFormatter {
     }
 
     public Rendered digest(List<Payment> payments) {
-        var lines = payments.stream().limit(digestMaxLines).map(this::line).toList();
-        var body = digest.data("count", payments.size())
+        return digest(payments, locale);
+    }
+
+    public Rendered digest(List<Payment> payments, Locale userLocale) {
+        var lines = payments.stream().limit(digestMaxLines).map(p -> line(p, userLocale)).toList();
+        var body = (spanish(userLocale) ? digestEs : digest).data("count", payments.size())
                 .data("lines", lines)
                 .data("more", Math.max(0, payments.size() - lines.size()))
                 .render().strip();
@@ -101,10 +126,15 @@ public class MessageFormatter {
         return invalid.data("problem", problem).render().strip();
     }
 
-    private String line(Payment p) {
-        var display = displayAmount(p);
-        var amount = walletAmount(p) + (display == null ? "" : " (" + display + ")");
+    private String line(Payment p, Locale userLocale) {
+        var display = displayAmount(p, userLocale);
+        var amount = walletAmount(p, userLocale) + (display == null ? "" : " (" + display + ")");
         var name = blankToNull(p.counterparty());
+        if (spanish(userLocale)) {
+            return Payment.RECEIVED.equals(p.eventType())
+                    ? "Recibiste " + amount + (name == null ? " (Lightning)" : " de " + name)
+                    : "Enviaste " + amount + (name == null ? " (Lightning)" : " a " + name);
+        }
         return Payment.RECEIVED.equals(p.eventType())
                 ? "Received " + amount + (name == null ? " (Lightning)" : " from " + name)
                 : "Sent " + amount + (name == null ? " (Lightning)" : " to " + name);
@@ -112,8 +142,12 @@ public class MessageFormatter {
 
     /** The amount in the wallet's own unit: sats for BTC wallets, dollars and cents for USD wallets. */
     String walletAmount(Payment p) {
+        return walletAmount(p, locale);
+    }
+
+    String walletAmount(Payment p, Locale locale) {
         if ("USD".equalsIgnoreCase(p.walletCurrency())) {
-            return money(BigDecimal.valueOf(p.amountMinor()).movePointLeft(2), "USD");
+            return money(BigDecimal.valueOf(p.amountMinor()).movePointLeft(2), "USD", locale);
         }
         return NumberFormat.getIntegerInstance(locale).format(p.amountMinor())
                 + (p.amountMinor() == 1 ? " sat" : " sats");
@@ -121,15 +155,23 @@ public class MessageFormatter {
 
     /** The amount in the user's display currency, unless that is the wallet's own unit or unknown. */
     String displayAmount(Payment p) {
+        return displayAmount(p, locale);
+    }
+
+    String displayAmount(Payment p, Locale locale) {
         if (p.displayAmount() == null || p.displayCurrency() == null
                 || p.displayCurrency().equalsIgnoreCase(p.walletCurrency())) {
             return null;
         }
-        return money(p.displayAmount(), p.displayCurrency());
+        return money(p.displayAmount(), p.displayCurrency(), locale);
     }
 
     /** A locale-aware money amount: J$1,560.00, US$12.34, 100 sats. */
     String money(BigDecimal value, String unit) {
+        return money(value, unit, locale);
+    }
+
+    String money(BigDecimal value, String unit, Locale locale) {
         if (unit == null || "SATS".equalsIgnoreCase(unit)) {
             return NumberFormat.getIntegerInstance(locale).format(value) + " sats";
         }
@@ -154,6 +196,10 @@ public class MessageFormatter {
             }
         };
         return symbol + number.format(value.setScale(currency.getDefaultFractionDigits(), RoundingMode.HALF_UP));
+    }
+
+    private static boolean spanish(Locale userLocale) {
+        return userLocale != null && "es".equals(userLocale.getLanguage());
     }
 
     private static String counterparty(Payment p) {

@@ -196,6 +196,12 @@ public class OutboundService {
                                           String templateKey, Map<String, String> templateVariables,
                                           Instant lastInboundAt) {
         var texts = split(withQuickReplies(body, quickReplies));
+        if (texts.size() == 1 && quickReplies != null && !quickReplies.isEmpty()) {
+            // one part: the quick replies are kept apart from the body, and the relay sends them as buttons
+            // (inside the window) or as the same numbered text (OutboxRelay, QuickReplyButtons)
+            return List.of(new NewMessage(id, correlationId, userRef, kind, to, body, mediaUrls,
+                    List.copyOf(quickReplies), templateKey, templateVariables, lastInboundAt));
+        }
         var rows = new ArrayList<NewMessage>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             var partId = i == 0 ? id
@@ -213,8 +219,9 @@ public class OutboundService {
     }
 
     /**
-     * Quick replies as numbered text after the body: session quick-reply buttons need a Twilio Content
-     * template per set of buttons, which this service does not create; the words work everywhere.
+     * Quick replies as numbered text after the body: what goes out when they cannot be buttons (outside a known-open
+     * window, over WhatsApp's button limits, the template could not be created, or a message long enough to be split
+     * into parts); the words work everywhere.
      */
     static String withQuickReplies(String body, List<QuickReply> quickReplies) {
         if (quickReplies == null || quickReplies.isEmpty()) {

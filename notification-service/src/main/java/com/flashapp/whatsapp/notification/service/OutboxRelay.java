@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.notification.service;
 
 import com.flashapp.whatsapp.notification.OutboundRecord;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
+import com.flashapp.whatsapp.notification.client.TwilioContent;
 import com.flashapp.whatsapp.notification.client.TwilioMessages;
 import com.flashapp.whatsapp.notification.client.TwilioSender;
 import com.flashapp.whatsapp.notification.client.TwilioSender.Outcome;
@@ -52,6 +53,7 @@ public class OutboxRelay {
 
     private final OutboxRepository outbox;
     private final TwilioSender twilio;
+    private final QuickReplyButtons buttons;
     private final NotificationConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -103,8 +105,9 @@ public class OutboxRelay {
     private final Timer headsClaim;
 
     public OutboxRelay(OutboxRepository outbox, TwilioSender twilio, NotificationConfig config, Clock clock,
-                       MeterRegistry registry, CircuitBreakerMaintenance breakers) {
+                       MeterRegistry registry, CircuitBreakerMaintenance breakers, QuickReplyButtons buttons) {
         this.outbox = outbox;
+        this.buttons = buttons;
         this.twilio = twilio;
         this.config = config;
         this.clock = clock;
@@ -540,27 +543,68 @@ public class OutboxRelay {
             return outbox.markFailed(m.id(), String.valueOf(TwilioSender.OUTSIDE_WINDOW),
                     "outside the 24-hour window and no approved template for this message", false, now);
         }
-        var request = template
-                ? new TwilioSender.Send(m.to(), null, List.of(), contentSid, m.templateVariables())
-                : new TwilioSender.Send(m.to(), m.body(), m.mediaUrls(), null, null);
+        var windowOpen = m.windowOpenedAt() != null && !windowClosed;
+        var numbered = new TwilioSender.Send(m.to(), OutboundService.withQuickReplies(m.body(), m.quickReplies()),
+                m.mediaUrls(), null, null);
+        var buttonType = template || !windowOpen ? null : buttons.typeFor(m);
+        Uni<Prepared> prepared;
+        if (template) {
+            prepared = Uni.createFrom().item(new Prepared(
+                    new TwilioSender.Send(m.to(), null, List.of(), contentSid, m.templateVariables()), null, null));
+        } else if (buttonType == null) {
+            // no quick replies, or the window is not known to be open (a session template would be refused), or
+            // they do not fit WhatsApp's buttons: the words work everywhere
+            prepared = Uni.createFrom().item(new Prepared(numbered, null, null));
+        } else {
+            prepared = buttons.contentSid(buttonType, m.quickReplies(), m.body(), senders)
+                    .map(sid -> new Prepared(new TwilioSender.Send(m.to(), null, List.of(), sid,
+                            Map.of(TwilioContent.BODY_VARIABLE, m.body())), numbered, buttonType))
+                    .onFailure().recoverWithItem(e -> {
+                        // never lose the message for its buttons
+                        count("buttons_unavailable");
+                        Log.warnf("No quick-reply template for %s (%s): sending numbered text", m.id(),
+                                e.getMessage());
+                        return new Prepared(numbered, null, null);
+                    });
+        }
         // the scheduler's timers have millisecond resolution (and refuse less than 1 ms)
         long waitMillis = (limiter.reserve() + 999_999) / 1_000_000;
         Uni<Void> paced = waitMillis >= 1
                 ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMillis))
                 : Uni.createFrom().voidItem();
-        return paced
+        return prepared.flatMap(p -> paced
                 // twilio-java is blocking: the call runs on a sender thread, never on the event loop
                 .emitOn(senders)
                 .map(ignored -> {
                     sendLatency.record(Duration.between(m.createdAt(), clock.instant()).abs());
-                    var started = System.nanoTime();
-                    try {
-                        return twilio.send(request);
-                    } finally {
-                        twilioRequest.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    var outcome = timed(p.request());
+                    if (p.fallback() != null && outcome.kind() == Outcome.Kind.PERMANENT) {
+                        // Twilio refused the buttons (e.g. the template was deleted on its side): the text goes
+                        // out instead, and the next message with these buttons creates a new template
+                        Log.warnf("Twilio refused quick-reply content for %s (%s): sending numbered text", m.id(),
+                                outcome.errorCode());
+                        count("buttons_refused");
+                        buttons.forget(p.buttonType(), m.quickReplies()).subscribe().with(
+                                x -> { }, e -> Log.warnf("Could not forget a refused template: %s", e.getMessage()));
+                        outcome = timed(p.fallback());
                     }
+                    return outcome;
                 })
-                .flatMap(outcome -> record(m, template, outcome));
+                .flatMap(outcome -> record(m, template, outcome)));
+    }
+
+    /** What the relay sends, and the numbered text to send instead if Twilio refuses its buttons. */
+    private record Prepared(TwilioSender.Send request, TwilioSender.Send fallback, TwilioContent.Type buttonType) {
+    }
+
+    /** One Twilio request, timed. Blocking. */
+    private Outcome timed(TwilioSender.Send request) {
+        var started = System.nanoTime();
+        try {
+            return twilio.send(request);
+        } finally {
+            twilioRequest.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
     }
 
     private Uni<Void> record(OutboundRecord m, boolean template, Outcome outcome) {

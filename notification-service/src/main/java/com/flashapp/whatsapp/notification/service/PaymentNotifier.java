@@ -52,10 +52,12 @@ public class PaymentNotifier {
     private final NotificationConfig.Notifications config;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final ConsentService consent;
 
     public PaymentNotifier(Pool pool, AccountRepository accounts, PaymentNotificationRepository payments,
                            OutboxRepository outbox, OutboundService outbound, MessageFormatter formatter,
-                           NotificationConfig config, Clock clock, MeterRegistry registry) {
+                           NotificationConfig config, Clock clock, MeterRegistry registry, ConsentService consent) {
+        this.consent = consent;
         this.pool = pool;
         this.accounts = accounts;
         this.payments = payments;
@@ -67,7 +69,10 @@ public class PaymentNotifier {
         this.registry = registry;
     }
 
-    /** account.linked: remembers the address and creates default preferences (on, immediate). */
+    /**
+     * account.linked: remembers the address and creates default preferences (immediate; notifications on only with
+     * the user's recorded consent), and asks for that consent if it was never given or refused.
+     */
     public Uni<Void> linked(AccountLinked event) {
         var userRef = event.envelope().userRef();
         if (userRef == null || event.whatsapp() == null || event.flashAccountId() == null) {
@@ -76,10 +81,20 @@ public class PaymentNotifier {
             return Uni.createFrom().voidItem();
         }
         var now = clock.instant();
-        var link = new Link(userRef, event.flashAccountId(), event.whatsapp(), event.displayCurrency());
+        // the user's own locale and zone: the link's language in the number's country, the country's time zone
+        var locale = UserLocales.locale(event.locale(), event.whatsapp(), formatter.defaultLocale());
+        var zone = UserLocales.zone(event.whatsapp()).orElse(defaultZone());
+        var link = new Link(userRef, event.flashAccountId(), event.whatsapp(), event.displayCurrency(),
+                locale.toLanguageTag());
         return pool.withTransaction(c -> accounts.link(c, link, now)
-                .flatMap(ignored -> accounts.createDefaultPreferences(c,
-                        Preferences.defaults(userRef, defaultZone()), now)));
+                        .flatMap(ignored -> consent.onLinked(c, event, zone, now)))
+                .invoke(asked -> {
+                    if (asked) {
+                        outbound.wakeRelay();
+                    }
+                })
+                // published after the commit; a failed publish fails the event, whose redelivery stores nothing new
+                .flatMap(asked -> asked ? consent.expectAnswer(event) : Uni.createFrom().voidItem());
     }
 
     /** account.unlinked: forgets the address and drops the user's waiting notifications. */
@@ -155,11 +170,16 @@ public class PaymentNotifier {
                     if (!inserted) {
                         return Uni.createFrom().item(false);
                     }
-                    var rendered = formatter.payment(payment);
+                    var rendered = formatter.payment(payment, localeOf(link));
                     return outbound.store(c, outboundId, envelope.correlationId(), payment.userRef(),
                             RoutingKeys.Outbound.NOTIFICATION, link.whatsapp(), rendered.body(), List.of(), List.of(),
                             rendered.templateKey(), rendered.variables(), null);
                 });
+    }
+
+    /** The locale the link recorded; the service-wide one for links made before it was recorded. */
+    private Locale localeOf(Link link) {
+        return link.locale() == null ? formatter.defaultLocale() : Locale.forLanguageTag(link.locale());
     }
 
     /** Releases held notifications that are due: one message per user, a digest when there are several. */
@@ -192,7 +212,9 @@ public class PaymentNotifier {
                     if (held.isEmpty() || link.isEmpty()) {
                         return Uni.createFrom().item(false);
                     }
-                    var rendered = held.size() == 1 ? formatter.payment(held.get(0)) : formatter.digest(held);
+                    var locale = localeOf(link.get());
+                    var rendered = held.size() == 1 ? formatter.payment(held.get(0), locale)
+                            : formatter.digest(held, locale);
                     var outboundId = UUID.nameUUIDFromBytes(("digest:" + userRef + ":" + held.get(0).transactionId()
                             + ":" + held.size()).getBytes(StandardCharsets.UTF_8));
                     return outbound.store(c, outboundId, "digest-" + outboundId, userRef,

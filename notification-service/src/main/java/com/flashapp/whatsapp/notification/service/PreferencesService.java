@@ -7,6 +7,7 @@ import com.flashapp.whatsapp.contracts.notification.PreferencesUpdate;
 import com.flashapp.whatsapp.notification.Preferences;
 import com.flashapp.whatsapp.notification.config.NotificationConfig;
 import com.flashapp.whatsapp.notification.repository.AccountRepository;
+import com.flashapp.whatsapp.notification.repository.ConsentRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,9 +42,14 @@ public class PreferencesService {
     private final MessageFormatter formatter;
     private final NotificationConfig.Notifications config;
     private final Clock clock;
+    private final ConsentRepository consents;
+    private final ConsentService consent;
 
     public PreferencesService(Pool pool, AccountRepository accounts, OutboundService outbound,
-                              MessageFormatter formatter, NotificationConfig config, Clock clock) {
+                              MessageFormatter formatter, NotificationConfig config, Clock clock,
+                              ConsentRepository consents, ConsentService consent) {
+        this.consents = consents;
+        this.consent = consent;
         this.pool = pool;
         this.accounts = accounts;
         this.outbound = outbound;
@@ -62,7 +68,11 @@ public class PreferencesService {
                     } catch (IllegalArgumentException e) {
                         return reply(c, update.envelope(), update.whatsapp(), formatter.invalid(e.getMessage()));
                     }
-                    return accounts.savePreferences(c, changed, now)
+                    // notifications on/off is the user's consent (or its withdrawal): recorded like the link's answer
+                    Uni<Void> recorded = update.enabled() == null ? Uni.createFrom().voidItem()
+                            : consents.record(c, userRef, update.enabled(), consent.wordingVersion(),
+                                    ConsentRepository.COMMAND, now);
+                    return recorded.flatMap(ignored -> accounts.savePreferences(c, changed, now))
                             .invoke(() -> Log.infof("Notification preferences of %s changed", userRef))
                             .flatMap(ignored -> reply(c, update.envelope(), update.whatsapp(),
                                     formatter.preferences(changed, true)));

@@ -74,6 +74,11 @@ public class RetentionJob {
                         + "and state <> 'held'").execute(Tuple.of(odt(now.minus(config.payments())))))
                 .flatMap(x -> pool.preparedQuery("delete from inbound_window where last_inbound_at < $1")
                         .execute(Tuple.of(odt(now.minus(config.inboundWindow())))))
+                // a superseded consent choice; each user's latest stays (it is their current choice)
+                .flatMap(x -> pool.preparedQuery("delete from notification_consent old where old.recorded_at < $1 "
+                        + "and exists (select 1 from notification_consent newer where newer.user_ref = old.user_ref "
+                        + "and (newer.recorded_at, newer.id) > (old.recorded_at, old.id))")
+                        .execute(Tuple.of(odt(now.minus(config.consentHistory())))))
                 .replaceWithVoid();
     }
 }

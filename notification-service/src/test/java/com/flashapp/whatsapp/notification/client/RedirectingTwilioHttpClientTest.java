@@ -133,12 +133,18 @@ class RedirectingTwilioHttpClientTest {
     }
 
     @Test
-    void onlyTwilioApiUrlsAreRewritten() {
+    void onlyTwilioApiAndContentUrlsAreRewritten() {
         var http = new RedirectingTwilioHttpClient("http://localhost:8089", Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 1);
         assertEquals("http://localhost:8089/2010-04-01/Accounts/AC1/Messages.json",
                 http.rewrite("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"));
-        assertEquals("https://content.twilio.com/v1/Content", http.rewrite("https://content.twilio.com/v1/Content"));
+        // the Content API (quick-reply templates) goes to the same simulator
+        assertEquals("http://localhost:8089/v1/Content", http.rewrite("https://content.twilio.com/v1/Content"));
+        assertEquals("https://example.com/v1/Content", http.rewrite("https://example.com/v1/Content"));
+        // in prod the base URL is Twilio itself and the Content API keeps its own host
+        var prod = new RedirectingTwilioHttpClient("https://api.twilio.com", Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1);
+        assertEquals("https://content.twilio.com/v1/Content", prod.rewrite("https://content.twilio.com/v1/Content"));
     }
 
     private static ApiException error(String message, int code, int status) {

@@ -21,8 +21,9 @@ class PendingQueueMigrationTest {
 
     private static final String URL = env("DB_MIGRATION_TEST_JDBC_URL",
             "jdbc:postgresql://localhost:5432/notification_migration");
-    private static final String USER = env("DB_USERNAME", "flash");
-    private static final String PASSWORD = env("DB_PASSWORD", "flash");
+    // the service's own role, owner of its databases (deploy/local/infra.sh), as the application's test profile
+    private static final String USER = env("DB_USERNAME", "notification_service");
+    private static final String PASSWORD = env("DB_PASSWORD", "notification_service-local");
 
     private static String env(String name, String otherwise) {
         var value = System.getenv(name);

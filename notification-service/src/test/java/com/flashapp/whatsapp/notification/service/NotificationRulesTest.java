@@ -74,7 +74,8 @@ class NotificationRulesTest {
 
     @Test
     void preferenceUpdatesKeepWhatTheyDoNotMention() {
-        var current = Preferences.defaults("u_1", JAMAICA);
+        var current = PreferencesService.apply(Preferences.defaults("u_1", JAMAICA),
+                update(true, null, null, null, null));
         var quiet = PreferencesService.apply(current, update(null, null, "22:00-07:00", null, null));
         assertEquals(LocalTime.of(22, 0), quiet.quietStart());
         assertEquals(LocalTime.of(7, 0), quiet.quietEnd());
@@ -92,6 +93,15 @@ class NotificationRulesTest {
         var off = PreferencesService.apply(digest, update(null, new Amount(BigDecimal.ZERO, "JMD"), "off", null, null));
         assertNull(off.quietStart());
         assertNull(off.minimumValue());
+    }
+
+    @Test
+    void notificationsAreOffUntilTheUserConsents() {
+        assertFalse(Preferences.defaults("u_1", JAMAICA).enabled());
+        assertTrue(ConsentService.isYes("Yes"));
+        assertTrue(ConsentService.isYes("👍🏽"));
+        assertFalse(ConsentService.isYes("no"));
+        assertFalse(ConsentService.isYes("nope"));
     }
 
     @Test

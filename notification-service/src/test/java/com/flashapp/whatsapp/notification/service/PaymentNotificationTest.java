@@ -205,11 +205,46 @@ class PaymentNotificationTest extends NotificationTestBase {
         assertTrue(shown.contains("Frequency: right away"), shown);
     }
 
+    @Test
+    void aNotificationIsInTheUsersLanguageAndNumberFormatAndTheirZoneIsTheirCountrys() {
+        // linked in Spanish from a Spanish number: Spanish words, 1.000 and 1.560,00, Madrid time for quiet hours
+        var user = linkedUser("whatsapp:+34611" + String.format("%06d", (int) (Math.random() * 1_000_000)), "es");
+        publish(Exchanges.FLASH_EVENTS, received(user, "tx-" + UUID.randomUUID(), user.userRef(), 1000, "1560.00",
+                "rohan", "almuerzo", "subscription"));
+        await().atMost(WAIT).until(() -> requestsTo(user.whatsapp()).size() == 1);
+        assertEquals("💰 Recibiste 1.000 sats (J$1.560,00) de rohan.\nNota: almuerzo",
+                form(requestsTo(user.whatsapp()).get(0)).get("Body"));
+        assertEquals("Europe/Madrid", zoneOf(user));
+
+        // no locale from the link: the number's country decides (El Salvador: Spanish, its own zone)
+        var salvadoran = linkedUser("whatsapp:+503" + String.format("%08d", (int) (Math.random() * 100_000_000)),
+                null);
+        publish(Exchanges.FLASH_EVENTS, received(salvadoran, "tx-" + UUID.randomUUID(), salvadoran.userRef(), 2500,
+                null, null, null, "subscription"));
+        await().atMost(WAIT).until(() -> requestsTo(salvadoran.whatsapp()).size() == 1);
+        assertEquals("💰 Recibiste 2,500 sats en un pago Lightning.",
+                form(requestsTo(salvadoran.whatsapp()).get(0)).get("Body"));
+        assertEquals("America/El_Salvador", zoneOf(salvadoran));
+    }
+
+    private String zoneOf(User user) {
+        return pool.preparedQuery("select time_zone from notification_preferences where user_ref = $1")
+                .execute(Tuple.of(user.userRef())).await().indefinitely().iterator().next().getString(0);
+    }
+
     private User linkedUser() {
-        var user = new User(randomUserRef(), randomWhatsapp(), "acct-" + UUID.randomUUID());
+        return linkedUser(randomWhatsapp(), null);
+    }
+
+    private User linkedUser(String whatsapp, String locale) {
+        var user = new User(randomUserRef(), whatsapp, "acct-" + UUID.randomUUID());
+        // the user said yes to payment notifications before (ConsentTest covers the question itself)
+        pool.preparedQuery("insert into notification_consent (user_ref, granted, wording_version, source, "
+                + "recorded_at) values ($1, true, 'test', 'command', now())").execute(Tuple.of(user.userRef()))
+                .await().indefinitely();
         publish(Exchanges.FLASH_EVENTS, new AccountLinked(Envelope.create(RoutingKeys.FlashEvents.ACCOUNT_LINKED,
                 "link-" + UUID.randomUUID(), user.userRef()), user.whatsapp(), user.accountId(), "user-1", "keisha",
-                "JMD", List.of("wal-btc-1", "wal-usd-1")));
+                "JMD", List.of("wal-btc-1", "wal-usd-1"), locale));
         await().atMost(WAIT).until(() -> pool.preparedQuery("select count(*) from notification_preferences p "
                         + "join account_link a using (user_ref) where user_ref = $1")
                 .execute(Tuple.of(user.userRef())).await().indefinitely().iterator().next().getLong(0) == 1);

@@ -126,5 +126,9 @@ public interface SandboxConfig {
         /** The speech-to-text model {@code POST /v1/audio/transcriptions} accepts (Maple serves Whisper). */
         @WithDefault("whisper-large-v3")
         String transcriptionModel();
+
+        /** The text-to-speech model {@code POST /v1/audio/speech} accepts (ai-support's default). */
+        @WithDefault("tts-1")
+        String speechModel();
     }
 }

@@ -29,10 +29,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Maple AI stand-in, OpenAI-compatible like maple-proxy: GET /v1/models and POST /v1/chat/completions. */
+/**
+ * Maple AI stand-in, OpenAI-compatible like maple-proxy: GET /v1/models, POST /v1/chat/completions,
+ * /v1/audio/transcriptions and /v1/audio/speech.
+ */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class MapleResource {
+
+    /** OpenAI's limit on {@code /v1/audio/speech} input. */
+    static final int MAX_SPEECH_INPUT = 4096;
+    /** How fast the stand-in "speaks": a voice reply's length in the Ogg file follows its words. */
+    static final double WORDS_PER_SECOND = 2.5;
 
     private final SandboxConfig config;
     private final Faults faults;
@@ -173,6 +181,59 @@ public class MapleResource {
                 return Response.ok(text.get(), MediaType.TEXT_PLAIN).build();
             }
             return Response.ok(Map.of("text", text.get())).build();
+        });
+        return latency > 0 ? response.onItem().delayIt().by(Duration.ofMillis(latency)) : response;
+    }
+
+    /**
+     * Text to speech, as OpenAI's {@code POST /v1/audio/speech}: JSON {@code model}, {@code input} (at most 4096
+     * characters), {@code voice}, {@code response_format}. Only {@code opus} is made here (Ogg/Opus, what WhatsApp
+     * plays as a voice note; other formats → 400): a sandbox voice note whose length follows the words (about 2.5
+     * words a second) and which {@code /v1/audio/transcriptions} transcribes back to {@code input}. Maple faults
+     * apply as to chat.
+     */
+    @POST
+    @Path("/audio/speech")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({OggOpus.CONTENT_TYPE, MediaType.APPLICATION_JSON})
+    public Uni<Response> speech(@HeaderParam("Authorization") String authorization, Map<String, Object> request) {
+        var latency = faults.maple().latencyMs();
+        Uni<Response> response = Uni.createFrom().item(() -> {
+            if (!authorized(authorization)) {
+                return unauthorized();
+            }
+            var failure = faults.maple().failure();
+            if (failure.isPresent()) {
+                return switch (failure.get()) {
+                    case "http429" -> error(429, "Too many requests", "rate_limit_error");
+                    case "drop" -> error(503, "Provider unavailable", "server_error");
+                    default -> error(500, "Internal server error", "server_error");
+                };
+            }
+            if (request == null || !(request.get("model") instanceof String model) || model.isBlank()) {
+                return error(400, "'model' is required", "invalid_request_error");
+            }
+            if (!config.maple().speechModel().equals(model)) {
+                return error(404, "The model `" + model + "` does not exist or you do not have access to it.",
+                        "invalid_request_error");
+            }
+            if (!(request.get("input") instanceof String input) || input.isBlank()) {
+                return error(400, "'input' is required", "invalid_request_error");
+            }
+            if (input.length() > MAX_SPEECH_INPUT) {
+                return error(400, "'input' is longer than " + MAX_SPEECH_INPUT + " characters", "invalid_request_error");
+            }
+            if (!(request.get("voice") instanceof String voice) || voice.isBlank()) {
+                return error(400, "'voice' is required", "invalid_request_error");
+            }
+            var format = request.get("response_format") == null ? "mp3" : String.valueOf(request.get("response_format"));
+            if (!"opus".equals(format)) {
+                return error(400, "The sandbox makes only response_format `opus` (Ogg/Opus), not `" + format + "`.",
+                        "invalid_request_error");
+            }
+            var words = input.strip().split("\\s+").length;
+            var seconds = Math.max(1.0, words / WORDS_PER_SECOND);
+            return Response.ok(OggOpus.encode(input, seconds), OggOpus.CONTENT_TYPE).build();
         });
         return latency > 0 ? response.onItem().delayIt().by(Duration.ofMillis(latency)) : response;
     }

@@ -46,7 +46,7 @@ public class TwilioControlResource {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be 0 or more");
         }
-        return simulator.sentTo(to).stream().skip(offset).map(TwilioSimulator::view).toList();
+        return simulator.sentTo(to).stream().skip(offset).map(m -> simulator.withContent(TwilioSimulator.view(m), m)).toList();
     }
 
     /** Opens the 24-hour window of each user as if they had just written (no webhook is delivered). */

@@ -25,11 +25,18 @@ public class WhatsAppResource {
     /**
      * Body of POST /sandbox/whatsapp/messages; {@code from} is E.164 without the whatsapp: prefix. With {@code voice}
      * (what the user says) the message is a voice note instead of text: an Ogg/Opus file of {@code voiceSeconds}
-     * (default: about 0.4 s a word, at least 1 s) that the Maple stand-in transcribes back to {@code voice}.
+     * (default: about 0.4 s a word, at least 1 s) that the Maple stand-in transcribes back to {@code voice}. With
+     * {@code contact} the user shares a contact card: a {@code text/vcard} media message, like WhatsApp's.
      */
     public record UserMessage(String from, String body, String profileName, String buttonPayload, String buttonText,
-                              String voice, Double voiceSeconds) {
+                              String voice, Double voiceSeconds, Contact contact) {
     }
+
+    /** A shared contact: its name and E.164 number. */
+    public record Contact(String name, String phone) {
+    }
+
+    private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[1-9]\\d{7,14}");
 
     /** Longest sandbox voice note accepted (WhatsApp itself allows long notes; the product refuses long ones). */
     static final double MAX_VOICE_SECONDS = 3600;
@@ -47,7 +54,19 @@ public class WhatsAppResource {
     public Uni<Map<String, Object>> send(UserMessage message, @Context UriInfo uri) {
         if (message == null) {
             throw new IllegalArgumentException("body required: {from, body, profileName?, buttonPayload?} or "
-                    + "{from, voice, voiceSeconds?}");
+                    + "{from, voice, voiceSeconds?} or {from, contact: {name, phone}}");
+        }
+        if (message.contact() != null) {
+            var contact = message.contact();
+            if (contact.name() == null || contact.name().isBlank() || contact.name().length() > 100) {
+                throw new IllegalArgumentException("contact.name is required, at most 100 characters");
+            }
+            if (contact.phone() == null || !E164.matcher(contact.phone()).matches()) {
+                throw new IllegalArgumentException("contact.phone must be an E.164 number, e.g. +18765550123");
+            }
+            var base = config.twilio().mediaBaseUrl().orElse(uri.getBaseUri().toString());
+            return simulator.receiveContact(message.from(), contact.name().strip(), contact.phone(),
+                    message.profileName(), base);
         }
         if (message.voice() != null) {
             if (message.voice().length() > 4000) {

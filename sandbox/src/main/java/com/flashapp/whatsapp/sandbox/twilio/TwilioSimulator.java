@@ -83,6 +83,7 @@ public class TwilioSimulator {
 
     private final SandboxConfig config;
     private final Faults faults;
+    private final ContentTemplates contents;
     private final ObjectMapper mapper;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sequence = new AtomicLong();
@@ -96,8 +97,9 @@ public class TwilioSimulator {
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public TwilioSimulator(SandboxConfig config, Faults faults, ObjectMapper mapper) {
+    public TwilioSimulator(SandboxConfig config, Faults faults, ObjectMapper mapper, ContentTemplates contents) {
         this.config = config;
+        this.contents = contents;
         this.faults = faults;
         this.mapper = mapper;
     }
@@ -139,6 +141,10 @@ public class TwilioSimulator {
         if (hasContent && !CONTENT_SID.matcher(request.contentSid()).matches()) {
             return Optional.of(TwilioError.of(400, 21655, "The ContentSid is Invalid."));
         }
+        if (hasContent && hasBody && request.contentVariables() != null && !request.contentVariables().isBlank()) {
+            return Optional.of(TwilioError.of(400, 35127,
+                    "'Messages' Body and 'ContentVariables' cannot be provided together"));
+        }
         if (request.contentVariables() != null && !request.contentVariables().isBlank()) {
             try {
                 if (!mapper.readTree(request.contentVariables()).isObject()) {
@@ -178,7 +184,9 @@ public class TwilioSimulator {
     }
 
     private void progress(SentMessage message) {
-        boolean template = message.contentSid != null;
+        // a ContentSid we did not create stands for an approved template; one created here (buttons, a list) is
+        // session content, which WhatsApp refuses outside the window like free-form text
+        boolean template = message.contentSid != null && contents.find(message.contentSid).isEmpty();
         var windowOpen = Optional.ofNullable(lastInbound.get(message.to))
                 .map(at -> at.plus(config.twilio().serviceWindow()).isAfter(Instant.now()))
                 .orElse(false);
@@ -292,7 +300,28 @@ public class TwilioSimulator {
     public Uni<Map<String, Object>> receiveVoice(String phone, String text, double seconds, String profileName,
                                                 String baseUrl) {
         var bytes = OggOpus.encode(text, seconds);
-        return receive(phone, "", profileName, null, null, new VoiceAttachment(bytes, baseUrl, text));
+        return receive(phone, "", profileName, null, null, new Attachment(bytes, OggOpus.CONTENT_TYPE, "audio",
+                baseUrl, "🎙️ " + text));
+    }
+
+    /**
+     * A user shares a contact card: a vCard 3.0 media message ({@code MediaContentType0=text/vcard}, no body),
+     * fetched like a voice note from the media URL. The number is written as WhatsApp writes it, with its
+     * {@code waid} (the digits with the country code).
+     */
+    public Uni<Map<String, Object>> receiveContact(String phone, String name, String contactPhone, String profileName,
+                                                  String baseUrl) {
+        return receive(phone, "", profileName, null, null, new Attachment(vcard(name, contactPhone)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), VCARD, "contacts", baseUrl, "👤 " + name));
+    }
+
+    /** The content type Twilio gives a shared WhatsApp contact. */
+    public static final String VCARD = "text/vcard";
+
+    static String vcard(String name, String phone) {
+        var escaped = name.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;");
+        return "BEGIN:VCARD\r\nVERSION:3.0\r\nN:" + escaped + ";;;;\r\nFN:" + escaped + "\r\n"
+                + "item1.TEL;waid=" + phone.substring(1) + ":" + phone + "\r\nitem1.X-ABLabel:Mobile\r\nEND:VCARD\r\n";
     }
 
     /** The stored media {@code mediaSid} of message {@code messageSid}, if not deleted. */
@@ -317,11 +346,12 @@ public class TwilioSimulator {
         return token;
     }
 
-    private record VoiceAttachment(byte[] bytes, String baseUrl, String text) {
+    /** Media a simulated user sends: a voice note or a contact card; {@code shown} is the chat page's text. */
+    private record Attachment(byte[] bytes, String contentType, String messageType, String baseUrl, String shown) {
     }
 
     private Uni<Map<String, Object>> receive(String phone, String body, String profileName, String buttonPayload,
-                                             String buttonText, VoiceAttachment voice) {
+                                             String buttonText, Attachment voice) {
         if (phone == null || !PHONE.matcher(phone).matches()) {
             throw new IllegalArgumentException("from must be an E.164 phone number, e.g. +18765550123");
         }
@@ -346,13 +376,12 @@ public class TwilioSimulator {
         params.put("ReferralNumMedia", "0");
         if (voice != null) {
             var mediaSid = sid("ME");
-            media.put(mediaSid, new StoredMedia(sid, mediaSid, OggOpus.CONTENT_TYPE,
-                    voice.bytes()));
+            media.put(mediaSid, new StoredMedia(sid, mediaSid, voice.contentType(), voice.bytes()));
             params.put("NumMedia", "1");
-            params.put("MediaContentType0", OggOpus.CONTENT_TYPE);
+            params.put("MediaContentType0", voice.contentType());
             params.put("MediaUrl0", stripSlash(voice.baseUrl()) + "/2010-04-01/Accounts/" + config.twilio().accountSid()
                     + "/Messages/" + sid + "/Media/" + mediaSid);
-            params.put("MessageType", "audio");
+            params.put("MessageType", voice.messageType());
         } else if (buttonPayload != null && !buttonPayload.isBlank()) {
             params.put("MessageType", "button");
             params.put("ButtonPayload", buttonPayload);
@@ -362,7 +391,7 @@ public class TwilioSimulator {
         }
         var now = Instant.now();
         lastInbound.put(address, now);
-        var record = new Inbound(sid, address, voice == null ? body : "🎙️ " + voice.text(), buttonPayload, now,
+        var record = new Inbound(sid, address, voice == null ? body : voice.shown(), buttonPayload, now,
                 sequence.incrementAndGet());
         inbound.add(record);
         var url = config.gateway().webhookUrl();
@@ -427,7 +456,7 @@ public class TwilioSimulator {
             return (Map<String, Object>) view;
         });
         var out = sentTo(address).stream().map(m -> {
-            var view = view(m);
+            var view = withContent(view(m), m);
             view.put("direction", "outbound");
             view.put("sequence", m.sequence);
             return view;
@@ -435,6 +464,27 @@ public class TwilioSimulator {
         return Stream.concat(in, out)
                 .sorted(Comparator.comparingLong(v -> (Long) v.get("sequence")))
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * A sent message's view with its created Content template, when it used one: {@code content} = {@code {type,
+     * body (variables filled in), button (list picker), actions: [{id, title, description}]}} — what the chat page
+     * shows as buttons or a list.
+     */
+    public Map<String, Object> withContent(Map<String, Object> view, SentMessage m) {
+        contents.find(m.contentSid).ifPresent(t -> {
+            var content = new LinkedHashMap<String, Object>();
+            content.put("type", t.type());
+            content.put("body", t.render(m.contentVariables, mapper));
+            content.put("button", t.listButton());
+            content.put("actions", t.actions());
+            view.put("content", content);
+            if (m.body == null) {
+                // like Twilio's Message resource, the text the user got (pollers read body)
+                view.put("body", content.get("body"));
+            }
+        });
+        return view;
     }
 
     /** The pinned list view of a sent message. */
