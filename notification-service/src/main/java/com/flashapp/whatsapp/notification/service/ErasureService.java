@@ -48,18 +48,20 @@ public class ErasureService {
         // derived from the request's id: a redelivered request stores the same confirmation, which is then ignored
         var id = UUID.nameUUIDFromBytes(("erasure:" + request.envelope().messageId())
                 .getBytes(StandardCharsets.UTF_8));
-        return pool.withTransaction(c -> run(c, "delete from outbound_pending q using outbound_message m "
-                        + "where q.id = m.id and q.state = 'queued' and (m.user_ref = $1 or m.to_address = $2)", who)
+        // One statement for every row of a message that is not being sent: a message that a retry moved back from
+        // sending to queued after an earlier statement's snapshot goes with its queue row, never leaving the row
+        // behind as a head of line with no message (which would hold back every later message to that number).
+        return pool.withTransaction(c -> run(c, "with m as (delete from outbound_message where state <> 'sending' "
+                        + "and (user_ref = $1 or to_address = $2) returning id), "
+                        + "p as (delete from outbound_pending q using m where q.id = m.id), "
+                        + "e as (delete from outbound_event e using m where e.message_id = m.id), "
+                        + "s as (delete from outbound_sid s using m where s.message_id = m.id) "
+                        + "select count(*) from m", who)
+                // what is left was being sent just then: not pulled from under the relay, redacted once it is out
                 .flatMap(x -> run(c, "update outbound_message set kind = '" + KIND + "', user_ref = null "
-                        + "where state = 'sending' and (user_ref = $1 or to_address = $2)", who))
-                .flatMap(x -> run(c, "delete from outbound_event e using outbound_message m where e.message_id = m.id "
-                        + "and m.state <> 'sending' and (m.user_ref = $1 or m.to_address = $2)", who))
+                        + "where user_ref = $1 or to_address = $2", who))
                 .flatMap(x -> run(c, "delete from outbound_event where message_id is null and to_address = $1",
                         Tuple.of(to)))
-                .flatMap(x -> run(c, "delete from outbound_sid s using outbound_message m where s.message_id = m.id "
-                        + "and m.state <> 'sending' and (m.user_ref = $1 or m.to_address = $2)", who))
-                .flatMap(x -> run(c, "delete from outbound_message where state <> 'sending' "
-                        + "and (user_ref = $1 or to_address = $2)", who))
                 .flatMap(x -> run(c, "delete from account_link where user_ref = $1 or whatsapp = $2", who))
                 .flatMap(x -> run(c, "delete from notification_preferences where user_ref = $1", Tuple.of(userRef)))
                 .flatMap(x -> run(c, "delete from inbound_window where user_ref = $1", Tuple.of(userRef)))

@@ -7,6 +7,7 @@ import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
 import com.flashapp.whatsapp.notification.support.NotificationTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -24,6 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class ErasureTest extends NotificationTestBase {
+
+    @Inject
+    ErasureService erasure;
 
     @Test
     void afterTheErasureEventNoRowHoldsTheUserOrTheirNumberAndTheUserIsToldItIsDone() {
@@ -73,6 +77,49 @@ class ErasureTest extends NotificationTestBase {
 
         assertEquals(5, rows(user, to));
         assertTrue(requestsTo(to).isEmpty());
+    }
+
+    /**
+     * A message being sent when the erasure begins, which a retry puts back in the queue while the erasure runs: it
+     * leaves together with its queue row or stays with it, redacted — never a queue row without its message, which
+     * would stand first in that number's line for ever and hold back every later message to it.
+     */
+    @Test
+    void aMessageARetryRequeuesDuringTheErasureLeavesNoQueueRowWithoutItsMessage() throws Exception {
+        var user = randomUserRef();
+        var to = randomWhatsapp();
+        var id = UUID.randomUUID();
+        var seq = pool.preparedQuery("insert into outbound_message (id, kind, user_ref, to_address, body, state, "
+                        + "attempts, claimed_at, next_attempt_at, created_at, updated_at) values ($1, 'reply', $2, $3, "
+                        + "'your balance is 10 USD', 'sending', 1, now(), now(), now(), now()) returning seq")
+                .execute(Tuple.of(id, user, to)).await().atMost(WAIT).iterator().next().getLong(0);
+        exec("insert into outbound_pending (id, seq, to_address, state, next_attempt_at, claimed_at, created_at) "
+                + "values ($1, $2, $3, 'sending', now(), now(), now())", id, seq, to);
+
+        // the relay's side holds the message while the erasure reaches it
+        var relaySide = pool.getConnection().await().atMost(WAIT);
+        try {
+            var tx = relaySide.begin().await().atMost(WAIT);
+            relaySide.preparedQuery("select id from outbound_message where id = $1 for update").execute(Tuple.of(id))
+                    .await().atMost(WAIT);
+            var erased = erasure.erase(new UserErasureRequested(Envelope.create(RoutingKeys.User.ERASURE_REQUESTED,
+                    randomSid(), user), to)).subscribeAsCompletionStage();
+            await().atMost(WAIT).until(() -> count("select count(*) from pg_stat_activity where datname = "
+                    + "current_database() and wait_event_type = 'Lock' and query like $1", "%outbound_message%") > 0);
+            // the retry: back to queued, in the record and in the relay's queue at once (as markRetry does)
+            relaySide.preparedQuery("update outbound_message set state = 'queued' where id = $1").execute(Tuple.of(id))
+                    .await().atMost(WAIT);
+            relaySide.preparedQuery("update outbound_pending set state = 'queued', claimed_at = null where id = $1")
+                    .execute(Tuple.of(id)).await().atMost(WAIT);
+            tx.commit().await().atMost(WAIT);
+            erased.toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            relaySide.close().await().atMost(WAIT);
+        }
+
+        assertQueueMatchesRecords();
+        assertEquals(0, count("select count(*) from outbound_message where user_ref = $1", user),
+                "what stays for the relay no longer names the user");
     }
 
     /** A row in each user table: link, preferences, inbound time, payment notification, an old message's step. */
