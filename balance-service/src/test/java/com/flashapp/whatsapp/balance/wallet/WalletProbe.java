@@ -32,6 +32,7 @@ final class WalletProbe implements AutoCloseable {
         var factory = new ConnectionFactory();
         factory.setHost(config.getValue("rabbitmq-host", String.class));
         factory.setPort(config.getValue("rabbitmq-port", Integer.class));
+        factory.setVirtualHost(config.getOptionalValue("rabbitmq-virtual-host", String.class).orElse("/"));
         // the broker's administrator, as TestBroker: a probe binds queues of its own the service user may not
         factory.setUsername(config.getOptionalValue("test.rabbitmq-username", String.class).orElse("guest"));
         factory.setPassword(config.getOptionalValue("test.rabbitmq-password", String.class).orElse("guest"));
