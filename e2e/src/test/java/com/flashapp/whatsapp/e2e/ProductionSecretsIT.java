@@ -53,15 +53,17 @@ class ProductionSecretsIT {
     private static final Map<String, Set<String>> SECRETS = new LinkedHashMap<>();
 
     static {
+        // REDIS_URL carries the service's own Redis ACL password (redis://<service>:<password>@host:6379)
         SECRETS.put("gateway-service", Set.of("GATEWAY_USER_REF_KEY", "TWILIO_AUTH_TOKEN", "FLASH_WEBHOOK_SECRET",
-                "GATEWAY_MEDIA_SIGNING_KEY", "RABBITMQ_PASSWORD"));
-        SECRETS.put("command-service", Set.of("DB_PASSWORD", "COMMAND_ADMIN_LOOKUP_KEY", "RABBITMQ_PASSWORD"));
+                "GATEWAY_MEDIA_SIGNING_KEY", "RABBITMQ_PASSWORD", "REDIS_URL"));
+        SECRETS.put("command-service", Set.of("DB_PASSWORD", "COMMAND_ADMIN_LOOKUP_KEY", "RABBITMQ_PASSWORD",
+                "REDIS_URL"));
         SECRETS.put("balance-service", Set.of("DB_PASSWORD", "GATEWAY_MEDIA_SIGNING_KEY", "WALLET_DIRECTORY_HASH_KEY",
-                "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD"));
+                "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD", "REDIS_URL"));
         SECRETS.put("notification-service", Set.of("DB_PASSWORD", "TWILIO_AUTH_TOKEN", "RABBITMQ_PASSWORD",
                 "ADDRESS_KEY"));
         SECRETS.put("ai-support-service", Set.of("DB_PASSWORD", "MAPLE_API_KEY", "SUPPORT_ADMIN_TOKEN", "MEMORY_KEY",
-                "TWILIO_AUTH_TOKEN", "GATEWAY_MEDIA_SIGNING_KEY", "RABBITMQ_PASSWORD"));
+                "TWILIO_AUTH_TOKEN", "GATEWAY_MEDIA_SIGNING_KEY", "RABBITMQ_PASSWORD", "REDIS_URL"));
     }
 
     /** Read by the start-up check itself (the others fail in Quarkus' configuration check, before it). */
@@ -149,7 +151,6 @@ class ProductionSecretsIT {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.flyway.migrate-at-start=false",
-                "-Dquarkus.redis.hosts=redis://localhost:6379/7",
                 "-Drabbitmq-virtual-host=flash-production-secrets-it",
                 "-jar", jar.toString());
         var directory = Files.createTempDirectory("secrets-it"); // no .env file of a developer's
@@ -204,6 +205,8 @@ class ProductionSecretsIT {
         return switch (variable) {
             case "MEMORY_KEY", "ADDRESS_KEY" -> strongKey();
             case "FLASH_WEBHOOK_SECRET" -> "whsec_" + strongKey();
+            // an unused database: nothing is written before the start-up check refuses
+            case "REDIS_URL" -> "redis://flash:" + strongKey().replaceAll("[^A-Za-z0-9]", "") + "@localhost:6379/7";
             default -> {
                 var bytes = new byte[24];
                 RANDOM.nextBytes(bytes);
