@@ -78,6 +78,8 @@ final class Apps implements AutoCloseable {
     /** Base32 TOTP secret of the admin (RFC 6238, SHA-1, 6 digits, 30 s). */
     static final String ADMIN_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
+    /** ai-support's {@code app.support.handoff.idle-close} in ConversationIT's isolation (30 minutes elsewhere). */
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(15);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final String MANAGEMENT = "http://127.0.0.1:15672";
 
@@ -183,6 +185,12 @@ final class Apps implements AutoCloseable {
                     "-Dapp.support.media.public-base-url=" + gatewayUrl,
                     "-Dapp.support.media.signing-key=" + MEDIA_KEY);
         });
+        if (app == App.AI_SUPPORT && isolation.equals(Isolation.E2E)) {
+            // ConversationIT's idle-close step: an assigned ticket left alone closes in seconds, not 30 minutes
+            // (long enough for the other handoff steps, whose messages follow each other within a few seconds)
+            command.add("-Dapp.support.handoff.idle-close=" + IDLE_CLOSE.toSeconds() + "S");
+            command.add("-Dapp.support.handoff.idle-every=2s");
+        }
         command.add("-jar");
         command.add(jar.toString());
         var log = log(app).toFile();

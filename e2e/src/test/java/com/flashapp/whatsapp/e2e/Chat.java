@@ -19,16 +19,39 @@ final class Chat {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(45);
     private static final ObjectMapper JSON = Sandbox.JSON;
 
-    /** A message the bot sent, as the Twilio simulator recorded it. */
-    record Sent(String body, List<String> mediaUrls, String contentSid, String status) {
+    /**
+     * A message the bot sent, as the Twilio simulator recorded it; {@code buttons}: the actions of the Content
+     * template it was sent with (empty without one), what the user can tap.
+     */
+    record Sent(String body, List<String> mediaUrls, String contentSid, String status, List<Button> buttons) {
         String text() {
             return body == null ? "" : body;
         }
+
+        /** The button titled {@code title}; fails when the message has none such. */
+        Button button(String title) {
+            return buttons.stream().filter(b -> b.title().equals(title)).findFirst().orElseThrow(() ->
+                    new AssertionError("no button \"" + title + "\" on " + contentSid + ": " + buttons + " / " + body));
+        }
     }
+
+    /** A quick-reply button or list item of a Content template: {@code id} comes back as ButtonPayload. */
+    record Button(String id, String title) {
+    }
+
+    /**
+     * The gateway's per-sender limit (gateway-service's {@code gateway.rate-limit.burst} 10 and {@code per-minute}
+     * 30, a token bucket): a scripted user types faster than anyone, so each chat keeps to it — one token below
+     * the burst, for clock slack — instead of being told "You're sending messages faster than I can keep up".
+     */
+    static final int RATE_BURST = 10;
+    static final double RATE_PER_SECOND = 30 / 60.0;
 
     private final Sandbox sandbox;
     private final String phone;
     private int seen;
+    private double tokens = RATE_BURST - 1;
+    private long refilledAt = System.nanoTime();
 
     Chat(Sandbox sandbox, String phone) {
         this.sandbox = sandbox;
@@ -42,7 +65,7 @@ final class Chat {
     /** Types {@code text}; the gateway must accept the webhook (200). */
     void say(String text) throws Exception {
         var body = JSON.createObjectNode().put("from", phone).put("body", text);
-        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
+        var answer = post(body);
         var gateway = answer.path("gatewayStatus").asText();
         if (!gateway.equals("200")) {
             throw new AssertionError("gateway answered " + gateway + " to \"" + text + "\"");
@@ -58,7 +81,7 @@ final class Chat {
         if (seconds != null) {
             body.put("voiceSeconds", seconds);
         }
-        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
+        var answer = post(body);
         var gateway = answer.path("gatewayStatus").asText();
         if (!gateway.equals("200")) {
             throw new AssertionError("gateway answered " + gateway + " to a voice note \"" + words + "\"");
@@ -66,15 +89,45 @@ final class Chat {
         return answer.path("mediaUrl").asText();
     }
 
+    /**
+     * Taps {@code button} of a message, as the sandbox's chat page does: the webhook carries ButtonPayload = its id,
+     * and Body = ButtonText = its title; the gateway must accept it.
+     */
+    void tap(Button button) throws Exception {
+        var body = JSON.createObjectNode().put("from", phone).put("body", button.title())
+                .put("buttonPayload", button.id()).put("buttonText", button.title());
+        var answer = post(body);
+        var gateway = answer.path("gatewayStatus").asText();
+        if (!gateway.equals("200")) {
+            throw new AssertionError("gateway answered " + gateway + " to a tap on " + button);
+        }
+    }
+
     /** Shares a contact card (WhatsApp's vCard media) of {@code name} with {@code number}; the gateway must accept it. */
     void shareContact(String name, String number) throws Exception {
         var body = JSON.createObjectNode().put("from", phone);
         body.putObject("contact").put("name", name).put("phone", number);
-        var answer = sandbox.post("/sandbox/whatsapp/messages", body.toString());
+        var answer = post(body);
         var gateway = answer.path("gatewayStatus").asText();
         if (!gateway.equals("200")) {
             throw new AssertionError("gateway answered " + gateway + " to a contact card of " + name);
         }
+    }
+
+    /** The user's message to the sandbox's WhatsApp, once the gateway's rate limit has a token for it. */
+    private com.fasterxml.jackson.databind.JsonNode post(com.fasterxml.jackson.databind.node.ObjectNode body)
+            throws Exception {
+        var now = System.nanoTime();
+        tokens = Math.min(RATE_BURST - 1, tokens + (now - refilledAt) / 1e9 * RATE_PER_SECOND);
+        refilledAt = now;
+        if (tokens < 1) {
+            var wait = (long) Math.ceil((1 - tokens) / RATE_PER_SECOND * 1000);
+            Thread.sleep(wait); // at most 2 s: the time the gateway's bucket takes to hold one more token
+            tokens = 1;
+            refilledAt = System.nanoTime();
+        }
+        tokens -= 1;
+        return sandbox.post("/sandbox/whatsapp/messages", body.toString());
     }
 
     /** Waits for the next bot message (after those already read) that matches; earlier non-matching ones are skipped. */
@@ -94,6 +147,23 @@ final class Chat {
         }
         throw new AssertionError(phone + ": no message " + what + " within " + ANSWER_TIMEOUT.toSeconds()
                 + " s; the bot sent meanwhile: " + skipped);
+    }
+
+    /** Waits for the very next bot message (after those already read), which must match: nothing else came first. */
+    Sent expectNext(String what, Predicate<Sent> matches) throws Exception {
+        var deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var all = sentToUser();
+            if (seen < all.size()) {
+                var message = all.get(seen++);
+                if (!matches.test(message)) {
+                    throw new AssertionError(phone + ": the next message was not " + what + " but: " + message.text());
+                }
+                return message;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(phone + ": no message " + what + " within " + ANSWER_TIMEOUT.toSeconds() + " s");
     }
 
     /**
@@ -137,8 +207,12 @@ final class Chat {
         for (var m : list) {
             var media = new ArrayList<String>();
             m.path("mediaUrl").forEach(u -> media.add(u.asText()));
+            var buttons = new ArrayList<Button>();
+            m.path("content").path("actions").forEach(a -> buttons.add(new Button(a.path("id").asText(),
+                    a.path("title").asText())));
             out.add(new Sent(m.path("body").isNull() ? null : m.path("body").asText(), media,
-                    m.path("contentSid").isNull() ? null : m.path("contentSid").asText(), m.path("status").asText()));
+                    m.path("contentSid").isNull() ? null : m.path("contentSid").asText(), m.path("status").asText(),
+                    buttons));
         }
         return out;
     }

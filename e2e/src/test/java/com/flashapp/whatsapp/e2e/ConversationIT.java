@@ -28,6 +28,8 @@ class ConversationIT {
     private static final Chat CAROL = new Chat(SANDBOX, "+18765550103");
     private static final Chat ADMIN = new Chat(SANDBOX, Apps.ADMIN);
     private static final Chat STRANGER = new Chat(SANDBOX, "+18765550104");
+    /** A Flash user the suite adds to the sandbox, who links in Spanish (issue 23's notifications in their locale). */
+    private static final Chat DAVE = new Chat(SANDBOX, "+18765550105");
     /** The support agent (issue 23): a configured agent number, as ./run.sh configures for the sandbox. */
     private static final Chat AGENT = new Chat(SANDBOX, Apps.AGENT);
 
@@ -45,7 +47,7 @@ class ConversationIT {
 
     @AfterAll
     static void stopTheSuite() throws Exception {
-        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT}) {
+        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT, DAVE}) {
             try {
                 chat.writeTranscript(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
             } catch (Exception | AssertionError e) {
@@ -85,9 +87,17 @@ class ConversationIT {
         CAROL.expectContaining("Maple AI from now on");
         CAROL.say("how do I send money to my cousin?");
         CAROL.expectContaining("Here is what our help notes say");
-        // withdrawn and given again with the command
+        // withdrawn: the same question is answered from the help notes again (the FAQ's words, without the notice),
+        // not by Maple; then given again with the command
+        var notice = first.text().indexOf("\n\n\u2139");
+        assertTrue(notice > 0, "the notice after the help notes' answer: " + first.text());
+        var notesAnswer = first.text().substring(0, notice).strip();
         CAROL.say("ai off");
         CAROL.expectContaining("help notes only");
+        CAROL.say("how do I send money to my cousin?");
+        var withdrawn = CAROL.expect("the answer", m -> !m.text().isBlank());
+        assertTrue(withdrawn.text().startsWith(notesAnswer), "the help notes' answer: " + withdrawn.text());
+        assertFalse(withdrawn.text().contains("Here is what our help notes say"), "not Maple's: " + withdrawn.text());
         CAROL.say("ai on");
         CAROL.expectContaining("Maple AI from now on");
         CAROL.say("privacy");
@@ -97,20 +107,29 @@ class ConversationIT {
     @Test
     @Order(4)
     void linkingWithTheFlashCodeThenTheBalance() throws Exception {
-        BOB.say("link");
-        BOB.expectContaining("code");
-        var code = requestFlashCode(BOB.phone());
-        BOB.say(code);
-        BOB.expectContaining("linked");
+        link(BOB, "link");
         // at once, as a quick user would: command-service must already know bob is linked
         BOB.say("balance");
         BOB.expectContaining("your flash balance", "$50.00", "100,000 sats");
         // linking asked once whether to send payment notifications here (no answer = off); whether or not "balance"
         // let that question lapse, *notifications on* gives the consent (recorded with its time and wording)
-        BOB.expect("the payment notification consent question", m -> m.text() != null
+        consentToNotifications(BOB);
+    }
+
+    /** Links the user's Flash account: {@code command} (link, or a word for it), then the code from Flash. */
+    private static void link(Chat user, String command) throws Exception {
+        user.say(command);
+        user.expectContaining("code");
+        user.say(requestFlashCode(user.phone()));
+        user.expectContaining("linked");
+    }
+
+    /** The consent question linking asked (whenever it came), then *notifications on*. */
+    private static void consentToNotifications(Chat user) throws Exception {
+        user.expect("the payment notification consent question", m -> m.text() != null
                 && m.text().contains("Shall I send you payment notifications"), true);
-        BOB.say("notifications on");
-        BOB.expectContaining("payment notifications: on");
+        user.say("notifications on");
+        user.expectContaining("payment notifications: on");
     }
 
     @Test
@@ -444,8 +463,172 @@ class ConversationIT {
         return Sandbox.JSON.readTree(response.body()).path("text").asText();
     }
 
+    // a new Flash user, dave, links in Spanish: the recipient of the new-recipient steps and the locale's proof
+
     @Test
     @Order(23)
+    void aNewUserLinksInSpanishAndConsentsToPaymentNotifications() throws Exception {
+        // a Flash user who shows amounts in Jamaican dollars (Flash's displayCurrency), never paid by bob
+        SANDBOX.post("/sandbox/flash/users", "{\"phone\":\"" + DAVE.phone() + "\",\"username\":\"dave\","
+                + "\"btcSats\":0,\"usdCents\":0,\"displayCurrency\":\"JMD\"}");
+        // "vincular" is link, and says the user writes Spanish: the link carries that language
+        link(DAVE, "vincular");
+        consentToNotifications(DAVE);
+    }
+
+    @Test
+    @Order(24)
+    void aSpokenCodeAnswersTheMfaPromptOfANewRecipientAndYesPays() throws Exception {
+        var carolBefore = usdCents(CAROL);
+        // bob has never paid carol: balance-service's MfaPolicy always steps up for a new recipient
+        bobIsAskedForACodeBeforePayingANewRecipient("send 1 to @carol");
+        BOB.speak(requestFlashCode(BOB.phone()), null);
+        BOB.expectContaining("🎙️ I heard");
+        var card = BOB.expectContaining("Please confirm this payment");
+        assertTrue(card.text().contains("@carol") && card.text().contains("$1.00"), card.text());
+        BOB.say("YES");
+        BOB.expectContaining("sent $1.00 to @carol");
+        assertEquals(carolBefore + 100, usdCents(CAROL), "carol's USD wallet got the dollar");
+        // bob consented to payment notifications: the sent payment's own notice follows
+        BOB.expectContaining("You sent US$1.00 to carol");
+    }
+
+    @Test
+    @Order(25)
+    void aStrayYesWhileACodeIsAwaitedGetsOnlyTheRepromptAndTheTappedYesButtonPays() throws Exception {
+        var daveBefore = usdCents(DAVE);
+        bobIsAskedForACodeBeforePayingANewRecipient("send 2 to @dave");
+        // "yes" is no code: the short re-prompt, one reply (no cancellation, no AI answer), the code still awaited
+        BOB.say("yes");
+        BOB.expectNext("the code re-prompt", m -> m.text().startsWith("I need the 6-digit code from the Flash app"));
+        BOB.say(requestFlashCode(BOB.phone()));
+        var card = BOB.expectNext("the confirmation card", m -> m.text().contains("Please confirm this payment"));
+        assertTrue(card.text().contains("@dave") && card.text().contains("$2.00"), card.text());
+        // its quick replies went out as a Content template (real WhatsApp buttons), created through the Content API
+        assertTrue(card.contentSid() != null && card.contentSid().startsWith("HX"), "a ContentSid: " + card);
+        var yes = card.button("Yes, send");
+        assertEquals("YES", yes.id());
+        card.button("No, cancel");
+        // a tap comes back as ButtonPayload, and the bot acts on the choice
+        BOB.tap(yes);
+        BOB.expectContaining("sent $2.00 to @dave");
+        assertEquals(daveBefore + 200, usdCents(DAVE), "dave's USD wallet got the two dollars");
+    }
+
+    @Test
+    @Order(26)
+    void thePaymentIsNotifiedInTheRecipientsLanguageWithTheirDisplayCurrency() throws Exception {
+        // dave linked in Spanish and shows Jamaican dollars: $2.00 is J$314.50 at the sandbox's 157.25, written the
+        // Spanish way (decimal comma)
+        var notified = DAVE.expectContaining("Recibiste", "de bob");
+        assertTrue(notified.text().contains("314,50"), "J$314.50 in Spanish: " + notified.text());
+        assertFalse(notified.text().contains("You received"), notified.text());
+    }
+
+    @Test
+    @Order(27)
+    void aYesWithNothingWaitingIsSaidSo() throws Exception {
+        DAVE.skipAll();
+        DAVE.say("yes");
+        DAVE.expectNext("the nothing-waiting answer", m -> m.text().startsWith("Nothing is waiting for an answer"));
+    }
+
+    @Test
+    @Order(28)
+    void notificationsOffWithholdsAPaymentsNoticeAndOnBringsTheNextOne() throws Exception {
+        DAVE.skipAll();
+        DAVE.say("notifications off");
+        DAVE.expectContaining("payment notifications: off");
+        SANDBOX.post("/sandbox/flash/payments",
+                "{\"toUsername\":\"dave\",\"amount\":777,\"walletCurrency\":\"BTC\",\"memo\":\"e2e withheld\"}");
+        // notification-service has the payment and keeps it to itself (a later notice could only be a bug)
+        var daveRef = Residue.userRef(E2E, "whatsapp:" + DAVE.phone());
+        var sql = "select state || '/' || coalesce(reason, '') from payment_notification where user_ref = '" + daveRef
+                + "' and amount_minor = 777";
+        var deadline = System.nanoTime() + Chat.ANSWER_TIMEOUT.toNanos();
+        var rows = Residue.query(E2E, Apps.App.NOTIFICATION, sql);
+        while (rows.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            rows = Residue.query(E2E, Apps.App.NOTIFICATION, sql);
+        }
+        assertEquals(java.util.List.of("suppressed/opted_out"), rows, "the 777 sats payment, withheld");
+
+        DAVE.say("notifications on");
+        DAVE.expectContaining("payment notifications: on");
+        SANDBOX.post("/sandbox/flash/payments",
+                "{\"toUsername\":\"dave\",\"amount\":888,\"walletCurrency\":\"BTC\",\"memo\":\"e2e marker\"}");
+        DAVE.expectContaining("Recibiste", "888", "e2e marker");
+        // the marker came, after the withheld payment: that one was never sent
+        for (var m : DAVE.sentToUser()) {
+            assertFalse(m.text().contains("777") || m.text().contains("e2e withheld"), "withheld: " + m.text());
+        }
+    }
+
+    /** Bob's send to someone he never paid: the code prompt, for that reason, every time. */
+    private static void bobIsAskedForACodeBeforePayingANewRecipient(String send) throws Exception {
+        BOB.skipAll();
+        BOB.say(send);
+        BOB.expectContaining("Before I send this payment", "haven't paid this person from here before");
+    }
+
+    /** The user's USD wallet at the Flash simulator, in cents. */
+    private static long usdCents(Chat user) throws Exception {
+        return SANDBOX.get("/sandbox/flash/users?phone=" + user.phone().replace("+", "%2B")).get(0).path("usdCents")
+                .asLong();
+    }
+
+    @Test
+    @Order(29)
+    void aSecondUserAskingForAHumanIsToldTheirPlaceAndGetsTheAgentWhenTheFirstIsDone() throws Exception {
+        STRANGER.skipAll();
+        assignedToTheAgent(CAROL);
+        // the only agent is busy: the second user waits, told their place
+        STRANGER.say("talk to a human");
+        STRANGER.expectContaining("ticket #", "You're next in the queue");
+        AGENT.say("tickets");
+        var list = AGENT.expectContaining("You are on #", "Waiting (1)");
+        assertTrue(list.text().contains(last4(STRANGER)) && !list.text().contains(STRANGER.phone()),
+                "the waiting ticket, its number masked: " + list.text());
+
+        // the agent ends the first: it is closed for carol, and the waiting one is assigned and both are told
+        AGENT.say("done");
+        CAROL.expectContaining("closed", "bot again");
+        AGENT.expectContaining("closed");
+        STRANGER.expectContaining("has joined", "ticket #");
+        AGENT.expectContaining("is yours", last4(STRANGER));
+        STRANGER.say("done");
+        STRANGER.expectContaining("closed", "bot again");
+        AGENT.expectContaining("closed by the user");
+    }
+
+    @Test
+    @Order(30)
+    void aTicketLeftIdleClosesItselfAndBothSidesAreTold() throws Exception {
+        // ai-support's idle-close is Apps.IDLE_CLOSE in this suite (30 minutes in production), checked every 2 s
+        assignedToTheAgent(STRANGER);
+        // nobody writes
+        STRANGER.expectContaining("closed after a while without messages", "talk to a human");
+        AGENT.expectContaining("closed (idle)");
+        // the bot again: the next message is answered, not relayed
+        STRANGER.say("help");
+        STRANGER.expect("the menu", m -> m.text().contains("*link*") && !m.text().contains("Flash support"));
+    }
+
+    /** The user asks for a human and gets the (free) agent: both are told, the agent sees the number masked. */
+    private static void assignedToTheAgent(Chat user) throws Exception {
+        AGENT.skipAll();
+        user.skipAll();
+        user.say("talk to a human");
+        user.expectContaining("has joined", "ticket #");
+        AGENT.expectContaining("is yours", last4(user));
+    }
+
+    private static String last4(Chat chat) {
+        return chat.phone().substring(chat.phone().length() - 4);
+    }
+
+    @Test
+    @Order(31)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

@@ -53,6 +53,11 @@ final class Residue {
         return rows.get(0);
     }
 
+    /** The rows (columns joined by |) a query returns in one app's database of the suite. */
+    static List<String> query(Apps.Isolation isolation, Apps.App app, String sql) throws Exception {
+        return psql(app.database + isolation.databaseSuffix(), sql);
+    }
+
     private static List<String> inDatabase(String database, List<String> needles) throws Exception {
         var found = new ArrayList<String>();
         var tables = psql(database, "select table_name, coalesce(string_agg(column_name, ',') filter "
