@@ -155,11 +155,8 @@ public class InviteService {
     public Uni<Void> confirm(ConfirmationAnswer answer) {
         var envelope = answer.envelope();
         var whatsapp = answer.whatsapp();
-        UUID id;
-        try {
-            id = UUID.fromString(answer.context().substring(CONTEXT_PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            Log.infof("Ignoring an invite confirmation with a malformed context for %s", envelope.userRef());
+        var id = Conversation.contextId(answer, CONTEXT_PREFIX);
+        if (id == null) {
             return Uni.createFrom().voidItem();
         }
         var userRef = envelope.userRef();

@@ -482,11 +482,8 @@ public class SendService {
     public Uni<Void> confirm(ConfirmationAnswer answer) {
         var envelope = answer.envelope();
         var whatsapp = answer.whatsapp();
-        UUID id;
-        try {
-            id = UUID.fromString(answer.context().substring(CONTEXT_PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            Log.infof("Ignoring a send confirmation with a malformed context for %s", envelope.userRef());
+        var id = Conversation.contextId(answer, CONTEXT_PREFIX);
+        if (id == null) {
             return Uni.createFrom().voidItem();
         }
         var now = clock.instant();

@@ -7,11 +7,14 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Talking to the user through the broker: replies on {@code whatsapp.outbound} and expectations on
@@ -48,6 +51,20 @@ public class Conversation {
         var expectation = new ConversationExpectation(request.follow(kind), expectationId, Exchanges.WALLET_REQUESTS,
                 context, options, expiresAt);
         return publisher.publish(Exchanges.CONVERSATION_EXPECT, expectation);
+    }
+
+    /**
+     * The id in an answer's context {@code <prefix><uuid>} (the expectation this service published), or null (logged)
+     * when the context is malformed.
+     */
+    public static UUID contextId(ConfirmationAnswer answer, String prefix) {
+        try {
+            return UUID.fromString(answer.context().substring(prefix.length()));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            Log.infof("Ignoring an answer with a malformed context %s… for %s", prefix,
+                    answer.envelope().userRef());
+            return null;
+        }
     }
 
     public static QuickReply quick(String command, String title) {
