@@ -28,6 +28,8 @@ class ConversationIT {
     private static final Chat CAROL = new Chat(SANDBOX, "+18765550103");
     private static final Chat ADMIN = new Chat(SANDBOX, Apps.ADMIN);
     private static final Chat STRANGER = new Chat(SANDBOX, "+18765550104");
+    /** Nobody on Flash until step 23, when bob's invite makes him join. */
+    private static final Chat DAVE = new Chat(SANDBOX, "+18765550177");
     /** The support agent (issue 23): a configured agent number, as ./run.sh configures for the sandbox. */
     private static final Chat AGENT = new Chat(SANDBOX, Apps.AGENT);
 
@@ -45,7 +47,7 @@ class ConversationIT {
 
     @AfterAll
     static void stopTheSuite() throws Exception {
-        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT}) {
+        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT, DAVE}) {
             try {
                 chat.writeTranscript(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
             } catch (Exception | AssertionError e) {
@@ -382,15 +384,18 @@ class ConversationIT {
         BOB.expectContaining("1. Mom (+1876***0101)");
 
         // the name is read as the contact, then looked up by its number under the usual rule (a code first on an
-        // unverified session); nobody linked that number here, so nothing is sent and the answer names the contact
+        // unverified session or for a new recipient); nobody linked that number here, so it is an invite card (the
+        // invite itself is step 23's): NO, nothing is sent
         BOB.say("send 1 to mom");
-        var step = BOB.expect("asking for a code or answering",
-                m -> m.text().toLowerCase().contains("code") || m.text().contains("isn't using Flash"));
-        if (!step.text().contains("isn't using Flash")) {
+        var step = BOB.expect("asking for a code or the invite card",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
+        if (!step.text().contains("Please confirm this invite")) {
             BOB.say(requestFlashCode(BOB.phone()));
-            step = BOB.expectContaining("isn't using Flash");
+            step = BOB.expectContaining("Please confirm this invite");
         }
-        assertTrue(step.text().startsWith("Mom (+1876***0101) isn't using Flash on WhatsApp here yet"), step.text());
+        assertTrue(step.text().contains("+1876***0101") && step.text().contains("(not on Flash yet)"), step.text());
+        BOB.say("NO");
+        BOB.expectContaining("no invite", "Nothing was sent");
 
         BOB.say("delete contact mom");
         BOB.expectContaining("Deleted Mom (+1876***0101)");
@@ -446,6 +451,50 @@ class ConversationIT {
 
     @Test
     @Order(23)
+    void moneySentToANumberWithoutFlashIsAnInviteThatIsPaidOnceWhenTheNumberJoinsAndLinks() throws Exception {
+        BOB.skipAll();
+        BOB.say("send 2 to " + DAVE.phone());
+        var card = BOB.expect("asking for a code or the invite card",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
+        if (!card.text().contains("Please confirm this invite")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            card = BOB.expectContaining("Please confirm this invite");
+        }
+        assertTrue(card.text().contains("To: +1876***0177 (not on Flash yet)") && card.text().contains("$2.00 (≈ "),
+                card.text());
+        var bobBefore = usdCents(BOB.phone());
+        BOB.say("YES");
+        // (#2: step 21's card, answered NO, was bob's first)
+        BOB.expectContaining("Invite #2 sent to +1876***0177 for $2.00");
+        // dave never wrote to us: one approved template (its ContentSid), nothing else
+        var invite = DAVE.expect("the invite template", m -> m.contentSid() != null);
+        assertEquals("HX00000000000000000000000000000004", invite.contentSid());
+        assertEquals(bobBefore, usdCents(BOB.phone()), "nothing is paid before dave links");
+
+        // dave joins Flash (the sandbox creates his account) and links WhatsApp with a code
+        SANDBOX.post("/sandbox/flash/users", "{\"phone\":\"" + DAVE.phone() + "\",\"username\":\"dave\","
+                + "\"btcSats\":0,\"usdCents\":0,\"displayCurrency\":\"USD\"}");
+        DAVE.say("link");
+        DAVE.expectContaining("code");
+        DAVE.say(requestFlashCode(DAVE.phone()));
+        DAVE.expect("the invite paid", m -> m.text().contains("@bob sent you $2.00"), true);
+        BOB.expect("told it was paid", m -> m.text().contains("+1876***0177 joined Flash, so I sent them $2.00 "
+                + "(invite #2)"), true);
+        assertEquals(200, usdCents(DAVE.phone()), "dave got the two dollars");
+        assertEquals(bobBefore - 200, usdCents(BOB.phone()), "from bob's USD wallet, once");
+
+        BOB.say("pending");
+        BOB.expectContaining("You have no open invites");
+        assertEquals(1, DAVE.sentToUser().stream().filter(m -> m.text().contains("sent you $2.00")).count());
+        assertEquals(200, usdCents(DAVE.phone()), "still paid once");
+    }
+
+    private static int usdCents(String phone) throws Exception {
+        return SANDBOX.get("/sandbox/flash/users?phone=" + phone.replace("+", "%2B")).get(0).path("usdCents").asInt();
+    }
+
+    @Test
+    @Order(24)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());
