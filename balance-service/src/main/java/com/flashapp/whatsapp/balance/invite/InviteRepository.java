@@ -23,8 +23,8 @@ import static com.flashapp.whatsapp.balance.wallet.Times.ts;
 @ApplicationScoped
 public class InviteRepository {
 
-    private static final String COLUMNS = "id, user_ref, number, status, phone_hash, ciphertext, recipient_label, kind, "
-            + "wallet_id, wallet_currency, amount_minor, usd_cents, attempt, created_at, expires_at";
+    private static final String COLUMNS = "id, user_ref, number, status, phone_hash, ciphertext, recipient_label, "
+            + "kind, wallet_id, wallet_currency, amount_minor, usd_cents, attempt, created_at, expires_at";
 
     /** An invite that was closed by the expiry, with the addresses its ciphertext held before it was wiped. */
     public record Expired(Invite invite, String ciphertext) {
@@ -61,7 +61,8 @@ public class InviteRepository {
     /** ASKED → OPEN (the sender said YES in time), open until {@code expiresAt}; null when it was not ASKED. */
     public Uni<Invite> open(UUID id, String userRef, Instant now, Instant expiresAt) {
         return pool.preparedQuery("update payment_invite set status = 'OPEN', decided_at = $3, expires_at = $4 "
-                        + "where id = $1 and user_ref = $2 and status = 'ASKED' and expires_at > $3 returning " + COLUMNS)
+                        + "where id = $1 and user_ref = $2 and status = 'ASKED' and expires_at > $3 "
+                        + "returning " + COLUMNS)
                 .execute(Tuple.of(id, userRef, ts(now), ts(expiresAt)))
                 .map(InviteRepository::first);
     }

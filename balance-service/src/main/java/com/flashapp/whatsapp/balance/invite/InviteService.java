@@ -314,8 +314,8 @@ public class InviteService {
             Uni<String> limit = invite.status() == Status.CLAIMING ? Uni.createFrom().nullItem()
                     : risk.hardLimit(invite.userRef(), invite.usdCents(), now);
             return limit.flatMap(reason -> reason != null
-                    ? audit(invite, "REFUSED", reason, now).flatMap(x -> support.reply(sender, from,
-                    overLimit(invite, reason, locale)))
+                    ? audit(invite, "REFUSED", reason, now)
+                    .flatMap(x -> support.conversation().notify(sender, from, overLimit(invite, reason, locale)))
                     : recipientWallet(event, invite.walletCurrency()).flatMap(wallet -> wallet == null
                     ? noWallet(invite)
                     : pay(event, invite, link, wallet, sender, from, locale, now)));
@@ -371,15 +371,16 @@ public class InviteService {
         if (!outcome.succeeded()) {
             return send.recordFailed(intent, outcome.errorCode(), outcome.status())
                     .flatMap(x -> invites.reopen(invite.id()))
-                    .flatMap(x -> support.reply(sender, from, refusedText(invite, outcome, amount, locale)));
+                    .flatMap(x -> support.conversation().notify(sender, from,
+                            refusedText(invite, outcome, amount, locale)));
         }
         var name = link.username() == null ? "Someone" : "@" + link.username();
         return send.recordSent(sender, link, intent, outcome)
                 .flatMap(x -> invites.paid(invite.id(), now))
                 .invoke(() -> Log.infof("Invite %s of %s paid (attempt %d)", invite.id(), invite.userRef(),
                         invite.attempt()))
-                .flatMap(x -> support.reply(sender, from, "✅ " + invite.recipientLabel() + " joined Flash, so I "
-                        + "sent them " + amount + " (invite #" + invite.number() + ").",
+                .flatMap(x -> support.conversation().notify(sender, from, "✅ " + invite.recipientLabel()
+                        + " joined Flash, so I sent them " + amount + " (invite #" + invite.number() + ").",
                         Conversation.quick("history", "See history")))
                 .flatMap(x -> support.reply(event.envelope(), event.whatsapp(), "💸 " + name + " sent you " + amount
                         + ": the payment they promised when they invited you to Flash. Reply BALANCE to see it.",
@@ -439,8 +440,8 @@ public class InviteService {
             var locale = support.locale(link);
             var envelope = senderEnvelope("invite-expired:" + invite.id(), invite);
             return audit(invite, "EXPIRED", "not_claimed_within_" + config.invites().ttl(), now)
-                    .flatMap(x -> support.reply(envelope, from, "⌛ Your invite #" + invite.number() + " to "
-                            + invite.recipientLabel() + " for " + Money.walletAmount(invite.amountMinor(),
+                    .flatMap(x -> support.conversation().notify(envelope, from, "⌛ Your invite #" + invite.number()
+                            + " to " + invite.recipientLabel() + " for " + Money.walletAmount(invite.amountMinor(),
                             invite.walletCurrency(), locale) + " expired: they didn't join Flash and link WhatsApp "
                             + "within " + days() + ". Nothing was sent; the money stayed in your wallet."));
         });

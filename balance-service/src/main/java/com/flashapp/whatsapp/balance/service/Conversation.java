@@ -43,6 +43,16 @@ public class Conversation {
     }
 
     /**
+     * A message the user did not just ask for (an invite paid or expired, days later): {@code notification}, with no
+     * claim about when they last wrote, so notification-service decides on the 24-hour window from what it knows.
+     */
+    public Uni<Void> notify(Envelope about, String whatsapp, String body, QuickReply... quickReplies) {
+        var message = new OutboundMessage(about.follow(RoutingKeys.Outbound.NOTIFICATION), whatsapp, body, List.of(),
+                List.of(quickReplies), null, null, null);
+        return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, message);
+    }
+
+    /**
      * Tells command-service what the user's next message answers: {@code kind} is {@code code},
      * {@code confirmation} or {@code choice}; the answer comes back as a ConfirmationAnswer with {@code context}.
      */
