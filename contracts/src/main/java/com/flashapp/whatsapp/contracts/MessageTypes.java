@@ -28,6 +28,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
+import com.flashapp.whatsapp.contracts.wallet.InviteCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -58,6 +59,7 @@ public final class MessageTypes {
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.PAYMENT_SEND, PaymentSendRequest.class);
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.CONFIRMATION_ANSWER, ConfirmationAnswer.class);
         put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.CONTACT_MANAGE, ContactCommand.class);
+        put(Exchanges.WALLET_REQUESTS, RoutingKeys.Wallet.INVITE_MANAGE, InviteCommand.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.QUESTION, SupportQuestion.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.FEEDBACK, SupportFeedback.class);
         put(Exchanges.SUPPORT_REQUESTS, RoutingKeys.Support.CONFIRMATION_ANSWER, ConfirmationAnswer.class);

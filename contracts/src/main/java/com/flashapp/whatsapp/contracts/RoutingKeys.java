@@ -34,6 +34,8 @@ public final class RoutingKeys {
         public static final String CONFIRMATION_ANSWER = "confirmation.answer";
         /** Saved contacts: save, list, delete ({@code ContactCommand}). */
         public static final String CONTACT_MANAGE = "contact.manage";
+        /** Invite payments: list ("pending") or cancel one ({@code InviteCommand}). */
+        public static final String INVITE_MANAGE = "invite.manage";
 
         private Wallet() {
         }

@@ -28,6 +28,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
+import com.flashapp.whatsapp.contracts.wallet.InviteCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -102,6 +103,8 @@ final class Samples {
         m.put(wr + RoutingKeys.Wallet.CONTACT_MANAGE, new ContactCommand(
                 envelope(RoutingKeys.Wallet.CONTACT_MANAGE), WA, ContactCommand.Action.SAVE, "Mom", "+18765550123",
                 null));
+        m.put(wr + RoutingKeys.Wallet.INVITE_MANAGE, new InviteCommand(
+                envelope(RoutingKeys.Wallet.INVITE_MANAGE), WA, InviteCommand.Action.CANCEL, 2));
         m.put(wr + RoutingKeys.Wallet.PAYMENT_SEND, new PaymentSendRequest(
                 envelope(RoutingKeys.Wallet.PAYMENT_SEND), WA, usd5,
                 new Recipient(Recipient.Kind.PHONE, "+18765550202"), null));

@@ -30,6 +30,8 @@ class ConversationIT {
     private static final Chat STRANGER = new Chat(SANDBOX, "+18765550104");
     /** A Flash user the suite adds to the sandbox, who links in Spanish (issue 23's notifications in their locale). */
     private static final Chat DAVE = new Chat(SANDBOX, "+18765550105");
+    /** Nobody on Flash until bob's invite makes him join (issue 22). */
+    private static final Chat ERIN = new Chat(SANDBOX, "+18765550177");
     /** The support agent (issue 23): a configured agent number, as ./run.sh configures for the sandbox. */
     private static final Chat AGENT = new Chat(SANDBOX, Apps.AGENT);
 
@@ -401,15 +403,18 @@ class ConversationIT {
         BOB.expectContaining("1. Mom (+1876***0101)");
 
         // the name is read as the contact, then looked up by its number under the usual rule (a code first on an
-        // unverified session); nobody linked that number here, so nothing is sent and the answer names the contact
+        // unverified session or for a new recipient); nobody linked that number here, so it is an invite card (the
+        // invite itself is step 31's): NO, nothing is sent
         BOB.say("send 1 to mom");
-        var step = BOB.expect("asking for a code or answering",
-                m -> m.text().toLowerCase().contains("code") || m.text().contains("isn't using Flash"));
-        if (!step.text().contains("isn't using Flash")) {
+        var step = BOB.expect("asking for a code or the invite card",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
+        if (!step.text().contains("Please confirm this invite")) {
             BOB.say(requestFlashCode(BOB.phone()));
-            step = BOB.expectContaining("isn't using Flash");
+            step = BOB.expectContaining("Please confirm this invite");
         }
-        assertTrue(step.text().startsWith("Mom (+1876***0101) isn't using Flash on WhatsApp here yet"), step.text());
+        assertTrue(step.text().contains("+1876***0101") && step.text().contains("(not on Flash yet)"), step.text());
+        BOB.say("NO");
+        BOB.expectContaining("no invite", "Nothing was sent");
 
         BOB.say("delete contact mom");
         BOB.expectContaining("Deleted Mom (+1876***0101)");
@@ -627,8 +632,51 @@ class ConversationIT {
         return chat.phone().substring(chat.phone().length() - 4);
     }
 
+    // issue 22: money sent to a number nobody linked is an invite, paid once when that number joins and links
+
     @Test
     @Order(31)
+    void moneySentToANumberWithoutFlashIsAnInviteThatIsPaidOnceWhenTheNumberJoinsAndLinks() throws Exception {
+        BOB.skipAll();
+        BOB.say("send 2 to " + ERIN.phone());
+        var card = BOB.expect("asking for a code or the invite card",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
+        if (!card.text().contains("Please confirm this invite")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            card = BOB.expectContaining("Please confirm this invite");
+        }
+        assertTrue(card.text().contains("To: +1876***0177 (not on Flash yet)") && card.text().contains("$2.00 (≈ "),
+                card.text());
+        var bobBefore = usdCents(BOB);
+        BOB.say("YES");
+        // (#2: step 21's card, answered NO, was bob's first)
+        BOB.expectContaining("Invite #2 sent to +1876***0177 for $2.00");
+        // erin never wrote to us: one approved template (its ContentSid), nothing else
+        var invite = ERIN.expect("the invite template", m -> m.contentSid() != null);
+        assertEquals("HX00000000000000000000000000000004", invite.contentSid());
+        assertEquals(bobBefore, usdCents(BOB), "nothing is paid before erin links");
+
+        // erin joins Flash (the sandbox creates his account) and links WhatsApp with a code
+        SANDBOX.post("/sandbox/flash/users", "{\"phone\":\"" + ERIN.phone() + "\",\"username\":\"erin\","
+                + "\"btcSats\":0,\"usdCents\":0,\"displayCurrency\":\"USD\"}");
+        ERIN.say("link");
+        ERIN.expectContaining("code");
+        ERIN.say(requestFlashCode(ERIN.phone()));
+        ERIN.expect("the invite paid", m -> m.text().contains("@bob sent you $2.00"), true);
+        BOB.expect("told it was paid", m -> m.text().contains("+1876***0177 joined Flash, so I sent them $2.00 "
+                + "(invite #2)"), true);
+        assertEquals(200, usdCents(ERIN), "erin got the two dollars");
+        assertEquals(bobBefore - 200, usdCents(BOB), "from bob's USD wallet, once");
+
+        BOB.say("pending");
+        BOB.expectContaining("You have no open invites");
+        assertEquals(1, ERIN.sentToUser().stream().filter(m -> m.text().contains("sent you $2.00")).count());
+        assertEquals(200, usdCents(ERIN), "still paid once");
+    }
+    }
+
+    @Test
+    @Order(32)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

@@ -25,6 +25,8 @@ public interface WalletConfig {
 
     Contacts contacts();
 
+    Invites invites();
+
     Bridge bridge();
 
     /** {@code history}, {@code history 20}, {@code history more}, {@code history <n>}. */
@@ -138,6 +140,29 @@ public interface WalletConfig {
 
         /** Twilio auth token (Basic auth password of the media download). Prod: a secret. */
         String twilioAuthToken();
+    }
+
+    /** Invite payments: "send 5 to +1876…" for a number nobody linked, paid when that number links. */
+    interface Invites {
+        /** How long an invite waits for the number to link; then it expires and the sender is told. */
+        @WithDefault("P7D")
+        Duration ttl();
+
+        /** Largest single invite, in US cents. */
+        @WithDefault("10000")
+        long maxPerInviteCents();
+
+        /** Most US cents one sender may have in open invites at once. */
+        @WithDefault("20000")
+        long maxOpenCents();
+
+        /** notification-service's approved template for the recipient's one message ({@code app.templates.content-sids.<key>}). */
+        @WithDefault("payment_invite")
+        String templateKey();
+
+        /** How often expired invites are closed and their senders told (read by the scheduler's expression). */
+        @WithDefault("1m")
+        String expiryInterval();
     }
 
     /** The Flash event bridge: one {@code myUpdates} subscription per linked user, sharded by Redis leases. */

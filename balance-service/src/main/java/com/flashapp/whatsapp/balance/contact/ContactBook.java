@@ -186,11 +186,8 @@ public class ContactBook {
     public Uni<Void> answer(ConfirmationAnswer answer) {
         var envelope = answer.envelope();
         var whatsapp = answer.whatsapp();
-        UUID id;
-        try {
-            id = UUID.fromString(answer.context().substring(CONTEXT_PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            Log.infof("Contact answer with a malformed context for %s", envelope.userRef());
+        var id = Conversation.contextId(answer, CONTEXT_PREFIX);
+        if (id == null) {
             return Uni.createFrom().voidItem();
         }
         var userRef = envelope.userRef();

@@ -45,8 +45,17 @@ public class PaymentRepository {
     }
 
     public Uni<Void> create(PaymentIntent intent) {
-        return pool.preparedQuery("insert into payment_intent (" + COLUMNS + ") values "
-                        + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+        return insert(pool, intent, "");
+    }
+
+    /** Creates the intent unless one with its id exists (an invite's payment taken again after an unknown outcome). */
+    public Uni<Void> createIfAbsent(SqlClient client, PaymentIntent intent) {
+        return insert(client, intent, " on conflict (id) do nothing");
+    }
+
+    private static Uni<Void> insert(SqlClient client, PaymentIntent intent, String onConflict) {
+        return client.preparedQuery("insert into payment_intent (" + COLUMNS + ") values "
+                        + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)" + onConflict)
                 .execute(Tuple.from(Arrays.asList(intent.id(), intent.userRef(), intent.status().name(),
                         intent.kind().name(), intent.walletId(), intent.walletCurrency(), intent.recipientKind(),
                         intent.recipientLabel(), intent.recipientKey(), intent.amountMinor(), intent.usdCents(),

@@ -44,8 +44,7 @@ public class RiskRules {
     /** Decides for a payment of {@code usdCents} to {@code recipientKey}, asked at {@code requestedAt}. */
     public Uni<Verdict> evaluate(Link link, String recipientKey, long usdCents, Instant requestedAt, Instant now) {
         var userRef = link.userRef();
-        var startOfDay = now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
-        return payments.sentSince(userRef, startOfDay)
+        return payments.sentSince(userRef, startOfDay(now))
                 .flatMap(today -> payments.countSince(userRef, now.minus(config.velocityWindow()))
                         .flatMap(recent -> payments.knownRecipient(userRef, recipientKey)
                                 .map(known -> decide(link, usdCents, today, recent, !known, requestedAt, now))))
@@ -56,13 +55,30 @@ public class RiskRules {
                 });
     }
 
+    /**
+     * The hard limit a payment of {@code usdCents} would break now ({@code over_payment_limit},
+     * {@code over_daily_limit}), or null. No code lifts these; an invite's payment is checked again when it is paid.
+     */
+    public Uni<String> hardLimit(String userRef, long usdCents, Instant now) {
+        return payments.sentSince(userRef, startOfDay(now)).map(today -> hardLimit(usdCents, today));
+    }
+
+    private String hardLimit(long usdCents, long sentToday) {
+        if (usdCents > config.maxPerPaymentCents()) {
+            return "over_payment_limit";
+        }
+        return sentToday + usdCents > config.maxPerDayCents() ? "over_daily_limit" : null;
+    }
+
+    private Instant startOfDay(Instant now) {
+        return now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
+    }
+
     Verdict decide(Link link, long usdCents, long sentToday, int recentCount, boolean newRecipient,
                    Instant requestedAt, Instant now) {
-        if (usdCents > config.maxPerPaymentCents()) {
-            return new Verdict(Verdict.Outcome.REFUSE, "over_payment_limit", null);
-        }
-        if (sentToday + usdCents > config.maxPerDayCents()) {
-            return new Verdict(Verdict.Outcome.REFUSE, "over_daily_limit", null);
+        var limit = hardLimit(usdCents, sentToday);
+        if (limit != null) {
+            return new Verdict(Verdict.Outcome.REFUSE, limit, null);
         }
         var freshCode = link.verifiedAt() != null && !link.verifiedAt().isBefore(requestedAt);
         var decision = policy.evaluate(MfaPolicy.Operation.SEND_MONEY,

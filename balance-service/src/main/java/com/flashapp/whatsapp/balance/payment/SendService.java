@@ -13,6 +13,7 @@ import com.flashapp.whatsapp.balance.contact.ContactBook;
 import com.flashapp.whatsapp.balance.contact.SavedContactRepository.SavedContact;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.format.MoneyFormatter;
+import com.flashapp.whatsapp.balance.invite.InviteService;
 import com.flashapp.whatsapp.balance.lnurl.LnurlPay;
 import com.flashapp.whatsapp.balance.mfa.MfaPolicy;
 import com.flashapp.whatsapp.balance.payment.PaymentIntent.Kind;
@@ -110,13 +111,15 @@ public class SendService {
     private final MfaGuard guard;
     private final WalletConfig config;
     private final ContactBook contacts;
+    private final InviteService invites;
     private final Clock clock = Clock.systemUTC();
 
     public SendService(WalletSupport support, FlashClient account, FlashWalletClient flash, ContactDirectory directory,
                        Money money, RiskRules risk, PaymentRepository payments, EmittedTransactions emitted,
                        CacheRepository cache, LnurlPay lnurl, MfaGuard guard, WalletConfig config,
-                       ContactBook contacts) {
+                       ContactBook contacts, InviteService invites) {
         this.contacts = contacts;
+        this.invites = invites;
         this.support = support;
         this.account = account;
         this.flash = flash;
@@ -200,14 +203,11 @@ public class SendService {
                 yield outsideAddress(value, request.amount(), support.locale(link));
             }
             case PHONE -> directory.byPhone(value.startsWith("+") ? value : "+" + value).flatMap(contact -> {
-                if (contact == null && saved != null) {
-                    return Uni.createFrom().failure(new Refusal(ContactBook.label(saved) + " isn't using Flash on "
-                            + "WhatsApp here yet, so I can't pay them by number. Ask them for their Flash username "
-                            + "and SEND TO @username."));
-                }
                 if (contact == null) {
-                    return Uni.createFrom().failure(new Refusal("I don't know a Flash user with the number "
-                            + Phones.mask(value) + " here. Ask them for their Flash username and SEND TO @username."));
+                    // nobody linked this number: an invite, paid when it links (the key is the number, for the card)
+                    var phone = value.startsWith("+") ? value : "+" + value;
+                    var invite = new Target(kind, InviteService.RECIPIENT_KIND, Phones.mask(phone), phone, null, 0);
+                    return Uni.createFrom().item(saved == null ? invite : invite.shownAs(ContactBook.label(saved)));
                 }
                 if (contact.userRef().equals(link.userRef())) {
                     return Uni.createFrom().failure(new Refusal("You can't send money to yourself."));
@@ -350,6 +350,10 @@ public class SendService {
 
     private Uni<Void> card(PaymentSendRequest request, Link link, Target target, Money.Quote q, Wallet from,
                            Locale locale, Instant now) {
+        if (InviteService.RECIPIENT_KIND.equals(target.recipientKind())) {
+            return amountLine(q, locale).flatMap(amount -> invites.offer(request, link, target.key(),
+                    target.toLine(), target.kind(), q, amount, from.id(), from.currency(), locale, now));
+        }
         return fee(link, target, q, from, locale).flatMap(fee -> fee.refusal() != null
                 ? payments.pool().withTransaction(tx -> payments.audit(tx, link.userRef(), null, "SEND",
                         target.label(), q.minor(), q.kind().name(), q.usdCents(), "REFUSED", "fee_probe:"
@@ -365,16 +369,7 @@ public class SendService {
         var intent = new PaymentIntent(UUID.randomUUID(), link.userRef(), Status.PENDING, target.kind(), from.id(),
                 from.currency(), target.recipientKind(), target.label(), target.key(), q.minor(), q.usdCents(),
                 memo(request.memo()), null, now, now.plus(ttl));
-        return money.usdCentsToSats(q.usdCents()).flatMap(sats -> {
-            var amount = new StringBuilder(q.asSaid());
-            if (q.kind() == Money.Kind.SATS) {
-                amount.append(" (≈ ").append(Money.usd(q.usdCents(), locale)).append(')');
-            } else {
-                if (!q.asSaid().equals(Money.usd(q.usdCents(), locale))) {
-                    amount.append(" = ").append(Money.usd(q.usdCents(), locale));
-                }
-                amount.append(" (≈ ").append(MoneyFormatter.sats(sats, locale)).append(')');
-            }
+        return amountLine(q, locale).flatMap(amount -> {
             var text = "💸 *Please confirm this payment*\n\nTo: " + target.toLine() + "\nAmount: " + amount
                     + "\nFee: " + fee.text()
                     + "\nFrom: your " + ("BTC".equals(from.currency()) ? "Bitcoin" : "Cash (USD)") + " wallet"
@@ -389,6 +384,22 @@ public class SendService {
                             intent.expiresAt()))
                     .flatMap(x -> support.reply(envelope, request.whatsapp(), text, Conversation.quick("YES", "Yes, send"),
                             Conversation.quick("NO", "No, cancel")));
+        });
+    }
+
+    /** A card's amount: as said, and in the other unit ("$5.00 (≈ 5,000 sats)", "1,000 sats (≈ $0.60)"). */
+    private Uni<String> amountLine(Money.Quote q, Locale locale) {
+        return money.usdCentsToSats(q.usdCents()).map(sats -> {
+            var amount = new StringBuilder(q.asSaid());
+            if (q.kind() == Money.Kind.SATS) {
+                amount.append(" (≈ ").append(Money.usd(q.usdCents(), locale)).append(')');
+            } else {
+                if (!q.asSaid().equals(Money.usd(q.usdCents(), locale))) {
+                    amount.append(" = ").append(Money.usd(q.usdCents(), locale));
+                }
+                amount.append(" (≈ ").append(MoneyFormatter.sats(sats, locale)).append(')');
+            }
+            return amount.toString();
         });
     }
 
@@ -471,16 +482,13 @@ public class SendService {
     public Uni<Void> confirm(ConfirmationAnswer answer) {
         var envelope = answer.envelope();
         var whatsapp = answer.whatsapp();
-        UUID id;
-        try {
-            id = UUID.fromString(answer.context().substring(CONTEXT_PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            Log.infof("Ignoring a send confirmation with a malformed context for %s", envelope.userRef());
+        var id = Conversation.contextId(answer, CONTEXT_PREFIX);
+        if (id == null) {
             return Uni.createFrom().voidItem();
         }
         var now = clock.instant();
         var userRef = envelope.userRef();
-        var yes = answer.answer() != null && YES.contains(answer.answer().strip().toUpperCase(Locale.ROOT));
+        var yes = yes(answer.answer());
         if (!yes) {
             return payments.close(id, userRef, Status.DECLINED, now).flatMap(changed -> !changed
                     ? notSendable(envelope, whatsapp, id, now)
@@ -497,6 +505,11 @@ public class SendService {
                     ? notSendable(envelope, whatsapp, id, now)
                     : execute(envelope, whatsapp, link, intent));
         });
+    }
+
+    /** Whether an answer to a card is a yes ("YES", "ok", "send", …). */
+    public static boolean yes(String answer) {
+        return answer != null && YES.contains(answer.strip().toUpperCase(Locale.ROOT));
     }
 
     private Uni<Void> notSendable(Envelope envelope, String whatsapp, UUID id, Instant now) {
@@ -525,23 +538,7 @@ public class SendService {
 
     private Uni<Void> execute(Envelope envelope, String whatsapp, Link link, PaymentIntent intent) {
         var token = support.token(link);
-        var key = intent.id().toString();
-        Uni<PaymentOutcome> call = switch (intent.kind()) {
-            case INTRA_USD -> flash.sendUsd(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
-                    intent.memo(), key);
-            case INTRA_SATS -> flash.sendSats(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
-                    intent.memo(), key);
-            case INVOICE -> flash.payInvoice(token, intent.walletId(), intent.recipientKey(), intent.memo(), key);
-            case NOAMOUNT_SATS -> flash.payNoAmountInvoiceSats(token, intent.walletId(), intent.recipientKey(),
-                    intent.amountMinor(), intent.memo(), key);
-            // Flash takes no idempotency key here: the attempt row (unique per intent) is written before the one
-            // call; an intent already attempted is never sent again
-            case NOAMOUNT_USD -> payments.firstAttempt(intent.id(), intent.userRef(), clock.instant())
-                    .flatMap(first -> first
-                            ? flash.payNoAmountInvoiceUsd(token, intent.walletId(), intent.recipientKey(),
-                            intent.amountMinor(), intent.memo())
-                            : Uni.createFrom().failure(new AlreadyAttempted()));
-        };
+        var call = call(token, intent);
         var locale = support.locale(link);
         return call.onItemOrFailure().transformToUni((outcome, failure) -> {
             if (failure instanceof FlashUnauthenticatedException) {
@@ -566,14 +563,37 @@ public class SendService {
                 return finishFailed(intent, outcome.errorCode(), outcome.status())
                         .flatMap(x -> support.reply(envelope, whatsapp, failureText(outcome, intent, locale)));
             }
-            return transactionId(token, intent).flatMap(txId -> sent(envelope, link, intent, outcome, txId))
-                    .flatMap(x -> cache.evictBalance(link.userRef()))
+            return recordSent(envelope, link, intent, outcome)
                     .flatMap(x -> support.reply(envelope, whatsapp, "✅ Sent " + amountText(intent, locale) + " to "
                                     + intent.recipientLabel() + ("PENDING".equals(outcome.status())
                                     ? ". Flash is still settling it; I'll tell you if anything changes." : "."),
                             Conversation.quick("history", "See history"), Conversation.quick("balance",
                                     "Check balance")));
         });
+    }
+
+    /**
+     * Hands the intent to Flash once with the mutation of its kind; the intent id is the idempotency key (also for
+     * an invite's payment, whose intent id is derived from the invite).
+     */
+    public Uni<PaymentOutcome> call(String token, PaymentIntent intent) {
+        var key = intent.id().toString();
+        return switch (intent.kind()) {
+            case INTRA_USD -> flash.sendUsd(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
+                    intent.memo(), key);
+            case INTRA_SATS -> flash.sendSats(token, intent.walletId(), intent.recipientKey(), intent.amountMinor(),
+                    intent.memo(), key);
+            case INVOICE -> flash.payInvoice(token, intent.walletId(), intent.recipientKey(), intent.memo(), key);
+            case NOAMOUNT_SATS -> flash.payNoAmountInvoiceSats(token, intent.walletId(), intent.recipientKey(),
+                    intent.amountMinor(), intent.memo(), key);
+            // Flash takes no idempotency key here: the attempt row (unique per intent) is written before the one
+            // call; an intent already attempted is never sent again
+            case NOAMOUNT_USD -> payments.firstAttempt(intent.id(), intent.userRef(), clock.instant())
+                    .flatMap(first -> first
+                            ? flash.payNoAmountInvoiceUsd(token, intent.walletId(), intent.recipientKey(),
+                            intent.amountMinor(), intent.memo())
+                            : Uni.createFrom().failure(new AlreadyAttempted()));
+        };
     }
 
     /**
@@ -634,6 +654,20 @@ public class SendService {
                 .invoke(() -> Log.infof("Payment %s of %s sent (Flash %s, tx %s)", intent.id(), link.userRef(),
                         outcome.status(), txId))
                 .replaceWithVoid();
+    }
+
+    /**
+     * An intent Flash accepted outside the card flow (an invite's payment): its transaction id, SENT with an audit
+     * row and {@code payment.sent} once, the sender's cached balance evicted.
+     */
+    public Uni<Void> recordSent(Envelope envelope, Link link, PaymentIntent intent, PaymentOutcome outcome) {
+        return transactionId(support.token(link), intent).flatMap(txId -> sent(envelope, link, intent, outcome, txId))
+                .flatMap(x -> cache.evictBalance(link.userRef()));
+    }
+
+    /** An intent Flash refused (or a stale link): FAILED with an audit row. */
+    public Uni<Void> recordFailed(PaymentIntent intent, String code, String flashStatus) {
+        return finishFailed(intent, code, flashStatus);
     }
 
     private Uni<Void> finishFailed(PaymentIntent intent, String code, String flashStatus) {

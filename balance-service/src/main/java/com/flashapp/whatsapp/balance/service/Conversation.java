@@ -7,11 +7,14 @@ import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
 import com.flashapp.whatsapp.contracts.outbound.OutboundMessage;
+import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Talking to the user through the broker: replies on {@code whatsapp.outbound} and expectations on
@@ -40,6 +43,16 @@ public class Conversation {
     }
 
     /**
+     * A message the user did not just ask for (an invite paid or expired, days later): {@code notification}, with no
+     * claim about when they last wrote, so notification-service decides on the 24-hour window from what it knows.
+     */
+    public Uni<Void> notify(Envelope about, String whatsapp, String body, QuickReply... quickReplies) {
+        var message = new OutboundMessage(about.follow(RoutingKeys.Outbound.NOTIFICATION), whatsapp, body, List.of(),
+                List.of(quickReplies), null, null, null);
+        return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, message);
+    }
+
+    /**
      * Tells command-service what the user's next message answers: {@code kind} is {@code code},
      * {@code confirmation} or {@code choice}; the answer comes back as a ConfirmationAnswer with {@code context}.
      */
@@ -48,6 +61,20 @@ public class Conversation {
         var expectation = new ConversationExpectation(request.follow(kind), expectationId, Exchanges.WALLET_REQUESTS,
                 context, options, expiresAt);
         return publisher.publish(Exchanges.CONVERSATION_EXPECT, expectation);
+    }
+
+    /**
+     * The id in an answer's context {@code <prefix><uuid>} (the expectation this service published), or null (logged)
+     * when the context is malformed.
+     */
+    public static UUID contextId(ConfirmationAnswer answer, String prefix) {
+        try {
+            return UUID.fromString(answer.context().substring(prefix.length()));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            Log.infof("Ignoring an answer with a malformed context %s… for %s", prefix,
+                    answer.envelope().userRef());
+            return null;
+        }
     }
 
     public static QuickReply quick(String command, String title) {

@@ -36,6 +36,7 @@ public class ErasureService {
             "delete from payment_audit where user_ref = $1",
             "delete from emitted_transaction where user_ref = $1",
             "delete from saved_contact where user_ref = $1",
+            "delete from payment_invite where user_ref = $1",
             // an event the relay has not published yet would tell other services about the user again
             "delete from outbox_event where position(convert_to($1, 'UTF8') in payload) > 0");
 

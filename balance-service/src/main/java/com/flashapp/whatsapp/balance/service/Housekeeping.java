@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.balance.service;
 
 import com.flashapp.whatsapp.balance.config.BalanceConfig;
+import com.flashapp.whatsapp.balance.config.WalletConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -22,10 +23,12 @@ public class Housekeeping {
 
     private final Pool pool;
     private final BalanceConfig.Housekeeping config;
+    private final WalletConfig.Invites invites;
 
-    public Housekeeping(Pool pool, BalanceConfig config) {
+    public Housekeeping(Pool pool, BalanceConfig config, WalletConfig wallet) {
         this.pool = pool;
         this.config = config.housekeeping();
+        this.invites = wallet.invites();
     }
 
     @Scheduled(every = "${balance.housekeeping.interval:10m}", delayed = "1m",
@@ -58,6 +61,13 @@ public class Housekeeping {
                 // contacts live with the link: an unlinked (or erased) user's are gone on the next sweep
                 new Statement("delete from saved_contact s where s.created_at < $1 and not exists "
                         + "(select 1 from flash_link l where l.user_ref = s.user_ref)", utc(now)),
+                // an invite card nobody said YES to (its addresses with it)
+                new Statement("delete from payment_invite where status = 'ASKED' and expires_at < $1", utc(now)),
+                // closed invites (addresses already wiped) live as long as payment rows
+                new Statement("delete from payment_invite where status in ('PAID', 'CANCELLED', 'DECLINED', "
+                        + "'EXPIRED') and decided_at < $1", payments),
+                // a number may get the invite message again once an invite lifetime has passed
+                new Statement("delete from invite_notice where notified_at < $1", utc(now.minus(invites.ttl()))),
                 new Statement("delete from outbox_event where published_at < $1", utc(now.minus(config.outbox()))),
                 new Statement("delete from inbox_message where received_at < $1", utc(now.minus(config.inbox()))),
                 new Statement("delete from payment_intent where created_at < $1 and status <> 'SENDING'", payments),

@@ -1,10 +1,12 @@
 package com.flashapp.whatsapp.balance.service;
 
 import com.flashapp.whatsapp.balance.contact.ContactBook;
+import com.flashapp.whatsapp.balance.invite.InviteService;
 import com.flashapp.whatsapp.balance.repository.CacheRepository;
 import com.flashapp.whatsapp.balance.repository.LinkRepository;
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Envelope;
+import com.flashapp.whatsapp.contracts.events.AccountLinked;
 import com.flashapp.whatsapp.contracts.events.PaymentReceived;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
 import com.flashapp.whatsapp.contracts.user.UserErasureRequested;
@@ -15,6 +17,7 @@ import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
+import com.flashapp.whatsapp.contracts.wallet.InviteCommand;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
@@ -39,10 +42,13 @@ public class IncomingMessageHandler implements MessageHandler {
     private final WalletRequests wallet;
     private final ErasureService erasure;
     private final ContactBook contacts;
+    private final InviteService invites;
 
     public IncomingMessageHandler(LinkService linking, BalanceService balances, PriceService prices,
                                   LinkRepository links, CacheRepository cache, Conversation conversation,
-                                  WalletRequests wallet, ErasureService erasure, ContactBook contacts) {
+                                  WalletRequests wallet, ErasureService erasure, ContactBook contacts,
+                                  InviteService invites) {
+        this.invites = invites;
         this.erasure = erasure;
         this.contacts = contacts;
         this.linking = linking;
@@ -102,6 +108,12 @@ public class IncomingMessageHandler implements MessageHandler {
         if (message instanceof ContactCommand r) {
             return contacts.handle(r);
         }
+        if (message instanceof InviteCommand r) {
+            return invites.handle(r);
+        }
+        if (message instanceof AccountLinked e) {
+            return invites.claim(e);
+        }
         Log.debugf("Ignoring %s for %s", message.routingKey(), message.envelope().userRef());
         return Uni.createFrom().voidItem();
     }
@@ -113,6 +125,9 @@ public class IncomingMessageHandler implements MessageHandler {
         }
         if (WalletRequests.owns(answer)) {
             return wallet.answer(answer);
+        }
+        if (InviteService.owns(answer)) {
+            return invites.confirm(answer);
         }
         if (ContactBook.owns(answer)) {
             return contacts.answer(answer);

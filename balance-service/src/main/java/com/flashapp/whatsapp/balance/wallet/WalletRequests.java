@@ -12,6 +12,7 @@ import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ConfirmationAnswer;
 import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
+import com.flashapp.whatsapp.contracts.wallet.InviteCommand;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
@@ -93,6 +94,8 @@ public class WalletRequests {
         } else if (message instanceof ConfirmationAnswer r) {
             whatsapp = r.whatsapp();
         } else if (message instanceof ContactCommand r) {
+            whatsapp = r.whatsapp();
+        } else if (message instanceof InviteCommand r) {
             whatsapp = r.whatsapp();
         }
         if (whatsapp == null) {

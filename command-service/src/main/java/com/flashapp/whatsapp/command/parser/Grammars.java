@@ -140,6 +140,22 @@ public final class Grammars {
         };
     }
 
+    /** {@code pending}: the sender's open invites (nothing after it). */
+    public Grammar invites() {
+        return tokens -> tokens.isEmpty() ? Args.option("list") : null;
+    }
+
+    /** {@code cancel invite <n>}: the number from {@code pending}. */
+    public Grammar cancelInvite() {
+        return tokens -> {
+            var index = tokens.size() == 1 ? number(tokens.get(0).replace("#", "")) : null;
+            if (index == null) {
+                throw new ArgumentException("Which invite? Like `cancel invite 2` (the number from `pending`).");
+            }
+            return new Args("cancel", null, null, null, null, index);
+        };
+    }
+
     /** {@code request <amount> from <recipient> [memo]}, {@code request list}, {@code request cancel <n>}. */
     public Grammar paymentRequest() {
         return tokens -> {

@@ -36,6 +36,8 @@ public class CommandRegistry {
     public static final String CONTACTS = "contacts";
     public static final String SAVE_CONTACT = "save";
     public static final String DELETE_CONTACT = "unsave";
+    public static final String INVITES = "pending";
+    public static final String CANCEL_INVITE = "uninvite";
     public static final String NOTIFICATIONS = "notifications";
     public static final String SUPPORT = "support";
     public static final String ABOUT = "about";
@@ -189,6 +191,19 @@ public class CommandRegistry {
                 "Deletes a saved contact, like `delete contact mom`.",
                 List.of("delete contact mom"), true, false, false,
                 List.of(new QuickReply("contacts", "My contacts")), grammars.deleteContact()));
+        add(new CommandSpec(INVITES,
+                List.of("invites", "my invites", "pending invites", "invitations", "invitaciones"),
+                Category.PAYMENTS, "pending", "money waiting for someone to join Flash",
+                "Lists your open invites: money you sent to a number that isn't on Flash yet. It stays in your wallet "
+                        + "and is sent when they join Flash and link WhatsApp here. `cancel invite 2` cancels one.",
+                List.of("pending", "cancel invite 1"), true, false, true,
+                List.of(new QuickReply("pending", "My invites")), grammars.invites()));
+        add(new CommandSpec(CANCEL_INVITE,
+                List.of("cancel invite", "cancel invitation", "delete invite", "cancelar invitacion"),
+                Category.PAYMENTS, "cancel invite <number>", "cancel an open invite",
+                "Cancels an open invite by its number from `pending`, like `cancel invite 2`; nothing is sent.",
+                List.of("cancel invite 2"), true, false, false,
+                List.of(new QuickReply("pending", "My invites")), grammars.cancelInvite()));
         add(new CommandSpec(NOTIFICATIONS,
                 List.of("notification", "notifs", "notif", "alerts", "alert", "notificaciones", "avisos",
                         "notifications settings", "notify", "settings"),

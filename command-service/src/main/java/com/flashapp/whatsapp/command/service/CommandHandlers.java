@@ -19,6 +19,7 @@ import com.flashapp.whatsapp.contracts.wallet.AccountUnlinkRequest;
 import com.flashapp.whatsapp.contracts.wallet.AccountVerifyRequest;
 import com.flashapp.whatsapp.contracts.wallet.BalanceRequest;
 import com.flashapp.whatsapp.contracts.wallet.ContactCommand;
+import com.flashapp.whatsapp.contracts.wallet.InviteCommand;
 import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
@@ -99,6 +100,8 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.CONTACTS, this::contacts),
                 Map.entry(CommandRegistry.SAVE_CONTACT, this::contacts),
                 Map.entry(CommandRegistry.DELETE_CONTACT, this::contacts),
+                Map.entry(CommandRegistry.INVITES, this::invites),
+                Map.entry(CommandRegistry.CANCEL_INVITE, this::invites),
                 Map.entry(CommandRegistry.NOTIFICATIONS, this::notifications),
                 Map.entry(CommandRegistry.SUPPORT, this::support),
                 Map.entry(CommandRegistry.ABOUT, this::about),
@@ -161,6 +164,14 @@ public class CommandHandlers {
         return wallet(CommandRegistry.CONTACTS, new ContactCommand(turn.follow(RoutingKeys.Wallet.CONTACT_MANAGE),
                 turn.whatsapp(), action, args.value(), args.recipient() == null ? null : args.recipient().value(),
                 null));
+    }
+
+    /** Invites (money to a number nobody linked) are balance-service's payments: parsed here, handed over. */
+    private Uni<Handled> invites(Turn turn, Args args) {
+        var cancel = "cancel".equals(args.option());
+        return wallet(cancel ? CommandRegistry.CANCEL_INVITE : CommandRegistry.INVITES, new InviteCommand(
+                turn.follow(RoutingKeys.Wallet.INVITE_MANAGE), turn.whatsapp(),
+                cancel ? InviteCommand.Action.CANCEL : InviteCommand.Action.LIST, cancel ? args.number() : null));
     }
 
     /** A shared contact card (vCard media): balance-service downloads and reads it, then asks "Save …?". */
