@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Runs the whole suite locally: tools (Java 17, curl) and infrastructure, installed from Debian packages when missing
 # (deploy/local/tools.sh, deploy/local/infra.sh), build, the five services and the sandbox, each on its port.
-#   ./run.sh          start everything (returns once every app answers /q/health/ready)
+#   ./run.sh          start everything (returns once every app answers /q/health/ready on its health port)
 #   ./run.sh stop     stop what ./run.sh started
 #   ./run.sh status   show each app's readiness
 # Logs go to .run/logs/<app>.log. The sandbox is the default outside world (Flash, Twilio, Maple stand-ins).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APPS=(sandbox:8089 gateway-service:8080 command-service:8081 balance-service:8082 notification-service:8083 ai-support-service:8084)
+# app:HTTP port:health port. The services serve health and metrics on their management port (HTTP port + 1000,
+# quarkus.management.*), never on the HTTP port; the sandbox, never deployed, keeps them on its one port.
+APPS=(sandbox:8089:8089 gateway-service:8080:9080 command-service:8081:9081 balance-service:8082:9082
+    notification-service:8083:9083 ai-support-service:8084:9084)
 RUN_DIR=.run
-JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1}
+JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
 
 ready() { curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
@@ -32,11 +35,14 @@ stop() {
     done
 }
 
+http_port() { local rest=${1#*:}; echo "${rest%%:*}"; }
+
 status() {
     local entry app port
     for entry in "${APPS[@]}"; do
-        app=${entry%%:*}; port=${entry##*:}
-        if ready "$port"; then echo "$app  :$port  UP"; else echo "$app  :$port  DOWN"; fi
+        app=${entry%%:*}; port=$(http_port "$entry")
+        if ready "${entry##*:}"; then echo "$app  :$port (health :${entry##*:})  UP"
+        else echo "$app  :$port (health :${entry##*:})  DOWN"; fi
     done
 }
 
@@ -66,7 +72,7 @@ start() {
     mkdir -p "$RUN_DIR/logs"
     local entry app port
     for entry in "${APPS[@]}"; do
-        app=${entry%%:*}; port=${entry##*:}
+        app=${entry%%:*}; port=$(http_port "$entry")
         if [ -f "$RUN_DIR/$app.pid" ] && kill -0 "$(cat "$RUN_DIR/$app.pid")" 2>/dev/null; then
             echo "$app already running"
             continue

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 bash deploy/local/infra.sh >/dev/null
 
 PORT=${BENCH_PORT:-18080}
+# health and metrics: the gateway's management port (HTTP port + 1000, as in ./run.sh), not its HTTP port
+MGMT_PORT=${BENCH_MGMT_PORT:-$((PORT + 1000))}
 MGMT=${RABBITMQ_MGMT:-http://localhost:15672}
 AUTH=${RABBITMQ_AUTH:-guest:guest}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
@@ -36,6 +38,7 @@ api POST bindings/%2F/e/bench.whatsapp.inbound/q/bench.gateway-inbound '{"routin
 
 # shellcheck disable=SC2086
 java $GATEWAY_JAVA_OPTS -Dquarkus.profile=local -Dquarkus.http.port="$PORT" -Dgateway.public-base-url="http://localhost:$PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MGMT_PORT" \
     -Dgateway.rate-limit.burst=100000000 -Dgateway.rate-limit.per-minute=100000000 \
     -Dgateway.redis.key-prefix="$PREFIX" \
     -Dmessaging.exchange-prefix=bench. \
@@ -56,10 +59,10 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 60); do
-    curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
+    curl -fsS "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null 2>&1 && break
     sleep 1
 done
-curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "gateway did not start, see $LOG"; exit 1; }
+curl -fsS "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null || { echo "gateway did not start, see $LOG"; exit 1; }
 
 java -Xmx512m -jar "$BENCH_JAR" --url="http://127.0.0.1:$PORT" --public-base-url="http://localhost:$PORT" \
     --pids="$GATEWAY_PID${BENCH_EXTRA_PIDS:+,$BENCH_EXTRA_PIDS}" "$@"

@@ -62,6 +62,8 @@ pids+=($!)
 # shellcheck disable=SC2086
 own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} -Dquarkus.profile=local \
     -Dquarkus.http.port=18083 -Dquarkus.http.host=127.0.0.1 -Dquarkus.log.level=WARN \
+    `# health and metrics (which NotificationBench reads) on the management port, HTTP port + 1000 as in ./run.sh` \
+    -Dquarkus.management.port=19083 -Dquarkus.management.host=127.0.0.1 \
     -Dquarkus.datasource.reactive.url=postgresql://localhost:5432/notification_bench \
     -Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/notification_bench \
     -Dquarkus.flyway.clean-at-start=true \
@@ -75,8 +77,9 @@ own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} -Dquarkus.profile
     -Dmessaging.consumers.notification-requests.enabled=false -Dmessaging.consumers.whatsapp-inbound.enabled=false \
     -jar "${NOTIFICATION_APP:-notification-service/target/quarkus-app}/quarkus-run.jar" >"$RUN/notification.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do ready 18089 && ready 18083 && break; sleep 1; done
-ready 18089 && ready 18083 || { echo "apps not ready; see $RUN/"; exit 1; }
+# the sandbox answers health on its one port, the service on its management port
+for _ in $(seq 1 120); do ready 18089 && ready 19083 && break; sleep 1; done
+ready 18089 && ready 19083 || { echo "apps not ready; see $RUN/"; exit 1; }
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
 # CPU seconds (user + system) the service used: on a shared machine, CPU per message compares builds better than
 # messages per second, which depend on what else the cores are doing

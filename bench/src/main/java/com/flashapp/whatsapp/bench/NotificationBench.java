@@ -55,7 +55,7 @@ public final class NotificationBench {
 
         // the service's own histograms (consume → Twilio request, ...), read at the start and the end of the
         // measured phase: the latency measure, without the broker's part that publish → Twilio includes
-        var metrics = options.getOrDefault("metrics", "http://127.0.0.1:18083/q/metrics");
+        var metrics = options.getOrDefault("metrics", "http://127.0.0.1:19083/q/metrics");
         var metricsHost = URI.create(metrics).getHost();
         if (!metricsHost.equals("127.0.0.1") && !metricsHost.equals("localhost")) {
             throw new IllegalArgumentException("loopback only: " + metrics);

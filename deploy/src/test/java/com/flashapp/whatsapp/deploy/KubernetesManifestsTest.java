@@ -75,18 +75,30 @@ class KubernetesManifestsTest {
 
         var deployment = only(docs, "Deployment");
         var port = Integer.parseInt(properties(service).getProperty("quarkus.http.port"));
+        var managementPort = managementPort(service);
         @SuppressWarnings("unchecked")
         var containers = (List<Map<String, Object>>) path(deployment, "spec", "template", "spec", "containers");
         var app = containers.stream().filter(c -> service.equals(c.get("name"))).findFirst().orElseThrow();
         assertEquals(port, path(app, "ports", 0, "containerPort"), "container port = the service's HTTP port");
+        assertEquals(managementPort, path(app, "ports", 1, "containerPort"),
+                "second container port = the service's management port");
+        for (var probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertEquals("management", path(app, probe, "httpGet", "port"), probe + " on the management port");
+        }
+        assertEquals("/q/health/started", path(app, "startupProbe", "httpGet", "path"));
         assertEquals("/q/health/live", path(app, "livenessProbe", "httpGet", "path"));
         assertEquals("/q/health/ready", path(app, "readinessProbe", "httpGet", "path"));
         assertNotNull(path(app, "resources", "requests", "cpu"), "cpu request");
         assertNotNull(path(app, "resources", "requests", "memory"), "memory request");
         assertNotNull(path(app, "resources", "limits", "memory"), "memory limit");
         assertEquals("true", path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/scrape"));
-        assertEquals(String.valueOf(port),
-                path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        assertEquals(String.valueOf(managementPort),
+                path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"),
+                "Prometheus scrapes the management port");
+        assertEquals("/q/metrics",
+                path(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/path"));
+        assertEquals(String.valueOf(managementPort),
+                path(only(docs, "ConfigMap"), "data", "QUARKUS_MANAGEMENT_PORT"), "the ConfigMap sets the same port");
         assertEquals(service, path(deployment, "spec", "template", "metadata", "labels", "app.kubernetes.io/name"));
         assertEquals(true, path(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
         for (var doc : docs) {
@@ -157,30 +169,64 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void monitoringReachesOnlyTheServicesHttpPort() throws IOException {
+    void monitoringReachesOnlyTheServicesManagementPort() throws IOException {
         var fromMonitoring = documents(MANIFESTS.resolve("10-network-policies.yml")).stream()
                 .filter(p -> String.valueOf(path(p, "spec", "ingress")).contains("monitoring"))
                 .toList();
         assertEquals(1, fromMonitoring.size());
         var policy = fromMonitoring.get(0);
-        assertEquals(new TreeSet<>(List.of("gateway-service", "command-service", "balance-service",
-                        "notification-service", "ai-support-service")),
+        assertEquals(new TreeSet<>(SERVICES),
                 new TreeSet<>((List<?>) path(policy, "spec", "podSelector", "matchExpressions", 0, "values")),
                 "only the five services are scraped");
         @SuppressWarnings("unchecked")
         var rules = (List<Map<String, Object>>) path(policy, "spec", "ingress");
         for (var rule : rules) {
-            assertEquals(List.of(Map.of("port", "http", "protocol", "TCP")), rule.get("ports"),
-                    "monitoring reaches the metrics (http) port only");
+            assertEquals(List.of(Map.of("port", "management", "protocol", "TCP")), rule.get("ports"),
+                    "monitoring reaches the management port only, never the http port");
         }
-        for (var service : List.of("gateway-service", "command-service", "balance-service", "notification-service",
-                "ai-support-service")) {
+        for (var service : SERVICES) {
+            // health and metrics are served on the management interface only (a build-time switch): the http port
+            // that monitoring cannot reach serves neither (ServiceHealthTest checks the running service)
+            assertEquals("true", properties(service).getProperty("quarkus.management.enabled"), service);
             var pod = path(only(documents(MANIFESTS.resolve(service + ".yml")), "Deployment"), "spec", "template",
                     "spec");
             var app = containers(pod).stream().filter(c -> service.equals(c.get("name"))).findFirst().orElseThrow();
-            assertEquals("http", path(app, "ports", 0, "name"), service + " names its HTTP port http");
-            assertEquals(1, ((List<?>) app.get("ports")).size(), service + " exposes one port");
+            assertEquals(List.of("http", "management"),
+                    ((List<?>) app.get("ports")).stream().map(p -> path(p, "name")).toList(),
+                    service + " exposes its HTTP port and its management port, named so");
+            assertEquals(managementPort(service), path(app, "ports", 1, "containerPort"), service);
         }
+    }
+
+    @Test
+    void commandServiceReadsReadinessOnlyOnTheOtherServicesManagementPorts() throws IOException {
+        var config = only(documents(MANIFESTS.resolve("command-service.yml")), "ConfigMap");
+        var policies = documents(MANIFESTS.resolve("10-network-policies.yml"));
+        var ingress = policies.stream().filter(p -> "admin-status-from-command".equals(path(p, "metadata", "name")))
+                .findFirst().orElseThrow();
+        assertEquals(List.of(Map.of("port", "management", "protocol", "TCP")), path(ingress, "spec", "ingress", 0,
+                "ports"), "command-service reaches the other services' management port only");
+        var egress = policies.stream().filter(p -> "command-admin-status-egress".equals(path(p, "metadata", "name")))
+                .findFirst().orElseThrow();
+        var allowed = new TreeSet<Integer>();
+        ((List<?>) path(egress, "spec", "egress", 0, "ports")).forEach(p -> allowed.add((Integer) path(p, "port")));
+        for (var service : SERVICES) {
+            var variable = service.replace("-service", "").replace('-', '_').toUpperCase() + "_READY_URL";
+            var url = java.net.URI.create((String) path(config, "data", variable));
+            assertEquals(service, url.getHost(), variable);
+            assertEquals(managementPort(service), url.getPort(), variable + " on " + service + "'s management port");
+            assertEquals("/q/health/ready", url.getPath(), variable);
+            if (!service.equals("command-service")) {
+                assertTrue(allowed.contains(url.getPort()), "command-service may reach " + url);
+            }
+            var servicePorts = (List<?>) path(only(documents(MANIFESTS.resolve(service + ".yml")), "Service"), "spec",
+                    "ports");
+            assertTrue(servicePorts.stream().anyMatch(p -> "management".equals(path(p, "name"))
+                    && Integer.valueOf(url.getPort()).equals(path(p, "port"))), service + "'s Service has " + url);
+        }
+        var others = SERVICES.stream().filter(s -> !s.equals("command-service"));
+        assertEquals(others.map(KubernetesManifestsTest::managementPort).collect(Collectors.toCollection(TreeSet::new)),
+                allowed, "and no HTTP port");
     }
 
     @Test
@@ -392,6 +438,11 @@ class KubernetesManifestsTest {
             current = key instanceof Integer i ? ((List<Object>) current).get(i) : ((Map<String, Object>) current).get(key);
         }
         return current;
+    }
+
+    /** The port of a service's management interface (health, metrics), from its application.properties. */
+    private static int managementPort(String service) {
+        return Integer.parseInt(properties(service).getProperty("quarkus.management.port"));
     }
 
     private static Properties properties(String service) {

@@ -31,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class Apps implements AutoCloseable {
 
-    /** One app: its module, its port (offset from the suite's first port) and its database, if any. */
+    /**
+     * One app: its module, its port (offset from the suite's first port) and its database, if any. The five services
+     * serve health and metrics on a management port of their own ({@link Isolation#healthPort}); the sandbox, never
+     * deployed, on its one port.
+     */
     enum App {
         SANDBOX("sandbox", 9, null),
         GATEWAY("gateway-service", 0, null),
@@ -50,6 +54,11 @@ final class Apps implements AutoCloseable {
             this.database = database;
         }
 
+        /** Whether it serves health on a management port of its own (the services; quarkus.management.enabled). */
+        boolean hasManagementPort() {
+            return this != SANDBOX;
+        }
+
         /** The five services of the product (not the sandbox). */
         static List<App> services() {
             return List.of(GATEWAY, COMMAND, BALANCE, NOTIFICATION, AI_SUPPORT);
@@ -59,15 +68,29 @@ final class Apps implements AutoCloseable {
     /** What keeps one suite's apps apart from everything else on the machine. */
     record Isolation(int firstPort, String vhost, int redisDb, String databaseSuffix) {
 
-        /** {@code ConversationIT}: ports 18180–18189, vhost flash-e2e, Redis 5, databases {@code *_e2e}. */
+        /**
+         * {@code ConversationIT}: ports 18180–18189 (management 19180–19184), vhost flash-e2e, Redis 5, databases
+         * {@code *_e2e}.
+         */
         static final Isolation E2E = new Isolation(18180, "flash-e2e", 5, "_e2e");
-        /** {@code FaultSuiteIT}: ports 18280–18289, vhost flash-faults, Redis 6, databases {@code *_faults}. */
+        /**
+         * {@code FaultSuiteIT}: ports 18280–18289 (management 19280–19284), vhost flash-faults, Redis 6, databases
+         * {@code *_faults}.
+         */
         static final Isolation FAULTS = new Isolation(18280, "flash-faults", 6, "_faults");
 
         int port(App app) {
             return firstPort + app.portOffset;
         }
+
+        /** Where it answers {@code /q/health/*}: a service's management port (its port + 1000), the sandbox's port. */
+        int healthPort(App app) {
+            return app.hasManagementPort() ? port(app) + MANAGEMENT_PORT_OFFSET : port(app);
+        }
     }
+
+    /** A service's management port is its HTTP port plus this, here as in ./run.sh (9080-9084 for 8080-8084). */
+    static final int MANAGEMENT_PORT_OFFSET = 1000;
 
     /** Production settings plus the development secrets of the local servers and the sandbox. */
     static final String PROFILE = "local";
@@ -142,6 +165,10 @@ final class Apps implements AutoCloseable {
                 // each service as its own Redis ACL user (deploy/local/infra.sh), as in the local profile
                 "-Dquarkus.redis.hosts=redis://" + app.module + ":" + app.module + "-local@localhost:6379/"
                         + isolation.redisDb()));
+        if (app.hasManagementPort()) {
+            command.add("-Dquarkus.management.host=127.0.0.1");
+            command.add("-Dquarkus.management.port=" + isolation.healthPort(app));
+        }
         if (app.database != null) {
             var database = app.database + isolation.databaseSuffix();
             command.add("-Dquarkus.datasource.reactive.url=postgresql://localhost:5432/" + database);
@@ -226,14 +253,14 @@ final class Apps implements AutoCloseable {
         }
     }
 
-    /** Whether the app's process runs and answers {@code /q/health/ready} with 200 right now. */
+    /** Whether the app's process runs and answers {@code /q/health/ready} (on its health port) with 200 right now. */
     boolean ready(App app) {
         var process = running.get(app);
         if (process == null || !process.isAlive()) {
             return false;
         }
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(app) + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(3)).build();
+        var url = "http://127.0.0.1:" + isolation.healthPort(app) + "/q/health/ready";
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException notListening) {

@@ -150,6 +150,8 @@ class ProductionSecretsIT {
         var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + (port + Apps.MANAGEMENT_PORT_OFFSET),
                 "-Dquarkus.flyway.migrate-at-start=false",
                 "-Drabbitmq-virtual-host=flash-production-secrets-it",
                 "-jar", jar.toString());

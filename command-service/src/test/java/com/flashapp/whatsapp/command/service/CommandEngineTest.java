@@ -427,6 +427,7 @@ class CommandEngineTest {
         var status = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, code,
                 s -> ((OutboundMessage) s.message()).body().startsWith("*Services*")).message();
         assertTrue(status.body().contains("❌ sandbox DOWN"), status.body());
+        assertTrue(status.body().contains("✅ command-service up"), status.body()); // read on its management port
         assertTrue(status.body().contains("*Queues*"), status.body());
         assertTrue(status.body().contains(" queues, "), status.body());
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URL;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -45,6 +46,9 @@ class BrokerUnavailableTest {
     @TestHTTPResource("/")
     URI base;
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL readiness;
+
     @Test
     void answers503WhenTheBrokerDoesNotConfirmAndLetsTheRetryTryAgain() {
         var params = Webhooks.text(Webhooks.newSid(), Webhooks.newPhone(), "balance");
@@ -59,7 +63,7 @@ class BrokerUnavailableTest {
         assertEquals(503, retry.statusCode(), retry.body());
 
         // and the instance says it is not ready, so a load balancer sends Twilio to another one
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get(readiness).then().statusCode(503)
                 .body("checks.find { it.name == 'RabbitMQ' }.status", is("DOWN"));
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,9 @@ class SpoolTest {
     @TestHTTPResource("/")
     URI base;
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL readiness;
+
     @AfterEach
     void restore() {
         proxy.refuse(false);
@@ -62,7 +66,7 @@ class SpoolTest {
         try (var tap = BrokerTap.on().and(Exchanges.WHATSAPP_INBOUND, RoutingKeys.Inbound.ALL)) {
             proxy.refuse(true);
             proxy.cut();
-            await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/health/ready").then().extract()
+            await().atMost(Duration.ofSeconds(10)).until(() -> given().get(readiness).then().extract()
                     .path("checks.find { it.name == 'Webhook intake' }.data.to") .equals("spool"));
 
             var phone = Webhooks.newPhone();
@@ -74,7 +78,7 @@ class SpoolTest {
                 sent.add(params);
             }
             // kept, not published, and the gateway stays in service
-            given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+            given().get(readiness).then().statusCode(200).body("status", is("UP"));
             tap.flush();
             assertTrue(tap.messages(InboundMessage.class, m -> phone.equals(m.phone())).isEmpty());
 
@@ -82,7 +86,7 @@ class SpoolTest {
             var relayed = tap.awaitCount(InboundMessage.class, m -> phone.equals(m.phone()), 5, Duration.ofSeconds(30));
             assertEquals(List.of("message 1", "message 2", "message 3", "message 4", "message 5"),
                     relayed.stream().map(InboundMessage::body).toList(), "relayed in the order they came");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(given().get("/q/health/ready")
+            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(given().get(readiness)
                     .then().extract().path("checks.find { it.name == 'Webhook intake' }.data.spool-depth")));
 
             // Twilio retrying one of them: a duplicate, not a second message

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,9 @@ class TwilioMessageWebhookTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @Inject
     UserRefHasher hasher;
@@ -291,7 +295,7 @@ class TwilioMessageWebhookTest {
         for (int i = 0; i < 11; i++) {
             postSigned(base, MESSAGES, text(newSid(), phone, "again"));
         }
-        var metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        var scraped = io.restassured.RestAssured.get(metrics).then().statusCode(200).extract().asString();
         for (var expected : List.of("gateway_webhooks_received_total{endpoint=\"messages\"",
                 "gateway_webhooks_rejected_total{endpoint=\"messages\",reason=\"missing-signature\"",
                 "gateway_webhooks_published_total{endpoint=\"messages\"",
@@ -299,7 +303,7 @@ class TwilioMessageWebhookTest {
                 "gateway_webhooks_rate_limited_total{endpoint=\"messages\"",
                 "gateway_webhooks_ack_seconds_count{endpoint=\"messages\",status=\"200\"",
                 "gateway_webhooks_ack_seconds_count{endpoint=\"messages\",status=\"403\"")) {
-            assertTrue(metrics.contains(expected), "metrics lack " + expected);
+            assertTrue(scraped.contains(expected), "metrics lack " + expected);
         }
     }
 

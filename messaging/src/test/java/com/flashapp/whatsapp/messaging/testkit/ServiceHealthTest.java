@@ -1,7 +1,9 @@
 package com.flashapp.whatsapp.messaging.testkit;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
@@ -14,7 +16,9 @@ import static org.hamcrest.Matchers.not;
 /**
  * What every service's health endpoints promise. A service's {@code @QuarkusTest class HealthTest extends
  * ServiceHealthTest} names the dependencies its readiness must check; its {@code HealthIT extends HealthTest} runs the
- * same against the packaged application.
+ * same against the packaged application. Health, metrics and the OpenAPI document are served on the management
+ * interface only ({@code quarkus.management.enabled}; in tests on {@code quarkus.management.test-port}), never on the
+ * HTTP port, so a NetworkPolicy can let monitoring reach them without reaching the service's API.
  */
 public abstract class ServiceHealthTest {
 
@@ -25,20 +29,32 @@ public abstract class ServiceHealthTest {
 
     private final List<String> dependencies;
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL readiness;
+
+    @TestHTTPResource(value = "health/live", management = true)
+    URL liveness;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    @TestHTTPResource(value = "openapi", management = true)
+    URL openApi;
+
     protected ServiceHealthTest(String... dependencies) {
         this.dependencies = List.of(dependencies);
     }
 
     @Test
     void readinessChecksEachRealDependency() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(readiness).then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItems(dependencies.toArray(String[]::new)));
     }
 
     @Test
     void livenessDependsOnNothingDownstream() {
-        given().get("/q/health/live").then().statusCode(200)
+        given().get(liveness).then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", not(hasItem(MESSAGING)))
                 .body("checks.name", not(hasItem(POSTGRESQL)))
@@ -47,8 +63,16 @@ public abstract class ServiceHealthTest {
     }
 
     @Test
-    void exposesPrometheusMetricsAndOpenApi() {
-        given().get("/q/metrics").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200);
+    void exposesPrometheusMetricsAndOpenApiOnTheManagementPort() {
+        given().get(metrics).then().statusCode(200);
+        given().get(openApi).then().statusCode(200);
+    }
+
+    @Test
+    void theHttpPortServesNeitherHealthNorMetricsNorOpenApi() {
+        for (var path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics",
+                "/q/openapi")) {
+            given().get(path).then().statusCode(404);
+        }
     }
 }

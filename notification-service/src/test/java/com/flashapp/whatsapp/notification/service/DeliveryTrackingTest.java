@@ -1,10 +1,12 @@
 package com.flashapp.whatsapp.notification.service;
 
 import com.flashapp.whatsapp.notification.support.NotificationTestBase;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Twilio status callbacks (as the gateway publishes them) move a message forward only; the admin query shows it. */
 @QuarkusTest
 class DeliveryTrackingTest extends NotificationTestBase {
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @Test
     void outOfOrderCallbacksNeverMoveAMessageBackwards() {
@@ -57,7 +62,7 @@ class DeliveryTrackingTest extends NotificationTestBase {
         await().atMost(WAIT).until(() -> "delivered".equals(stateOf(message.envelope().messageId())));
         status(message.envelope(), sid, "read", to, null);
         await().atMost(WAIT).until(() -> "read".equals(stateOf(message.envelope().messageId())));
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(containsString("notification_delivery_latency"));
     }
 
