@@ -673,7 +673,6 @@ class ConversationIT {
         assertEquals(1, ERIN.sentToUser().stream().filter(m -> m.text().contains("sent you $2.00")).count());
         assertEquals(200, usdCents(ERIN), "still paid once");
     }
-    }
 
     @Test
     @Order(32)
