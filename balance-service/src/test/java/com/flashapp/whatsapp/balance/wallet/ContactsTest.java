@@ -1,14 +1,10 @@
 package com.flashapp.whatsapp.balance.wallet;
 
-import com.flashapp.whatsapp.balance.crypto.TokenVault;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
-import com.flashapp.whatsapp.balance.repository.LinkRepository;
-import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.service.Phones;
 import com.flashapp.whatsapp.balance.support.FlashStubs;
 import com.flashapp.whatsapp.balance.support.FlashWireMock;
 import com.flashapp.whatsapp.contracts.Amount;
-import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
@@ -21,16 +17,12 @@ import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -54,43 +46,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(FlashWireMock.class)
 @WithTestResource(BridgeSocketStub.class)
-class ContactsTest {
+class ContactsTest extends WalletFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String ACCOUNT_SID = "AC00000000000000000000000000000000";
 
     @Inject
-    IncomingMessageHandler handler;
-    @Inject
-    Pool pool;
-    @Inject
-    LinkRepository links;
-    @Inject
-    TokenVault vault;
-    @Inject
     ContactDirectory directory;
-    @Inject
-    CircuitBreakerMaintenance breakers;
     @Inject
     com.flashapp.whatsapp.balance.service.Housekeeping housekeeping;
 
-    WalletProbe probe;
     WalletFixture alice;
     WalletFixture carol;
 
     @BeforeEach
     void setUp() throws Exception {
-        breakers.resetAll();
         FlashStubs.price("USD");
-        probe = new WalletProbe();
         alice = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
         carol = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
         directory.remember(carol.userRef, carol.whatsapp).await().atMost(WAIT);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        probe.close();
     }
 
     @Test
@@ -311,7 +284,4 @@ class ContactsTest {
                 .await().atMost(WAIT);
     }
 
-    private void handle(ContractMessage message) {
-        handler.handle(message).await().atMost(WAIT);
-    }
 }

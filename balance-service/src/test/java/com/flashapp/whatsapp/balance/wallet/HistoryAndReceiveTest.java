@@ -1,8 +1,5 @@
 package com.flashapp.whatsapp.balance.wallet;
 
-import com.flashapp.whatsapp.balance.crypto.TokenVault;
-import com.flashapp.whatsapp.balance.repository.LinkRepository;
-import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.support.FlashWireMock;
 import com.flashapp.whatsapp.contracts.Amount;
 import com.flashapp.whatsapp.contracts.QuickReply;
@@ -18,12 +15,8 @@ import com.flashapp.whatsapp.contracts.wallet.HistoryRequest;
 import com.flashapp.whatsapp.contracts.wallet.InvoiceCreateRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,35 +41,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(FlashWireMock.class)
 @WithTestResource(BridgeSocketStub.class)
-class HistoryAndReceiveTest {
+class HistoryAndReceiveTest extends WalletFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Inject
-    IncomingMessageHandler handler;
-    @Inject
-    Pool pool;
-    @Inject
-    LinkRepository links;
-    @Inject
-    TokenVault vault;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
-    WalletProbe probe;
     WalletFixture user;
 
     @BeforeEach
     void setUp() throws Exception {
-        breakers.resetAll();
         com.flashapp.whatsapp.balance.support.FlashStubs.price("USD");
-        probe = new WalletProbe();
         user = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        probe.close();
     }
 
     @Test
@@ -236,9 +210,6 @@ class HistoryAndReceiveTest {
         }
     }
 
-    private void handle(com.flashapp.whatsapp.contracts.ContractMessage message) {
-        handler.handle(message).await().atMost(WAIT);
-    }
 
     static List<String> bodies(List<OutboundMessage> messages) {
         return messages.stream().map(OutboundMessage::body).toList();

@@ -1,12 +1,9 @@
 package com.flashapp.whatsapp.balance.wallet;
 
-import com.flashapp.whatsapp.balance.crypto.TokenVault;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
 import com.flashapp.whatsapp.balance.invite.InviteService;
-import com.flashapp.whatsapp.balance.repository.LinkRepository;
 import com.flashapp.whatsapp.balance.service.ErasureService;
 import com.flashapp.whatsapp.balance.service.Housekeeping;
-import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.service.Phones;
 import com.flashapp.whatsapp.balance.support.FlashStubs;
 import com.flashapp.whatsapp.balance.support.FlashWireMock;
@@ -25,13 +22,10 @@ import com.flashapp.whatsapp.contracts.wallet.InviteCommand;
 import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,20 +55,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(FlashWireMock.class)
 @WithTestResource(BridgeSocketStub.class)
-class InviteTest {
+class InviteTest extends WalletFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Inject
-    IncomingMessageHandler handler;
-    @Inject
-    Pool pool;
-    @Inject
-    LinkRepository links;
-    @Inject
-    TokenVault vault;
-    @Inject
-    CircuitBreakerMaintenance breakers;
     @Inject
     ContactDirectory directory;
     @Inject
@@ -84,7 +67,6 @@ class InviteTest {
     @Inject
     ErasureService erasure;
 
-    WalletProbe probe;
     WalletFixture alice;
     /** A Flash user whose number nobody linked here yet: the directory does not know it until their link event. */
     WalletFixture dave;
@@ -92,9 +74,7 @@ class InviteTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        breakers.resetAll();
         FlashStubs.price("USD");
-        probe = new WalletProbe();
         alice = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
         dave = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(60));
         daveWallet = "wallet-" + dave.username;
@@ -106,11 +86,6 @@ class InviteTest {
         paysOk();
         alice.transactions(List.of(WalletFixture.tx("flash-tx-" + dave.username, Instant.now().getEpochSecond(),
                 "SEND", -500, "USD", null, dave.username)), false);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        probe.close();
     }
 
     @Test
@@ -378,7 +353,4 @@ class InviteTest {
                 .await().atMost(WAIT);
     }
 
-    private void handle(ContractMessage message) {
-        handler.handle(message).await().atMost(WAIT);
-    }
 }

@@ -1,13 +1,9 @@
 package com.flashapp.whatsapp.balance.wallet;
 
-import com.flashapp.whatsapp.balance.crypto.TokenVault;
-import com.flashapp.whatsapp.balance.repository.LinkRepository;
-import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.service.Phones;
 import com.flashapp.whatsapp.balance.support.FlashStubs;
 import com.flashapp.whatsapp.balance.support.FlashWireMock;
 import com.flashapp.whatsapp.contracts.Amount;
-import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.expect.ConversationExpectation;
@@ -18,17 +14,12 @@ import com.flashapp.whatsapp.contracts.wallet.PaymentRequestCommand.Action;
 import com.flashapp.whatsapp.contracts.wallet.PriceRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,30 +33,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(FlashWireMock.class)
 @WithTestResource(BridgeSocketStub.class)
-class PaymentRequestTest {
+class PaymentRequestTest extends WalletFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Inject
-    IncomingMessageHandler handler;
-    @Inject
-    Pool pool;
-    @Inject
-    LinkRepository links;
-    @Inject
-    TokenVault vault;
-    @Inject
-    CircuitBreakerMaintenance breakers;
 
-    WalletProbe probe;
     WalletFixture alice;
     WalletFixture bob;
     String invoice;
 
     @BeforeEach
     void setUp() throws Exception {
-        breakers.resetAll();
-        probe = new WalletProbe();
         alice = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
         bob = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
         invoice = "lnbc100u1p" + "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(6);
@@ -73,11 +50,6 @@ class PaymentRequestTest {
                 + invoice + "\",\"paymentHash\":\"" + "ab".repeat(32) + "\",\"satoshis\":10000}}}");
         // bob writes to the bot once (any request), so his address is in the directory
         handle(new PriceRequest(bob.envelope(RoutingKeys.Wallet.PRICE_GET), bob.whatsapp, "XXXXX"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        probe.close();
     }
 
     @Test
@@ -199,7 +171,4 @@ class PaymentRequestTest {
                 .await().atMost(WAIT);
     }
 
-    private void handle(ContractMessage message) {
-        handler.handle(message).await().atMost(WAIT);
-    }
 }

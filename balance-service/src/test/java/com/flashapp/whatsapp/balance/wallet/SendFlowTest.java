@@ -1,13 +1,9 @@
 package com.flashapp.whatsapp.balance.wallet;
 
-import com.flashapp.whatsapp.balance.crypto.TokenVault;
 import com.flashapp.whatsapp.balance.directory.ContactDirectory;
-import com.flashapp.whatsapp.balance.repository.LinkRepository;
-import com.flashapp.whatsapp.balance.service.IncomingMessageHandler;
 import com.flashapp.whatsapp.balance.support.FlashStubs;
 import com.flashapp.whatsapp.balance.support.FlashWireMock;
 import com.flashapp.whatsapp.contracts.Amount;
-import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.Recipient;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
 import com.flashapp.whatsapp.contracts.events.PaymentSent;
@@ -17,12 +13,9 @@ import com.flashapp.whatsapp.contracts.wallet.PaymentSendRequest;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,33 +38,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(FlashWireMock.class)
 @WithTestResource(BridgeSocketStub.class)
-class SendFlowTest {
+class SendFlowTest extends WalletFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Inject
-    IncomingMessageHandler handler;
-    @Inject
-    Pool pool;
-    @Inject
-    LinkRepository links;
-    @Inject
-    TokenVault vault;
-    @Inject
-    CircuitBreakerMaintenance breakers;
     @Inject
     ContactDirectory directory;
 
-    WalletProbe probe;
     WalletFixture user;
     String bob;
     String bobWallet;
 
     @BeforeEach
     void setUp() throws Exception {
-        breakers.resetAll();
         FlashStubs.price("USD");
-        probe = new WalletProbe();
         user = new WalletFixture(pool, links, vault, Instant.now().minusSeconds(3600));
         bob = "bob_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
         bobWallet = "wallet-" + bob;
@@ -87,11 +66,6 @@ class SendFlowTest {
         user.stub("IntraLedgerUsdPaymentSend", "{\"intraLedgerUsdPaymentSend\":{\"status\":\"SUCCESS\",\"errors\":[]}}");
         user.transactions(List.of(WalletFixture.tx("flash-tx-" + bob, Instant.now().getEpochSecond(), "SEND", -500,
                 "USD", null, bob)), false);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        probe.close();
     }
 
     @Test
@@ -367,7 +341,4 @@ class SendFlowTest {
                 .await().atMost(WAIT);
     }
 
-    private void handle(ContractMessage message) {
-        handler.handle(message).await().atMost(WAIT);
-    }
 }
