@@ -72,16 +72,9 @@ public class MapleResource {
     public Uni<Response> chat(@HeaderParam("Authorization") String authorization, Map<String, Object> request) {
         var latency = faults.maple().latencyMs();
         Uni<Response> response = Uni.createFrom().item(() -> {
-            if (!authorized(authorization)) {
-                return unauthorized();
-            }
-            var failure = faults.maple().failure();
-            if (failure.isPresent()) {
-                return switch (failure.get()) {
-                    case "http429" -> error(429, "Too many requests", "rate_limit_error");
-                    case "drop" -> error(503, "Provider unavailable", "server_error");
-                    default -> error(500, "Internal server error", "server_error");
-                };
+            var refused = refusal(authorization);
+            if (refused != null) {
+                return refused;
             }
             if (request == null || !(request.get("messages") instanceof List<?> rawMessages) || rawMessages.isEmpty()) {
                 return error(400, "'messages' is required", "invalid_request_error");
@@ -145,16 +138,9 @@ public class MapleResource {
                                     @RestForm("response_format") String format) {
         var latency = faults.maple().latencyMs();
         Uni<Response> response = Uni.createFrom().item(() -> {
-            if (!authorized(authorization)) {
-                return unauthorized();
-            }
-            var failure = faults.maple().failure();
-            if (failure.isPresent()) {
-                return switch (failure.get()) {
-                    case "http429" -> error(429, "Too many requests", "rate_limit_error");
-                    case "drop" -> error(503, "Provider unavailable", "server_error");
-                    default -> error(500, "Internal server error", "server_error");
-                };
+            var refused = refusal(authorization);
+            if (refused != null) {
+                return refused;
             }
             if (model == null || model.isBlank()) {
                 return error(400, "'model' is required", "invalid_request_error");
@@ -199,16 +185,9 @@ public class MapleResource {
     public Uni<Response> speech(@HeaderParam("Authorization") String authorization, Map<String, Object> request) {
         var latency = faults.maple().latencyMs();
         Uni<Response> response = Uni.createFrom().item(() -> {
-            if (!authorized(authorization)) {
-                return unauthorized();
-            }
-            var failure = faults.maple().failure();
-            if (failure.isPresent()) {
-                return switch (failure.get()) {
-                    case "http429" -> error(429, "Too many requests", "rate_limit_error");
-                    case "drop" -> error(503, "Provider unavailable", "server_error");
-                    default -> error(500, "Internal server error", "server_error");
-                };
+            var refused = refusal(authorization);
+            if (refused != null) {
+                return refused;
             }
             if (request == null || !(request.get("model") instanceof String model) || model.isBlank()) {
                 return error(400, "'model' is required", "invalid_request_error");
@@ -275,6 +254,22 @@ public class MapleResource {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What Maple answers before looking at the request: 401 without the key, or the fault set; null to go on. */
+    private Response refusal(String authorization) {
+        if (!authorized(authorization)) {
+            return unauthorized();
+        }
+        var failure = faults.maple().failure();
+        if (failure.isEmpty()) {
+            return null;
+        }
+        return switch (failure.get()) {
+            case "http429" -> error(429, "Too many requests", "rate_limit_error");
+            case "drop" -> error(503, "Provider unavailable", "server_error");
+            default -> error(500, "Internal server error", "server_error");
+        };
     }
 
     private boolean authorized(String authorization) {
