@@ -83,6 +83,21 @@ public class InviteRepository {
                 .map(InviteRepository::first);
     }
 
+    /** Records that this number wants no invite messages ("stop"); a second time keeps the first time. */
+    public Uni<Void> optOut(String phoneHash, Instant now) {
+        return pool.preparedQuery("insert into invite_opt_out (phone_hash, opted_out_at) values ($1, $2) "
+                        + "on conflict (phone_hash) do nothing")
+                .execute(Tuple.of(phoneHash, ts(now)))
+                .replaceWithVoid();
+    }
+
+    /** Whether this number said "stop" to invites. */
+    public Uni<Boolean> optedOut(String phoneHash) {
+        return pool.preparedQuery("select 1 from invite_opt_out where phone_hash = $1")
+                .execute(Tuple.of(phoneHash))
+                .map(rows -> rows.size() > 0);
+    }
+
     /** The sender's invites waiting for their number (OPEN, or being paid), oldest first. */
     public Uni<List<Invite>> waiting(String userRef) {
         return pool.preparedQuery("select " + COLUMNS + " from payment_invite where user_ref = $1 "

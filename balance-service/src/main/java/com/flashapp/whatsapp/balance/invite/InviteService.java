@@ -59,6 +59,9 @@ public class InviteService {
     /** The resolved recipient kind of a number nobody linked (SendService hands such a card to this service). */
     public static final String RECIPIENT_KIND = "INVITE";
 
+    static final String STOPPED = "OK, no more payment invites will be sent to this number. If you join Flash one "
+            + "day, send *link* here to use your wallet from WhatsApp.";
+
     private static final String OPERATION = "INVITE";
 
     private final InviteRepository invites;
@@ -114,7 +117,14 @@ public class InviteService {
                     + "on Flash yet can be at most " + Money.usd(caps.maxPerInviteCents(), locale) + ". Send less, or "
                     + "ask them for their Flash username.", now);
         }
-        return invites.waitingCents(link.userRef()).flatMap(waiting -> {
+        // null: the number said "stop" to invites
+        return invites.optedOut(directory.hash(phone)).flatMap(optedOut -> optedOut
+                ? Uni.createFrom().<Long>nullItem() : invites.waitingCents(link.userRef())).flatMap(waiting -> {
+            if (waiting == null) {
+                return refused(envelope, whatsapp, link, phone, q, "recipient_opted_out", "That number asked not to "
+                        + "get invites from Flash here, so I can't invite them. Ask them for their Flash username "
+                        + "instead.", now);
+            }
             if (waiting + q.usdCents() > caps.maxOpenCents()) {
                 return refused(envelope, whatsapp, link, phone, q, "over_open_invites_limit", "You already have "
                         + Money.usd(waiting, locale) + " in open invites, and together they can be at most "
@@ -239,6 +249,11 @@ public class InviteService {
     public Uni<Void> handle(InviteCommand command) {
         var envelope = command.envelope();
         var whatsapp = command.whatsapp();
+        if (command.action() == InviteCommand.Action.STOP) {
+            // an invited number (or any not linked here) saying "stop": honoured for every later invite
+            return invites.optOut(directory.hash(Phones.e164(whatsapp)), Instant.now())
+                    .flatMap(x -> support.reply(envelope, whatsapp, STOPPED));
+        }
         return support.activeLink(envelope, whatsapp).flatMap(link -> {
             if (link == null) {
                 return Uni.createFrom().voidItem();

@@ -277,6 +277,28 @@ class InviteTest extends WalletFlowTest {
     // ------------------------------------------------------------------ helpers
 
     /** "send <usd> to <phone>", the code if asked, then the invite card: returns the invite id. */
+    @Test
+    void aNumberThatSaidStopIsNotInvitedAgainAndNothingIsSentToIt() {
+        var phone = dave.flash.phone;
+        // dave's number, not linked here, answers an invite (or anything) with "stop"; a second time changes nothing
+        for (var i = 0; i < 2; i++) {
+            handle(new InviteCommand(dave.envelope(RoutingKeys.Wallet.INVITE_MANAGE), dave.whatsapp,
+                    InviteCommand.Action.STOP, null));
+        }
+        probe.reply(dave.userRef, "no more payment invites will be sent to this number");
+        assertEquals(1L, count("select count(*) from invite_opt_out where phone_hash = $1", null,
+                directory.hash(phone)), "kept as the number's keyed hash, once");
+
+        var replies = probe.all(OutboundMessage.class, alice.userRef).size();
+        giveCodeIfAsked(alice, send(alice, "5", phone));
+        await().atMost(WAIT).until(() -> probe.all(OutboundMessage.class, alice.userRef).stream().skip(replies)
+                .anyMatch(m -> m.body().contains("asked not to get invites")));
+        assertTrue(expectations(alice, "invite:").isEmpty(), "no invite card");
+        assertTrue(probe.all(OutboundMessage.class, recipientRef(phone)).isEmpty(), "nothing sent to the number");
+        assertEquals(0L, count("select count(*) from payment_invite where phone_hash = $1", null,
+                directory.hash(phone)));
+    }
+
     private String inviteCard(WalletFixture from, String usd, String phone) {
         var before = expectations(from, "invite:").size();
         giveCodeIfAsked(from, send(from, usd, phone));

@@ -111,11 +111,25 @@ public class CommandHandlers {
                 Map.entry(CommandRegistry.AI, this::aiConsent),
                 Map.entry(CommandRegistry.PRIVACY, (t, a) -> replies.send(t, PRIVACY, nextSteps(CommandRegistry.PRIVACY))
                         .replaceWith(Handled.ok(CommandRegistry.PRIVACY))),
-                Map.entry(CommandRegistry.CANCEL, (t, a) -> replies.send(t,
-                                "There's nothing to cancel right now. Send *help* to see what you can do.",
-                                nextSteps(CommandRegistry.CANCEL))
-                        .replaceWith(Handled.ok(CommandRegistry.CANCEL))));
+                Map.entry(CommandRegistry.CANCEL, (t, a) -> optingOutOfInvites(t)
+                        // a number nobody linked (one an invite messaged) saying "stop": balance-service records it
+                        ? wallet(CommandRegistry.CANCEL, new InviteCommand(t.follow(RoutingKeys.Wallet.INVITE_MANAGE),
+                                t.whatsapp(), InviteCommand.Action.STOP, null))
+                        : replies.send(t, "There's nothing to cancel right now. Send *help* to see what you can do.",
+                                        nextSteps(CommandRegistry.CANCEL))
+                                .replaceWith(Handled.ok(CommandRegistry.CANCEL))));
     }
+
+    /**
+     * "stop" with nothing to cancel from a number not linked here: what an invited number says to be left alone
+     * (WhatsApp's opt-out word), so it is an invite opt-out rather than "nothing to cancel".
+     */
+    static boolean optingOutOfInvites(Turn turn) {
+        var body = turn.inbound().body();
+        return !turn.user().linked() && body != null && STOP.equalsIgnoreCase(body.strip());
+    }
+
+    private static final String STOP = "stop";
 
     /** Whether a (non-admin) command has a handler: every declared command must. */
     public boolean handles(String command) {

@@ -262,7 +262,7 @@ public class ConversationService {
                 : Uni.createFrom().item(typed);
         return reading.flatMap(result -> {
             var viaIntent = needsIntent && result != typed;
-            if (turn.user().firstContact()) {
+            if (turn.user().firstContact() && !CommandHandlers.optingOutOfInvites(turn)) {
                 var welcome = help.welcome(inbound.profileName(), turn.user().linked(), turn.adminNumber());
                 // "hi", "thanks" or "help" gets the welcome alone; anything else is also handled after it
                 var greetingOnly = result instanceof ParseResult.Empty || result instanceof ParseResult.SmallTalk
