@@ -274,18 +274,19 @@ class InviteTest extends WalletFlowTest {
         assertEquals(0, count("select count(*) from payment_invite where user_ref = $1", null, alice.userRef));
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    /** "send <usd> to <phone>", the code if asked, then the invite card: returns the invite id. */
     @Test
     void aNumberThatSaidStopIsNotInvitedAgainAndNothingIsSentToIt() {
-        var phone = dave.flash.phone;
-        // dave's number, not linked here, answers an invite (or anything) with "stop"; a second time changes nothing
+        // a number nobody linked here (as command-service sends STOP only for those) answers an invite with "stop";
+        // a second time changes nothing
+        var phone = "+18764440077";
+        var whatsapp = "whatsapp:" + phone;
+        var ref = "unlinked-" + UUID.randomUUID();
         for (var i = 0; i < 2; i++) {
-            handle(new InviteCommand(dave.envelope(RoutingKeys.Wallet.INVITE_MANAGE), dave.whatsapp,
-                    InviteCommand.Action.STOP, null));
+            handle(new InviteCommand(Envelope.create(RoutingKeys.Wallet.INVITE_MANAGE,
+                    "SM" + UUID.randomUUID().toString().replace("-", ""), ref), whatsapp, InviteCommand.Action.STOP,
+                    null));
         }
-        probe.reply(dave.userRef, "no more payment invites will be sent to this number");
+        probe.reply(ref, "no more payment invites will be sent to this number");
         assertEquals(1L, count("select count(*) from invite_opt_out where phone_hash = $1", null,
                 directory.hash(phone)), "kept as the number's keyed hash, once");
 
@@ -299,6 +300,9 @@ class InviteTest extends WalletFlowTest {
                 directory.hash(phone)));
     }
 
+    // ------------------------------------------------------------------ helpers
+
+    /** "send <usd> to <phone>", the code if asked, then the invite card: returns the invite id. */
     private String inviteCard(WalletFixture from, String usd, String phone) {
         var before = expectations(from, "invite:").size();
         giveCodeIfAsked(from, send(from, usd, phone));
