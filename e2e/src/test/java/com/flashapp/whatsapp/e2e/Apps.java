@@ -128,6 +128,11 @@ final class Apps implements AutoCloseable {
         return isolation.port(app);
     }
 
+    /** The file that moves balance-service's invite clock forward (ConversationIT): an ISO-8601 duration. */
+    Path inviteClock() {
+        return logs.resolve("invite-clock");
+    }
+
     Path log(App app) {
         return logs.resolve(app.module + ".log");
     }
@@ -217,6 +222,15 @@ final class Apps implements AutoCloseable {
             // (long enough for the other handoff steps, whose messages follow each other within a few seconds)
             command.add("-Dapp.support.handoff.idle-close=" + IDLE_CLOSE.toSeconds() + "S");
             command.add("-Dapp.support.handoff.idle-every=2s");
+        }
+        if (app == App.BALANCE && isolation.equals(Isolation.E2E)) {
+            // ConversationIT's invite expiry: the invites' clock is moved by a file (a test hook of the local
+            // profile), and expired invites are closed every 2 s rather than every minute
+            command.add("-Dwallet.invites.clock-file=" + inviteClock().toAbsolutePath());
+            command.add("-Dwallet.invites.expiry-interval=2s");
+            if (fresh) {
+                Files.deleteIfExists(inviteClock());
+            }
         }
         command.add("-jar");
         command.add(jar.toString());

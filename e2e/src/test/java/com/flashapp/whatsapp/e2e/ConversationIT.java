@@ -32,6 +32,10 @@ class ConversationIT {
     private static final Chat DAVE = new Chat(SANDBOX, "+18765550105");
     /** Nobody on Flash until bob's invite makes him join (issue 22). */
     private static final Chat ERIN = new Chat(SANDBOX, "+18765550177");
+    /** Nobody on Flash: bob and carol both invite him; he joins, and only bob's invite can be paid (issue 22). */
+    private static final Chat FRANK = new Chat(SANDBOX, "+18765550178");
+    /** Nobody on Flash: bob's invite to her is cancelled, and she says "stop" (issue 22). */
+    private static final Chat GINA = new Chat(SANDBOX, "+18765550179");
     /** The support agent (issue 23): a configured agent number, as ./run.sh configures for the sandbox. */
     private static final Chat AGENT = new Chat(SANDBOX, Apps.AGENT);
 
@@ -49,7 +53,7 @@ class ConversationIT {
 
     @AfterAll
     static void stopTheSuite() throws Exception {
-        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT, DAVE}) {
+        for (var chat : new Chat[] {BOB, CAROL, ADMIN, STRANGER, AGENT, DAVE, ERIN, FRANK, GINA}) {
             try {
                 chat.writeTranscript(Path.of(System.getProperty("e2e.logs", "target/e2e-logs")));
             } catch (Exception | AssertionError e) {
@@ -653,7 +657,7 @@ class ConversationIT {
         BOB.expectContaining("Invite #2 sent to +1876***0177 for $2.00");
         // erin never wrote to us: one approved template (its ContentSid), nothing else
         var invite = ERIN.expect("the invite template", m -> m.contentSid() != null);
-        assertEquals("HX00000000000000000000000000000004", invite.contentSid());
+        assertEquals(INVITE_TEMPLATE, invite.contentSid());
         assertEquals(bobBefore, usdCents(BOB), "nothing is paid before erin links");
 
         // erin joins Flash (the sandbox creates his account) and links WhatsApp with a code
@@ -674,8 +678,144 @@ class ConversationIT {
         assertEquals(200, usdCents(ERIN), "still paid once");
     }
 
+    /** The approved invite template's ContentSid (the sandbox's, as ./run.sh configures notification-service). */
+    private static final String INVITE_TEMPLATE = "HX00000000000000000000000000000004";
+
+    /** The account.linked event frank's link published (step 33 publishes it again). */
+    private static com.fasterxml.jackson.databind.JsonNode frankLinked;
+
     @Test
     @Order(32)
+    void twoInvitesToOneNumberMessageItOnceAndTheOneItsSenderCannotPayWhenTheNumberLinksWaits() throws Exception {
+        link(CAROL, "link");
+        consentToNotifications(CAROL);
+        var fromBob = number(invite(BOB, "1", FRANK));
+        FRANK.expect("the invite template", m -> INVITE_TEMPLATE.equals(m.contentSid()));
+        var fromCarol = number(invite(CAROL, "3", FRANK));
+        // carol spends her money elsewhere before frank joins: her invite cannot be paid when he does
+        SANDBOX.post("/sandbox/flash/users", "{\"phone\":\"" + CAROL.phone() + "\",\"username\":\"carol\","
+                + "\"btcSats\":0,\"usdCents\":100,\"displayCurrency\":\"USD\"}");
+        var bobBefore = usdCents(BOB);
+
+        try (var tap = Tap.on(E2E, "flash.events", "account.linked")) {
+            SANDBOX.post("/sandbox/flash/users", "{\"phone\":\"" + FRANK.phone() + "\",\"username\":\"frank\","
+                    + "\"btcSats\":0,\"usdCents\":0,\"displayCurrency\":\"USD\"}");
+            link(FRANK, "link");
+            FRANK.expect("bob's invite paid", m -> m.text().contains("@bob sent you $1.00"), true);
+            BOB.expect("told it was paid", m -> m.text().contains("+1876***0178 joined Flash, so I sent them $1.00 "
+                    + "(invite #" + fromBob + ")"), true);
+            CAROL.expect("told it could not be paid", m -> m.text().contains("+1876***0178 joined Flash, but your "
+                    + "Cash wallet doesn't have $3.00, so invite #" + fromCarol + " wasn't paid"), true);
+            var events = tap.take();
+            assertEquals(1, events.size(), "one link event: " + events);
+            frankLinked = events.get(0);
+        }
+        assertEquals(100, usdCents(FRANK), "bob's dollar, and only his");
+        assertEquals(bobBefore - 100, usdCents(BOB));
+        assertEquals(100, usdCents(CAROL), "nothing taken from carol");
+        assertEquals(1, FRANK.sentToUser().stream().filter(m -> INVITE_TEMPLATE.equals(m.contentSid())).count(),
+                "one invite message to frank for the two invites");
+        CAROL.skipAll();
+        CAROL.say("pending");
+        CAROL.expectContaining("#" + fromCarol + " +1876***0178: $3.00, until");
+    }
+
+    @Test
+    @Order(33)
+    void theLinkEventDeliveredAgainPaysNothingTwice() throws Exception {
+        var queue = "balance.flash-events";
+        var acked = acked(queue);
+        Tap.publishAgain(E2E, frankLinked);
+        // RabbitMQ refreshes its counts every 5 s: polled, as Chat polls the Twilio simulator
+        var deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (acked(queue) <= acked && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        assertTrue(acked(queue) > acked, "balance-service took the event again");
+        assertEquals(100, usdCents(FRANK), "frank was paid once");
+        assertEquals(1, FRANK.sentToUser().stream().filter(m -> m.text().contains("sent you $1.00")).count());
+        assertEquals(1, BOB.sentToUser().stream().filter(m -> m.text().contains("+1876***0178 joined Flash"))
+                .count());
+        // the same event is the same event: carol's unpaid invite is not tried (and she is not told) again
+        assertEquals(1, CAROL.sentToUser().stream().filter(m -> m.text().contains("+1876***0178 joined Flash"))
+                .count());
+    }
+
+    @Test
+    @Order(34)
+    void anInviteNotPaidInTimeExpiresAndItsSenderIsToldNothingWasSent() throws Exception {
+        // a week and a day later, as far as invites know (balance-service's clock file, a local-profile test hook)
+        java.nio.file.Files.writeString(apps.inviteClock(), "P8D");
+        try {
+            CAROL.expect("told the invite expired", m -> m.text().contains("to +1876***0178 for $3.00 expired")
+                    && m.text().contains("Nothing was sent"), true);
+        } finally {
+            java.nio.file.Files.delete(apps.inviteClock());
+        }
+        CAROL.skipAll();
+        CAROL.say("pending");
+        CAROL.expectContaining("You have no open invites");
+        assertEquals(100, usdCents(CAROL), "nothing was sent");
+        assertEquals(100, usdCents(FRANK));
+    }
+
+    @Test
+    @Order(35)
+    void anInviteCanBeCancelledAndANumberThatSaysStopIsNotInvitedAgain() throws Exception {
+        var n = number(invite(BOB, "1", GINA));
+        GINA.expect("the invite template", m -> INVITE_TEMPLATE.equals(m.contentSid()));
+        BOB.say("pending");
+        BOB.expectContaining("#" + n + " +1876***0179: $1.00");
+        BOB.say("cancel invite " + n);
+        BOB.expectContaining("invite #" + n + " to +1876***0179 is cancelled", "Nothing was sent");
+        BOB.say("pending");
+        BOB.expectContaining("You have no open invites");
+
+        // gina answers the invite with WhatsApp's opt-out word: told, and not welcomed first
+        GINA.skipAll();
+        GINA.say("stop");
+        GINA.expectNext("the opt-out", m -> m.text().contains("no more payment invites will be sent to this number"));
+        BOB.skipAll();
+        BOB.say("send 1 to " + GINA.phone());
+        var answer = BOB.expect("a code or the refusal", m -> m.text().toLowerCase().contains("code")
+                || m.text().contains("asked not to get invites"));
+        if (!answer.text().contains("asked not to get invites")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            BOB.expectContaining("asked not to get invites");
+        }
+        assertEquals(1, GINA.sentToUser().stream().filter(m -> INVITE_TEMPLATE.equals(m.contentSid())).count(),
+                "gina got the one invite message, nothing after her stop but its answer");
+    }
+
+    /** "send <usd> to <number>", the code if asked, YES to the invite card: the "Invite #n sent" answer. */
+    private static Chat.Sent invite(Chat from, String usd, Chat to) throws Exception {
+        from.skipAll();
+        from.say("send " + usd + " to " + to.phone());
+        var card = from.expect("asking for a code or the invite card",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
+        if (!card.text().contains("Please confirm this invite")) {
+            from.say(requestFlashCode(from.phone()));
+            from.expectContaining("Please confirm this invite");
+        }
+        from.say("YES");
+        return from.expectContaining("Invite #", "sent to +1876***" + last4(to) + " for $" + usd + ".00");
+    }
+
+    /** The invite's number in "📨 Invite #3 sent to …". */
+    private static int number(Chat.Sent sent) {
+        var m = java.util.regex.Pattern.compile("Invite #(\\d+)").matcher(sent.text());
+        assertTrue(m.find(), sent.text());
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Messages a queue of the suite's virtual host has acknowledged so far (RabbitMQ's statistics). */
+    private static long acked(String queue) throws Exception {
+        return new Probe(apps).look().queues().stream().filter(q -> q.name().equals(queue))
+                .mapToLong(Probe.Queue::acked).findFirst().orElseThrow(() -> new AssertionError("no queue " + queue));
+    }
+
+    @Test
+    @Order(36)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

@@ -85,9 +85,14 @@ public class ProductionSecrets {
         this.secrets = List.copyOf(declared);
     }
 
+    /** Whether a development profile (dev, test or local) is active: where test hooks and public values may be set. */
+    public static boolean developmentProfile() {
+        return ConfigUtils.getProfiles().stream().anyMatch(DEVELOPMENT_PROFILES::contains);
+    }
+
     /** Runs before anything else observes start-up: nothing is consumed or served with a development secret. */
     void refuseDevelopmentSecrets(@Observes @Priority(1) StartupEvent event) {
-        if (ConfigUtils.getProfiles().stream().anyMatch(DEVELOPMENT_PROFILES::contains)) {
+        if (developmentProfile()) {
             return;
         }
         var offending = offending(current(), developmentValues(secrets, FILES));

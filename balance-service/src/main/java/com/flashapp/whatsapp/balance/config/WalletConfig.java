@@ -3,6 +3,7 @@ package com.flashapp.whatsapp.balance.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -163,6 +164,13 @@ public interface WalletConfig {
         /** How often expired invites are closed and their senders told (read by the scheduler's expression). */
         @WithDefault("1m")
         String expiryInterval();
+
+        /**
+         * Test hook, refused outside the dev, test and local profiles: a file holding an ISO-8601 duration (e.g.
+         * {@code P8D}) that moves the invites' clock forward, so an end-to-end test can make invites expire. No file
+         * (or an empty one): the system clock.
+         */
+        Optional<Path> clockFile();
     }
 
     /** The Flash event bridge: one {@code myUpdates} subscription per linked user, sharded by Redis leases. */

@@ -75,10 +75,12 @@ public class InviteService {
     private final FlashWalletClient flash;
     private final WalletConfig config;
     private final ZoneId zone;
+    private final InviteClock clock;
 
     public InviteService(InviteRepository invites, WalletSupport support, ContactDirectory directory, TokenVault vault,
                          Publisher publisher, SendService send, PaymentRepository payments, RiskRules risk,
-                         FlashWalletClient flash, WalletConfig config, BalanceConfig balanceConfig) {
+                         FlashWalletClient flash, WalletConfig config, BalanceConfig balanceConfig,
+                         InviteClock clock) {
         this.invites = invites;
         this.support = support;
         this.directory = directory;
@@ -90,6 +92,7 @@ public class InviteService {
         this.flash = flash;
         this.config = config;
         this.zone = ZoneId.of(balanceConfig.format().zone());
+        this.clock = clock;
     }
 
     /** Whether a confirmation answer belongs to an invite card. */
@@ -170,7 +173,7 @@ public class InviteService {
             return Uni.createFrom().voidItem();
         }
         var userRef = envelope.userRef();
-        var now = Instant.now();
+        var now = clock.now();
         if (!SendService.yes(answer.answer())) {
             return invites.decline(id, userRef, now).flatMap(changed -> !changed
                     ? notOpened(envelope, whatsapp, id, now)
@@ -251,7 +254,7 @@ public class InviteService {
         var whatsapp = command.whatsapp();
         if (command.action() == InviteCommand.Action.STOP) {
             // an invited number (or any not linked here) saying "stop": honoured for every later invite
-            return invites.optOut(directory.hash(Phones.e164(whatsapp)), Instant.now())
+            return invites.optOut(directory.hash(Phones.e164(whatsapp)), clock.now())
                     .flatMap(x -> support.reply(envelope, whatsapp, STOPPED));
         }
         return support.activeLink(envelope, whatsapp).flatMap(link -> {
@@ -267,7 +270,7 @@ public class InviteService {
                 return support.reply(envelope, whatsapp, "Which invite? Reply PENDING to see them, then CANCEL INVITE "
                         + "<number>, e.g. CANCEL INVITE 1.");
             }
-            var now = Instant.now();
+            var now = clock.now();
             return invites.cancel(link.userRef(), command.number(), now).flatMap(invite -> invite == null
                     ? support.reply(envelope, whatsapp, "You have no open invite #" + command.number()
                     + ". Reply PENDING to see your invites.")
@@ -303,7 +306,7 @@ public class InviteService {
         if (event.whatsapp() == null || !event.whatsapp().startsWith("whatsapp:+")) {
             return Uni.createFrom().voidItem();
         }
-        var now = Instant.now();
+        var now = clock.now();
         return invites.payable(directory.hash(Phones.e164(event.whatsapp())), now)
                 .flatMap(list -> Multi.createFrom().iterable(list)
                         .onItem().transformToUniAndConcatenate(invite -> claim(event, invite, now))
@@ -432,7 +435,7 @@ public class InviteService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> scheduledExpiry() {
-        return expire(Instant.now()).replaceWithVoid().onFailure().recoverWithItem(e -> {
+        return expire(clock.now()).replaceWithVoid().onFailure().recoverWithItem(e -> {
             Log.warnf("Invite expiry failed (the next run retries): %s", e.toString());
             return null;
         });
