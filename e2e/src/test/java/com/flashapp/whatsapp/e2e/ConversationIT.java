@@ -816,6 +816,30 @@ class ConversationIT {
 
     @Test
     @Order(36)
+    void aContactSavedFromTextIsPaidByItsName() throws Exception {
+        BOB.skipAll();
+        BOB.say("save uncle " + DAVE.phone());
+        BOB.expectContaining("save uncle (+1876***0105) to your contacts?");
+        BOB.say("YES");
+        BOB.expectContaining("saved uncle (+1876***0105)");
+        var before = usdCents(DAVE);
+        var bobBefore = usdCents(BOB);
+        // the name is the contact, dave's number, linked here: an ordinary payment to him (a code if asked)
+        BOB.say("send 1 to uncle");
+        var step = BOB.expect("asking for a code or the card",
+                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this payment"));
+        if (!step.text().contains("Please confirm this payment")) {
+            BOB.say(requestFlashCode(BOB.phone()));
+            BOB.expectContaining("Please confirm this payment");
+        }
+        BOB.say("YES");
+        BOB.expectContaining("sent $1.00");
+        assertEquals(before + 100, usdCents(DAVE), "the contact's owner got the dollar");
+        assertEquals(bobBefore - 100, usdCents(BOB));
+    }
+
+    @Test
+    @Order(37)
     void deleteMyDataLeavesNoTraceOfTheUserInAnyDatabaseRedisKeyOrQueue() throws Exception {
         // bob has linked, been paid, sent, received, asked in Patois: his traces are everywhere
         var userRef = Residue.userRef(E2E, "whatsapp:" + BOB.phone());

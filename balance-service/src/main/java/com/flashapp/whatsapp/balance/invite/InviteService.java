@@ -298,16 +298,18 @@ public class InviteService {
     // ------------------------------------------------------------------ the number links
 
     /**
-     * {@code account.linked}: every invite to that number is paid now, one after the other. A payment whose outcome
-     * is unknown fails the event (the messaging module delivers it again), and is paid again with the same
-     * idempotency key; a paid invite is never paid again, however often the event comes.
+     * {@code account.linked}: the contact directory learns the number (a payment to it finds the new user at once,
+     * even before they ask us anything), then every invite to that number is paid now, one after the other. A
+     * payment whose outcome is unknown fails the event (the messaging module delivers it again), and is paid again
+     * with the same idempotency key; a paid invite is never paid again, however often the event comes.
      */
     public Uni<Void> claim(AccountLinked event) {
         if (event.whatsapp() == null || !event.whatsapp().startsWith("whatsapp:+")) {
             return Uni.createFrom().voidItem();
         }
         var now = clock.now();
-        return invites.payable(directory.hash(Phones.e164(event.whatsapp())), now)
+        return directory.remember(event.envelope().userRef(), event.whatsapp())
+                .flatMap(x -> invites.payable(directory.hash(Phones.e164(event.whatsapp())), now))
                 .flatMap(list -> Multi.createFrom().iterable(list)
                         .onItem().transformToUniAndConcatenate(invite -> claim(event, invite, now))
                         .collect().last())

@@ -125,9 +125,12 @@ class InviteTest extends WalletFlowTest {
         var pending = probe.reply(alice.userRef, "Your open invites");
         assertTrue(pending.body().contains("#1 " + Phones.mask(phone) + ": $5.00, until "), pending.body());
 
+        assertNull(directory.byPhone(phone).await().atMost(WAIT), "dave's number is unknown before his link event");
         var linked = linked(dave);
         handle(linked);
         probe.reply(alice.userRef, "✅ " + Phones.mask(phone) + " joined Flash, so I sent them $5.00 (invite #1)");
+        // and the link taught the directory his number: the next "send to +1876…" is an ordinary payment to him
+        assertEquals(dave.userRef, directory.byPhone(phone).await().atMost(WAIT).userRef());
         probe.reply(dave.userRef, "💸 @" + alice.username + " sent you $5.00");
         var calls = alice.calls("IntraLedgerUsdPaymentSend");
         assertEquals(1, calls.size());
