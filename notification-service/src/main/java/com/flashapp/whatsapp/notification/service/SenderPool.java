@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  * messages waiting for its pace while the other senders sit idle; the relay puts such a message back in the queue
  * until the sender has room.
  */
+@Startup // a malformed pool stops start-up, rather than every send
 @ApplicationScoped
 public class SenderPool {
 
