@@ -544,12 +544,8 @@ public class OutboxRelay {
             return outbox.markFailed(m.id(), String.valueOf(TwilioSender.OUTSIDE_WINDOW),
                     "outside the 24-hour window and no approved template for this message", false, now);
         }
-        // the recipient's sender (always the same one) must have room: a lane of its share and a slot of its pace
+        // the recipient's sender: always the same one
         var sender = pool.forRecipient(m.to());
-        long waitNanos = sender.acquire();
-        if (waitNanos < 0) {
-            return defer(m, sender, now);
-        }
         var windowOpen = m.windowOpenedAt() != null && !windowClosed;
         var from = sender.from();
         var numbered = new TwilioSender.Send(from, m.to(),
@@ -575,6 +571,11 @@ public class OutboxRelay {
                                 e.getMessage());
                         return new Prepared(numbered, null, null);
                     });
+        }
+        // the sender must have room: a lane of its share and a slot of its pace (nothing above has run yet)
+        long waitNanos = sender.acquire();
+        if (waitNanos < 0) {
+            return defer(m, sender, now);
         }
         // the scheduler's timers have millisecond resolution (and refuse less than 1 ms)
         long waitMillis = (waitNanos + 999_999) / 1_000_000;
