@@ -63,10 +63,22 @@ local_secrets() {
     export SUPPORT_AGENT_CLOSES=${SUPPORT_AGENT_CLOSES:-24:00}
 }
 
+# Outbound beyond one number (issue 20): a pool of five WhatsApp senders, each paced at 70 messages/s by
+# notification-service (350/s together, above the 300 user messages/s target), and the sandbox's Twilio simulator
+# accepting the five and refusing (429, 20429) any sender past 80/s, WhatsApp's per-number limit, so a relay that
+# outran a sender would show. Override RELAY_SENDERS (whatsapp:+E164[=rate],…) to try another pool.
+sender_pool() {
+    export RELAY_SENDERS=${RELAY_SENDERS:-whatsapp:+14155238886,whatsapp:+14155238887,whatsapp:+14155238888,whatsapp:+14155238889,whatsapp:+14155238890}
+    export RELAY_RATE_PER_SECOND=${RELAY_RATE_PER_SECOND:-70}
+    export SANDBOX_TWILIO_WHATSAPP_SENDERS=${SANDBOX_TWILIO_WHATSAPP_SENDERS:-$(echo "$RELAY_SENDERS" | sed 's/=[^,]*//g')}
+    export SANDBOX_TWILIO_SENDER_RATE_PER_SECOND=${SANDBOX_TWILIO_SENDER_RATE_PER_SECOND:-80}
+}
+
 start() {
     deploy/local/tools.sh
     deploy/local/infra.sh
     local_secrets
+    sender_pool
     echo "building (./mvnw -B -q package -DskipTests)"
     ./mvnw -B -q package -DskipTests
     mkdir -p "$RUN_DIR/logs"

@@ -102,11 +102,15 @@ public class TwilioMessages {
     public String create(TwilioSender.Send send) {
         try {
             var to = new PhoneNumber(send.to());
-            var from = new PhoneNumber(config.from());
-            var creator = send.contentSid() != null
-                    ? Message.creator(to, from, (String) null).setContentSid(send.contentSid())
-                            .setContentVariables(json.writeValueAsString(send.contentVariables()))
-                    : Message.creator(to, from, send.body());
+            var sender = send.from() != null ? send.from() : config.from();
+            // a Messaging Service SID (MG…) instead of a number: Twilio picks one of the service's senders
+            var creator = sender.startsWith("MG")
+                    ? Message.creator(to, sender, send.contentSid() != null ? null : send.body())
+                    : Message.creator(to, new PhoneNumber(sender), send.contentSid() != null ? null : send.body());
+            if (send.contentSid() != null) {
+                creator.setContentSid(send.contentSid())
+                        .setContentVariables(json.writeValueAsString(send.contentVariables()));
+            }
             if (send.contentSid() == null && send.mediaUrls() != null && !send.mediaUrls().isEmpty()) {
                 creator.setMediaUrl(send.mediaUrls().stream().map(URI::create).toList());
             }

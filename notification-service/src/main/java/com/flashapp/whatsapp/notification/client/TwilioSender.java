@@ -28,8 +28,11 @@ public class TwilioSender {
         this.messages = messages;
     }
 
-    /** What to send: free-form text (with media) or an approved template. */
-    public record Send(String to, String body, List<String> mediaUrls, String contentSid,
+    /**
+     * What to send: free-form text (with media) or an approved template, from {@code from} (a WhatsApp sender
+     * {@code whatsapp:+…}, a Messaging Service SID {@code MG…}, or null: {@code app.twilio.from}).
+     */
+    public record Send(String from, String to, String body, List<String> mediaUrls, String contentSid,
                        Map<String, String> contentVariables) {
     }
 
@@ -39,6 +42,13 @@ public class TwilioSender {
      */
     public record Outcome(Kind kind, String sid, String errorCode, String errorMessage, Duration retryAfter) {
         public enum Kind { ACCEPTED, RETRYABLE, OUTSIDE_WINDOW, PERMANENT, HELD }
+
+        /** Twilio refused the send for a rate (429, 20429, or WhatsApp's 63018): the sender should slow down. */
+        public boolean rateLimited() {
+            return kind == Kind.RETRYABLE && errorCode != null && (errorCode.equals("429")
+                    || errorCode.equals(String.valueOf(TOO_MANY_REQUESTS))
+                    || errorCode.equals(String.valueOf(CHANNEL_RATE_LIMIT)));
+        }
 
         static Outcome accepted(String sid) {
             return new Outcome(Kind.ACCEPTED, sid, null, null, null);

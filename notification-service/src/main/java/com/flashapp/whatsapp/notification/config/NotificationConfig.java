@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Everything notification-service can be tuned with ({@code app.*} in application.properties). */
 @ConfigMapping(prefix = "app")
@@ -109,6 +111,25 @@ public interface NotificationConfig {
         /** Messages per second per WhatsApp sender; keep under the sender's throughput limit. */
         @WithDefault("70")
         double ratePerSecond();
+
+        /**
+         * The sender pool: each entry {@code whatsapp:+E164} (a WhatsApp sender) or {@code MG…} (a Twilio Messaging
+         * Service, which picks a number of its own), optionally followed by {@code =<messages per second>} (else
+         * {@link #ratePerSecond()}). Each recipient is kept on one sender (weighted rendezvous hashing of their
+         * number), and each sender is paced on its own. Unset or empty: a pool of one, {@code app.twilio.from}.
+         */
+        Optional<List<String>> senders();
+
+        /**
+         * After Twilio's 429 (20429 or 63018) for a sender: how long that sender sends nothing when Twilio gave no
+         * {@code Retry-After}. Its rate is also halved (down to one message a second), see {@link #rateRecovery()}.
+         */
+        @WithDefault("1s")
+        Duration rateLimitedPause();
+
+        /** A slowed sender's rate doubles back towards its configured rate after each such period without a 429. */
+        @WithDefault("10s")
+        Duration rateRecovery();
 
         /**
          * How long a message is worth sending, by kind, counted from when this service stored it: a retryable error

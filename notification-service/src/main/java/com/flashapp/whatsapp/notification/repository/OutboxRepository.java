@@ -506,16 +506,17 @@ public class OutboxRepository {
     }
 
     /**
-     * The circuit breaker refused the call, so no request was made: back to queued as it was (still first in its
-     * recipient's line, due at once), its claim taken back from {@code attempts}. No history step: nothing happened.
+     * No request was made (the circuit breaker refused the call, or the recipient's sender had no room): back to
+     * queued as it was (still first in its recipient's line, due at {@code dueAt}), its claim taken back from
+     * {@code attempts}. No history step: nothing happened.
      */
-    public Uni<Void> markUntried(UUID id, Instant now) {
+    public Uni<Void> markUntried(UUID id, Instant dueAt, Instant now) {
         return pool.preparedQuery("with u as (update outbound_message set state = 'queued', "
-                        + "attempts = greatest(attempts - 1, 0), next_attempt_at = $2, updated_at = $2 "
+                        + "attempts = greatest(attempts - 1, 0), next_attempt_at = $2, updated_at = $3 "
                         + "where id = $1 and state = 'sending' returning id) "
                         + "update outbound_pending q set state = 'queued', next_attempt_at = $2, claimed_at = null "
                         + "from u where q.id = u.id")
-                .execute(Tuple.of(id, odt(now)))
+                .execute(Tuple.of(id, odt(dueAt), odt(now)))
                 .replaceWithVoid();
     }
 

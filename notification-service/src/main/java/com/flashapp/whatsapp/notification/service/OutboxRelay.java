@@ -57,7 +57,7 @@ public class OutboxRelay {
     private final NotificationConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final SendRateLimiter limiter;
+    private final SenderPool pool;
     private final ExecutorService senders;
     private final AcceptedBatcher accepted;
     private final CircuitBreakerMaintenance breakers;
@@ -105,14 +105,15 @@ public class OutboxRelay {
     private final Timer headsClaim;
 
     public OutboxRelay(OutboxRepository outbox, TwilioSender twilio, NotificationConfig config, Clock clock,
-                       MeterRegistry registry, CircuitBreakerMaintenance breakers, QuickReplyButtons buttons) {
+                       MeterRegistry registry, CircuitBreakerMaintenance breakers, QuickReplyButtons buttons,
+                       SenderPool pool) {
         this.outbox = outbox;
         this.buttons = buttons;
         this.twilio = twilio;
         this.config = config;
         this.clock = clock;
         this.registry = registry;
-        this.limiter = new SendRateLimiter(config.relay().ratePerSecond());
+        this.pool = pool;
         // twilio-java blocks a thread per request: a pool of exactly as many threads as sends may be in flight,
         // so sends never queue behind other blocking work on the shared worker pool (nor starve it)
         this.senders = Executors.newFixedThreadPool(config.relay().concurrency(), new ThreadFactory() {
@@ -543,21 +544,25 @@ public class OutboxRelay {
             return outbox.markFailed(m.id(), String.valueOf(TwilioSender.OUTSIDE_WINDOW),
                     "outside the 24-hour window and no approved template for this message", false, now);
         }
+        // the recipient's sender: always the same one
+        var sender = pool.forRecipient(m.to());
         var windowOpen = m.windowOpenedAt() != null && !windowClosed;
-        var numbered = new TwilioSender.Send(m.to(), OutboundService.withQuickReplies(m.body(), m.quickReplies()),
-                m.mediaUrls(), null, null);
+        var from = sender.from();
+        var numbered = new TwilioSender.Send(from, m.to(),
+                OutboundService.withQuickReplies(m.body(), m.quickReplies()), m.mediaUrls(), null, null);
         var buttonType = template || !windowOpen ? null : buttons.typeFor(m);
         Uni<Prepared> prepared;
         if (template) {
             prepared = Uni.createFrom().item(new Prepared(
-                    new TwilioSender.Send(m.to(), null, List.of(), contentSid, m.templateVariables()), null, null));
+                    new TwilioSender.Send(from, m.to(), null, List.of(), contentSid, m.templateVariables()), null,
+                    null));
         } else if (buttonType == null) {
             // no quick replies, or the window is not known to be open (a session template would be refused), or
             // they do not fit WhatsApp's buttons: the words work everywhere
             prepared = Uni.createFrom().item(new Prepared(numbered, null, null));
         } else {
             prepared = buttons.contentSid(buttonType, m.quickReplies(), m.body(), senders)
-                    .map(sid -> new Prepared(new TwilioSender.Send(m.to(), null, List.of(), sid,
+                    .map(sid -> new Prepared(new TwilioSender.Send(from, m.to(), null, List.of(), sid,
                             Map.of(TwilioContent.BODY_VARIABLE, m.body())), numbered, buttonType))
                     .onFailure().recoverWithItem(e -> {
                         // never lose the message for its buttons
@@ -567,12 +572,17 @@ public class OutboxRelay {
                         return new Prepared(numbered, null, null);
                     });
         }
+        // the sender must have room: a lane of its share and a slot of its pace (nothing above has run yet)
+        long waitNanos = sender.acquire();
+        if (waitNanos < 0) {
+            return defer(m, sender, now);
+        }
         // the scheduler's timers have millisecond resolution (and refuse less than 1 ms)
-        long waitMillis = (limiter.reserve() + 999_999) / 1_000_000;
+        long waitMillis = (waitNanos + 999_999) / 1_000_000;
         Uni<Void> paced = waitMillis >= 1
                 ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMillis))
                 : Uni.createFrom().voidItem();
-        return prepared.flatMap(p -> paced
+        Uni<Outcome> call = prepared.flatMap(p -> paced
                 // twilio-java is blocking: the call runs on a sender thread, never on the event loop
                 .emitOn(senders)
                 .map(ignored -> {
@@ -589,8 +599,22 @@ public class OutboxRelay {
                         outcome = timed(p.fallback());
                     }
                     return outcome;
-                })
-                .flatMap(outcome -> record(m, template, outcome)));
+                }));
+        // the sender's lane is free once Twilio answered (or the call failed), before the outcome is recorded
+        return call.onTermination().invoke(sender::release)
+                .flatMap(outcome -> record(m, sender, template, outcome));
+    }
+
+    /**
+     * The recipient's sender already holds its share of the lanes (it is behind: slowed by Twilio's 429s, or given
+     * more than its rate): the message goes back to the queue, first in its recipient's line and not counted as an
+     * attempt, due when the sender has a free slot, and its lane goes to another recipient's message.
+     */
+    private Uni<Void> defer(OutboundRecord m, SenderPool.Sender sender, Instant now) {
+        sender.count("deferred");
+        var wait = sender.untilFree();
+        var delay = wait.toMillis() < 1 ? Duration.ofMillis(1) : wait;
+        return outbox.markUntried(m.id(), now.plus(delay), now).invoke(() -> wakeAfter(delay));
     }
 
     /** What the relay sends, and the numbered text to send instead if Twilio refuses its buttons. */
@@ -607,8 +631,12 @@ public class OutboxRelay {
         }
     }
 
-    private Uni<Void> record(OutboundRecord m, boolean template, Outcome outcome) {
+    private Uni<Void> record(OutboundRecord m, SenderPool.Sender sender, boolean template, Outcome outcome) {
         var now = clock.instant();
+        if (outcome.kind() != Outcome.Kind.HELD) {
+            sender.count(outcome.kind() == Outcome.Kind.ACCEPTED ? "accepted"
+                    : outcome.rateLimited() ? "rate_limited" : "error");
+        }
         switch (outcome.kind()) {
             case ACCEPTED -> {
                 count("accepted");
@@ -625,9 +653,15 @@ public class OutboxRelay {
                 // message waits first in its recipient's line until the breaker lets sends through again
                 count("held");
                 holdForBreaker();
-                return outbox.markUntried(m.id(), now);
+                return outbox.markUntried(m.id(), now, now);
             }
             case RETRYABLE -> {
+                if (outcome.rateLimited()) {
+                    // too fast for this sender (Twilio's or WhatsApp's limit): it pauses and slows down; the other
+                    // senders go on at their pace
+                    sender.rateLimited(outcome.retryAfter() != null ? outcome.retryAfter()
+                            : config.relay().rateLimitedPause());
+                }
                 // Twilio's Retry-After when it gave one, else our backoff
                 var delay = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(m.attempts());
                 var next = now.plus(delay);

@@ -1,23 +1,66 @@
 package com.flashapp.whatsapp.notification.service;
 
 /**
- * Paces sends for one WhatsApp sender: each send reserves the next free slot and waits (without blocking a
- * thread) until it. Keeps the relay under the sender's messages-per-second limit, retries included.
+ * Paces sends for one sender: each send reserves the next free slot and waits (without blocking a thread) until it.
+ * Keeps the relay under the sender's messages-per-second limit, retries included. When Twilio still answers 429 for
+ * the sender, {@link #slowDown} halves its pace (at most once per pause, down to one message a second) and holds it
+ * for a pause; each {@code recovery} period without another 429 doubles the pace back, up to the configured rate.
+ * Times are {@link System#nanoTime()} values, passed in so the arithmetic can be tested without waiting.
  */
 final class SendRateLimiter {
 
-    private final long intervalNanos;
-    private long nextFreeNanos;
+    private static final long SECOND = 1_000_000_000L;
 
-    SendRateLimiter(double perSecond) {
-        this.intervalNanos = perSecond <= 0 ? 0 : (long) (1_000_000_000L / perSecond);
+    private final long baseIntervalNanos;
+    private final long recoveryNanos;
+    private long intervalNanos;
+    private long nextFreeNanos;
+    /** When the pace was last halved or doubled back (meaningful only while slower than configured). */
+    private long changedAtNanos;
+
+    SendRateLimiter(double perSecond, long recoveryNanos) {
+        this.baseIntervalNanos = perSecond <= 0 ? 0 : (long) (SECOND / perSecond);
+        this.intervalNanos = baseIntervalNanos;
+        this.recoveryNanos = Math.max(1, recoveryNanos);
     }
 
-    /** How long the caller must wait before sending, in nanoseconds. */
-    synchronized long reserve() {
-        long now = System.nanoTime();
+    /** How long the caller must wait before sending, in nanoseconds; the slot is theirs. */
+    synchronized long reserve(long now) {
+        recover(now);
         long slot = Math.max(now, nextFreeNanos);
         nextFreeNanos = slot + intervalNanos;
         return slot - now;
+    }
+
+    /** How long until the next free slot, without taking it. */
+    synchronized long untilFree(long now) {
+        return Math.max(0, nextFreeNanos - now);
+    }
+
+    /**
+     * Twilio refused a send for this sender's rate: nothing more leaves before {@code now + pauseNanos}, and the
+     * pace is halved, once per pause however many sends in flight come back with a 429 (they were paced at the old
+     * rate).
+     */
+    synchronized void slowDown(long now, long pauseNanos) {
+        recover(now);
+        if (baseIntervalNanos > 0 && (intervalNanos == baseIntervalNanos || now - changedAtNanos >= pauseNanos)) {
+            intervalNanos = Math.min(Math.max(intervalNanos * 2, 1), Math.max(SECOND, baseIntervalNanos));
+            changedAtNanos = now;
+        }
+        nextFreeNanos = Math.max(nextFreeNanos, now + pauseNanos);
+    }
+
+    /** The messages per second this sender is paced at now (0: unpaced). */
+    synchronized double ratePerSecond(long now) {
+        recover(now);
+        return intervalNanos == 0 ? 0 : (double) SECOND / intervalNanos;
+    }
+
+    private void recover(long now) {
+        while (intervalNanos > baseIntervalNanos && now - changedAtNanos >= recoveryNanos) {
+            intervalNanos = Math.max(baseIntervalNanos, intervalNanos / 2);
+            changedAtNanos += recoveryNanos;
+        }
     }
 }

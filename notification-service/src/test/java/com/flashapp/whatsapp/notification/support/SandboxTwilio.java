@@ -25,6 +25,10 @@ import static org.awaitility.Awaitility.await;
  */
 public final class SandboxTwilio {
 
+    /** The WhatsApp senders the simulator accepts (a pool; the first is the product's default sender). */
+    public static final List<String> SENDERS = List.of("whatsapp:+14155238886", "whatsapp:+14155238887",
+            "whatsapp:+14155238888");
+
     private static Process process;
     private static String baseUrl;
 
@@ -44,6 +48,7 @@ public final class SandboxTwilio {
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 // the simulator's inbound side posts to a gateway; none runs in these tests
                 "-Dsandbox.gateway.webhook-url=http://localhost:9/webhooks/twilio/messages",
+                "-Dsandbox.twilio.whatsapp-senders=" + String.join(",", SENDERS),
                 "-jar", jar.toAbsolutePath().toString());
         try {
             var log = File.createTempFile("notification-test-sandbox-", ".log");
@@ -84,6 +89,17 @@ public final class SandboxTwilio {
     public static void fault(Map<String, Object> fault) {
         RestAssured.given().contentType(ContentType.JSON).body(fault).post(ready() + "/sandbox/twilio/faults")
                 .then().statusCode(200);
+    }
+
+    /** Limits each sender to {@code perSecond} sends (a bucket of {@code burst}); past it: 429, 20429. */
+    public static void senderRate(double perSecond, int burst) {
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("perSecond", perSecond, "burst", burst))
+                .put(ready() + "/sandbox/twilio/sender-rate").then().statusCode(200);
+    }
+
+    /** Back to the simulator's configured sender limit (none). */
+    public static void resetSenderRate() {
+        RestAssured.given().delete(ready() + "/sandbox/twilio/sender-rate").then().statusCode(200);
     }
 
     /** Clears every simulator fault. */

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Typed configuration of the sandbox (prefix {@code sandbox}); defaults are the documented dev/test values. */
@@ -90,6 +91,24 @@ public interface SandboxConfig {
         /** Our WhatsApp sender (the bot's number). */
         @WithDefault("whatsapp:+14155238886")
         String whatsappSender();
+
+        /**
+         * Every WhatsApp sender of ours a send's {@code From} may name (a sender pool); unset: only
+         * {@link #whatsappSender()}. A send with a {@code MessagingServiceSid} and no {@code From} goes out from one of
+         * them, always the same one for a recipient (Twilio's sticky sender).
+         */
+        Optional<List<String>> whatsappSenders();
+
+        /**
+         * Sends each sender may make per second; past it the send is refused with HTTP 429, code 20429 and a
+         * {@code Retry-After}, as a sender's throughput limit would. 0 (the default): no limit. Changeable at run time
+         * ({@code PUT /sandbox/twilio/sender-rate}).
+         */
+        @WithDefault("0")
+        double senderRatePerSecond();
+
+        /** Sends a sender may make at once before its rate applies (a token bucket); unset: one second's worth. */
+        Optional<Integer> senderBurst();
 
         /** The customer-service window during which free-form messages are delivered. */
         @WithDefault("24h")

@@ -2,12 +2,14 @@ package com.flashapp.whatsapp.sandbox.rest;
 
 import com.flashapp.whatsapp.sandbox.fault.Fault;
 import com.flashapp.whatsapp.sandbox.fault.Faults;
+import com.flashapp.whatsapp.sandbox.twilio.SenderRateLimits;
 import com.flashapp.whatsapp.sandbox.twilio.TwilioSimulator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -25,10 +27,40 @@ public class TwilioControlResource {
 
     private final TwilioSimulator simulator;
     private final Faults faults;
+    private final SenderRateLimits rateLimits;
 
-    public TwilioControlResource(TwilioSimulator simulator, Faults faults) {
+    public TwilioControlResource(TwilioSimulator simulator, Faults faults, SenderRateLimits rateLimits) {
         this.simulator = simulator;
         this.faults = faults;
+        this.rateLimits = rateLimits;
+    }
+
+    /** Body of PUT /sandbox/twilio/sender-rate: sends per second per sender (0 = no limit), bucket size. */
+    public record SenderRate(Double perSecond, Integer burst) {
+    }
+
+    /** Each sender's throughput limit in force (past it: 429, code 20429). */
+    @GET
+    @Path("/sender-rate")
+    public SenderRateLimits.Limit senderRate() {
+        return rateLimits.current();
+    }
+
+    /** Sets each sender's throughput limit (buckets start full). */
+    @PUT
+    @Path("/sender-rate")
+    public SenderRateLimits.Limit setSenderRate(SenderRate rate) {
+        if (rate == null || rate.perSecond() == null) {
+            throw new IllegalArgumentException("body required: {\"perSecond\": 80, \"burst\": 80}");
+        }
+        return rateLimits.set(rate.perSecond(), rate.burst());
+    }
+
+    /** Back to the configured limit ({@code sandbox.twilio.sender-rate-per-second}, off by default). */
+    @DELETE
+    @Path("/sender-rate")
+    public SenderRateLimits.Limit resetSenderRate() {
+        return rateLimits.reset();
     }
 
     /** Body of POST /sandbox/twilio/windows: E.164 numbers without the whatsapp: prefix. */

@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.sandbox.rest;
 
 import com.flashapp.whatsapp.sandbox.config.SandboxConfig;
 import com.flashapp.whatsapp.sandbox.fault.Faults;
+import com.flashapp.whatsapp.sandbox.twilio.SenderRateLimits;
 import com.flashapp.whatsapp.sandbox.twilio.TwilioError;
 import com.flashapp.whatsapp.sandbox.twilio.TwilioSimulator;
 import io.smallrye.mutiny.Uni;
@@ -38,11 +39,14 @@ public class TwilioResource {
     private final TwilioSimulator simulator;
     private final SandboxConfig config;
     private final Faults faults;
+    private final SenderRateLimits rateLimits;
 
-    public TwilioResource(TwilioSimulator simulator, SandboxConfig config, Faults faults) {
+    public TwilioResource(TwilioSimulator simulator, SandboxConfig config, Faults faults,
+                          SenderRateLimits rateLimits) {
         this.simulator = simulator;
         this.config = config;
         this.faults = faults;
+        this.rateLimits = rateLimits;
     }
 
     @POST
@@ -75,6 +79,13 @@ public class TwilioResource {
         var invalid = simulator.validate(request);
         if (invalid.isPresent()) {
             return error(invalid.get());
+        }
+        var tooFast = rateLimits.take(simulator.from(request));
+        if (tooFast.isPresent()) {
+            // the sender's throughput limit: refused, not queued, with when to try again (whole seconds, as HTTP has)
+            long seconds = Math.max(1, (tooFast.get().toMillis() + 999) / 1000);
+            return Response.status(429).type(MediaType.APPLICATION_JSON).header("Retry-After", seconds)
+                    .entity(TwilioError.of(429, 20429, "Too Many Requests")).build();
         }
         return Response.status(201).entity(simulator.resource(simulator.accept(request))).build();
     }

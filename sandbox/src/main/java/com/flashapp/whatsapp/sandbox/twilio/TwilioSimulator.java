@@ -124,7 +124,7 @@ public class TwilioSimulator {
             return Optional.of(TwilioError.of(400, 21910,
                     "Invalid From and To pair. From and To should be of the same channel"));
         }
-        if (!from.equals(config.twilio().whatsappSender())) {
+        if (!senders().contains(from)) {
             return Optional.of(TwilioError.of(400, 63007,
                     "Twilio could not find a Channel with the specified From address"));
         }
@@ -168,8 +168,22 @@ public class TwilioSimulator {
         return Optional.empty();
     }
 
-    private String from(SendRequest request) {
-        return request.from() == null || request.from().isBlank() ? config.twilio().whatsappSender() : request.from();
+    /** Our WhatsApp senders: the pool ({@code whatsapp-senders}), or the one {@code whatsapp-sender}. */
+    public List<String> senders() {
+        return config.twilio().whatsappSenders().filter(list -> !list.isEmpty())
+                .orElse(List.of(config.twilio().whatsappSender()));
+    }
+
+    /**
+     * The sender a send goes out from: its {@code From}, or for a Messaging Service one of our senders, always the
+     * same one for a recipient (Twilio's sticky sender).
+     */
+    public String from(SendRequest request) {
+        if (request.from() != null && !request.from().isBlank()) {
+            return request.from();
+        }
+        var pool = senders();
+        return pool.get(Math.floorMod(request.to() == null ? 0 : request.to().hashCode(), pool.size()));
     }
 
     /** Records a valid send and starts its status progression; returns the message resource. */
