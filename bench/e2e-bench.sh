@@ -47,8 +47,29 @@ status=0
 java -Xmx256m -XX:+UseSerialGC -cp bench/target/bench.jar com.flashapp.whatsapp.bench.EndToEndBench --pids="$pids" "$@" || status=$?
 echo "RSS after the runs:"
 for app in "${APPS[@]}"; do printf '  %-22s %s\n' "$app" "$(rss "$(cat ".run/$app.pid")")"; done
+# ./run.sh's queues (the default vhost; the tests use vhosts of their own) must not keep the runs' backlog for the
+# next start: wait until the apps have drained them (E2E_DRAIN_TIMEOUT s), then purge what is left
+queues() {
+    curl -fsS -u guest:guest "http://127.0.0.1:15672/api/queues/%2F?columns=name,messages" 2>/dev/null | tr '{' '\n' \
+        | sed -n 's/.*"messages":\([0-9]*\).*"name":"\([^"]*\)".*/\2 \1/p; s/.*"name":"\([^"]*\)".*"messages":\([0-9]*\).*/\1 \2/p' \
+        | awk '$2 > 0'
+}
+drained=0
+for _ in $(seq 1 "$(( ${E2E_DRAIN_TIMEOUT:-120} / 5 ))"); do
+    # the management API's counts lag a few seconds: two empty readings in a row
+    if [ -z "$(queues | grep -v '\.dlq ')" ]; then
+        drained=$((drained + 1))
+        [ "$drained" -ge 2 ] && break
+    else
+        drained=0
+    fi
+    sleep 5
+done
 echo "queues holding messages after the runs (dead-letter queues included):"
-curl -fsS -u guest:guest "http://127.0.0.1:15672/api/queues/%2F?columns=name,messages" 2>/dev/null \
-    | tr '{' '\n' | sed -n 's/.*"messages":\([0-9]*\).*"name":"\([^"]*\)".*/\2 \1/p; s/.*"name":"\([^"]*\)".*"messages":\([0-9]*\).*/\1 \2/p' \
-    | awk '$2 > 0 {print "  " $0; n++} END {if (!n) print "  none"}'
+left=$(queues)
+if [ -z "$left" ]; then echo "  none"; else echo "$left" | sed 's/^/  /'; fi
+echo "$left" | awk '$1 !~ /\.dlq$/ && $1 != "" {print $1}' | while read -r queue; do
+    curl -fsS -u guest:guest -X DELETE "http://127.0.0.1:15672/api/queues/%2F/$queue/contents" >/dev/null \
+        && echo "  purged $queue (not drained in ${E2E_DRAIN_TIMEOUT:-120} s)"
+done
 exit $status

@@ -124,7 +124,7 @@ public final class EndToEndBench {
         for (var kind : Kind.values()) {
             expected.put(kind, 1);
         }
-        for (var entry : weights("expect", "").entrySet()) {
+        for (var entry : weights(option("expect", "")).entrySet()) {
             expected.put(entry.getKey(), entry.getValue());
         }
         this.firstPhone = 1_000_000 + ThreadLocalRandom.current().nextInt(7_000_000);
@@ -139,9 +139,9 @@ public final class EndToEndBench {
     }
 
     /** "first:1,help:1" → {FIRST=1, HELP=1}, in the order given. */
-    private Map<Kind, Integer> weights(String name, String fallback) {
+    private static Map<Kind, Integer> weights(String text) {
         var result = new LinkedHashMap<Kind, Integer>();
-        for (var part : option(name, fallback).split(",")) {
+        for (var part : text.split(",")) {
             if (!part.isBlank()) {
                 var kv = part.strip().split(":");
                 result.put(Kind.of(kv[0]), Integer.parseInt(kv[1]));
@@ -159,9 +159,15 @@ public final class EndToEndBench {
         int warmup = intOption("warmup", 5);
         int duration = intOption("duration", 20);
         int grace = intOption("grace", 15);
-        var mix = weights("mix", "first:1,help:1,balance:1,ai:1");
+        // one mix, or several separated by '/' (each rate is run with each mix: first:1/help:1 = one kind at a time)
+        var mixes = new ArrayList<Map<Kind, Integer>>();
+        for (var text : option("mix", "first:1,help:1,balance:1,ai:1").split("/")) {
+            mixes.add(weights(text));
+        }
+        var mix = new LinkedHashMap<Kind, Integer>(); // every kind any mix has
+        mixes.forEach(m -> m.forEach((k, v) -> mix.merge(k, v, Integer::sum)));
         if (duration < 1 || warmup < 0 || warmup + duration > 600 || Arrays.stream(rates).anyMatch(r -> r < 1 || r > 2000)
-                || mix.values().stream().mapToInt(Integer::intValue).sum() < 1) {
+                || mixes.stream().anyMatch(m -> m.values().stream().mapToInt(Integer::intValue).sum() < 1)) {
             System.err.println("rate 1..2000 (comma-separated for several runs), duration >= 1, warm-up + duration <= 600,"
                     + " a mix with some weight");
             return 2;
@@ -207,17 +213,19 @@ public final class EndToEndBench {
                     idlePerSecond.values().stream().mapToDouble(Double::doubleValue).sum() * 1000);
         }
         var rows = new ArrayList<String>();
-        for (int i = 0; i < rates.length; i++) {
-            if (i > 0) {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(intOption("pause", 5)));
+        for (var runMix : mixes) {
+            for (var rate : rates) {
+                if (!rows.isEmpty()) {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(intOption("pause", 5)));
+                }
+                rows.add(measure(rate, warmup, duration, grace, runMix, known, linked));
             }
-            rows.add(measure(rates[i], warmup, duration, grace, mix, known, linked));
         }
         polling = false;
         System.out.println();
-        System.out.println("| offered | sent (2xx) | answered | lost | duplicated | first reply p50 | p90 | p99 | max "
+        System.out.println("| mix | offered | sent (2xx) | answered | lost | duplicated | first reply p50 | p90 | p99 | max "
                 + "| longest gap | zero-answer s | CPU ms/message, all listed (net of idle) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         client.close();
         return 0;
@@ -460,7 +468,9 @@ public final class EndToEndBench {
                 if (first[target] == 0) {
                     first[target] = reply.at();
                 }
-                sample.putIfAbsent(kind[target], reply.body());
+                if (!reply.body().isBlank()) {
+                    sample.putIfAbsent(kind[target], reply.body());
+                }
             }
         }
         return new Attribution(count, first, unattributed, sample, expected);
@@ -574,8 +584,9 @@ public final class EndToEndBench {
                 v == null ? "(no text)" : v.replace('\n', ' ').substring(0, Math.min(70, v.length())) + "…"));
         out.forEach((k, v) -> System.out.printf("%-22s %s%n", k, v));
         var sentOk = acks.entrySet().stream().filter(e -> e.getKey().startsWith("2")).mapToInt(Map.Entry::getValue).sum();
-        return String.format("| %d/s | %d (%d) | %d | %d | %d | %s | %s | %s | %s | %.0f ms | %d | %.1f (%.1f) |", rate,
-                measured, sentOk, answered, lost, duplicated, ms(latencies, 0.50), ms(latencies, 0.90),
+        var mixText = String.join(",", offeredByKind.keySet());
+        return String.format("| %s | %d/s | %d (%d) | %d | %d | %d | %s | %s | %s | %s | %.0f ms | %d | %.1f (%.1f) |",
+                mixText, rate, measured, sentOk, answered, lost, duplicated, ms(latencies, 0.50), ms(latencies, 0.90),
                 ms(latencies, 0.99), ms(latencies, 1.0), gap / 1e6, zero, cpuTotal * 1000 / measured,
                 netTotal * 1000 / measured);
     }
