@@ -212,6 +212,14 @@ public final class EndToEndBench {
             System.out.printf("idle CPU (%d s, no messages): %s, in all %.0f ms/s%n", idleSeconds, lines,
                     idlePerSecond.values().stream().mapToDouble(Double::doubleValue).sum() * 1000);
         }
+        // a first run whose figures are left out of the table: the JIT compiles the paths the messages take while the
+        // first run goes (it cost that run 30-50 % more CPU per message)
+        int prime = intOption("prime", 0);
+        if (prime > 0) {
+            System.out.printf("%npriming run (not in the table): the JIT's warm-up%n");
+            measure(Math.min(20, Arrays.stream(rates).min().orElse(10)), 0, prime, grace, mix, known, linked);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(intOption("pause", 5)));
+        }
         var rows = new ArrayList<String>();
         for (var runMix : mixes) {
             for (var rate : rates) {
