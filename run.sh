@@ -4,6 +4,7 @@
 #   ./run.sh          start everything (returns once every app answers /q/health/ready on its health port)
 #   ./run.sh stop     stop what ./run.sh started
 #   ./run.sh status   show each app's readiness
+# RUN_BUILD=0 ./run.sh starts the jars already built (bench/e2e-bench.sh builds offline itself).
 # Logs go to .run/logs/<app>.log. The sandbox is the default outside world (Flash, Twilio, Maple stand-ins).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -79,8 +80,10 @@ start() {
     deploy/local/infra.sh
     local_secrets
     sender_pool
-    echo "building (./mvnw -B -q package -DskipTests)"
-    ./mvnw -B -q package -DskipTests
+    if [ "${RUN_BUILD:-1}" != 0 ]; then
+        echo "building (./mvnw -B -q package -DskipTests)"
+        ./mvnw -B -q package -DskipTests
+    fi
     mkdir -p "$RUN_DIR/logs"
     local entry app port
     for entry in "${APPS[@]}"; do

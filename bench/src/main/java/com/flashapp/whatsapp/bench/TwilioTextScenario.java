@@ -28,21 +28,24 @@ final class TwilioTextScenario {
     private final String runHex;
 
     TwilioTextScenario(Options options) {
-        var base = options.publicBaseUrl().endsWith("/")
-                ? options.publicBaseUrl().substring(0, options.publicBaseUrl().length() - 1) : options.publicBaseUrl();
+        this(options.target(), options.publicBaseUrl(), options.token(), options.senders());
+    }
+
+    /** Requests to {@code target}, signed for {@code publicBaseUrl} with {@code token}, from {@code senders} numbers. */
+    TwilioTextScenario(java.net.URI target, String publicBaseUrl, String token, int senders) {
+        var base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
         this.signedUrl = base + PATH;
         try {
             this.mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(options.token().getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        this.phones = new String[options.senders()];
-        var first = 1_000_000 + ThreadLocalRandom.current().nextInt(8_000_000 - options.senders());
+        this.phones = new String[senders];
+        var first = 1_000_000 + ThreadLocalRandom.current().nextInt(8_000_000 - senders);
         for (int i = 0; i < phones.length; i++) {
             phones[i] = "+1876" + (first + i);
         }
-        var target = options.target();
         var port = target.getPort() < 0 ? 80 : target.getPort();
         this.head = "POST " + PATH + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + port
                 + "\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: ";
@@ -51,13 +54,20 @@ final class TwilioTextScenario {
 
     /** The complete HTTP/1.1 request number {@code n} (keep-alive: no Connection header needed). Not thread-safe. */
     byte[] request(long n) {
+        return request(n, phones[(int) (n % phones.length)], BODY, BODY);
+    }
+
+    /**
+     * Request number {@code n} (its MessageSid) from {@code phone} (E.164) saying {@code body}; {@code formBody} is
+     * the same text form-encoded. Not thread-safe.
+     */
+    byte[] request(long n, String phone, String body, String formBody) {
         var sid = "SM" + runHex + hex16(n);
-        var phone = phones[(int) (n % phones.length)];
         var from = "whatsapp:" + phone;
         // Twilio's signature: the URL, then each parameter name + value, sorted by name
         var data = new StringBuilder(320).append(signedUrl)
                 .append("AccountSid").append(ACCOUNT)
-                .append("Body").append(BODY)
+                .append("Body").append(body)
                 .append("From").append(from)
                 .append("MessageSid").append(sid)
                 .append("NumMedia").append('0')
@@ -66,11 +76,11 @@ final class TwilioTextScenario {
                 .append("SmsSid").append(sid)
                 .append("To").append(TO)
                 .append("WaId").append(phone, 1, phone.length());
-        var signature = Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.US_ASCII)));
+        var signature = Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
         // the same parameters, form-encoded (':' and '+' are the only characters that need escaping here)
-        var body = new StringBuilder(320)
+        var form = new StringBuilder(320)
                 .append("AccountSid=").append(ACCOUNT)
-                .append("&Body=").append(BODY)
+                .append("&Body=").append(formBody)
                 .append("&From=whatsapp%3A%2B").append(phone, 1, phone.length())
                 .append("&MessageSid=").append(sid)
                 .append("&NumMedia=0")
@@ -79,8 +89,8 @@ final class TwilioTextScenario {
                 .append("&SmsSid=").append(sid)
                 .append("&To=whatsapp%3A%2B14155238886")
                 .append("&WaId=").append(phone, 1, phone.length());
-        var request = new StringBuilder(head.length() + 64 + body.length()).append(head).append(signature)
-                .append("\r\nContent-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+        var request = new StringBuilder(head.length() + 64 + form.length()).append(head).append(signature)
+                .append("\r\nContent-Length: ").append(form.length()).append("\r\n\r\n").append(form);
         return request.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
