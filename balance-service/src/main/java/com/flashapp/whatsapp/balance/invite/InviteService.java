@@ -64,6 +64,18 @@ public class InviteService {
 
     private static final String OPERATION = "INVITE";
 
+    /*
+     * The approved templates (notification-service's app.templates.content-sids.<key>) notification-service sends
+     * instead of the sender's notices below when the sender's 24-hour window is closed, days after they invited:
+     * invite_paid "✅ {{1}} joined Flash, so I sent them {{2}} (invite #{{3}})."; invite_unpaid "❌ {{1}} joined
+     * Flash, but {{2}}, so invite #{{3}} wasn't paid. Nothing was sent. The invite stays open until {{4}}; CANCEL
+     * INVITE {{3}} cancels it."; invite_expired "⌛ Your invite #{{1}} to {{2}} for {{3}} expired: they didn't join
+     * Flash and link WhatsApp within {{4}}. Nothing was sent; the money stayed in your wallet."
+     */
+    static final String TEMPLATE_PAID = "invite_paid";
+    static final String TEMPLATE_UNPAID = "invite_unpaid";
+    static final String TEMPLATE_EXPIRED = "invite_expired";
+
     private final InviteRepository invites;
     private final WalletSupport support;
     private final ContactDirectory directory;
@@ -335,7 +347,7 @@ public class InviteService {
                     : risk.hardLimit(invite.userRef(), invite.usdCents(), now);
             return limit.flatMap(reason -> reason != null
                     ? audit(invite, "REFUSED", reason, now)
-                    .flatMap(x -> support.conversation().notify(sender, from, overLimit(invite, reason, locale)))
+                    .flatMap(x -> unpaid(sender, from, invite, overLimit(invite, reason, locale), locale))
                     : recipientWallet(event, invite.walletCurrency()).flatMap(wallet -> wallet == null
                     ? noWallet(invite)
                     : pay(event, invite, link, wallet, sender, from, locale, now)));
@@ -391,8 +403,7 @@ public class InviteService {
         if (!outcome.succeeded()) {
             return send.recordFailed(intent, outcome.errorCode(), outcome.status())
                     .flatMap(x -> invites.reopen(invite.id()))
-                    .flatMap(x -> support.conversation().notify(sender, from,
-                            refusedText(invite, outcome, amount, locale)));
+                    .flatMap(x -> unpaid(sender, from, invite, refusedReason(invite, outcome, amount), locale));
         }
         var name = link.username() == null ? "Someone" : "@" + link.username();
         return send.recordSent(sender, link, intent, outcome)
@@ -401,34 +412,43 @@ public class InviteService {
                         invite.attempt()))
                 .flatMap(x -> support.conversation().notify(sender, from, "✅ " + invite.recipientLabel()
                         + " joined Flash, so I sent them " + amount + " (invite #" + invite.number() + ").",
+                        TEMPLATE_PAID, Map.of("1", invite.recipientLabel(), "2", amount, "3",
+                                String.valueOf(invite.number())),
                         Conversation.quick("history", "See history")))
                 .flatMap(x -> support.reply(event.envelope(), event.whatsapp(), "💸 " + name + " sent you " + amount
                         + ": the payment they promised when they invited you to Flash. Reply BALANCE to see it.",
                         Conversation.quick("balance", "Check balance")));
     }
 
-    private String refusedText(Invite invite, PaymentOutcome outcome, String amount, Locale locale) {
+    /** Why Flash did not pay an invite, as the sender is told. */
+    private static String refusedReason(Invite invite, PaymentOutcome outcome, String amount) {
         var code = outcome.errorCode() == null ? "" : outcome.errorCode().toUpperCase(Locale.ROOT);
         var message = outcome.errorMessage() == null ? "" : outcome.errorMessage().toLowerCase(Locale.ROOT);
-        var why = code.equals("INSUFFICIENT_BALANCE") || message.contains("exceeds balance")
+        return code.equals("INSUFFICIENT_BALANCE") || message.contains("exceeds balance")
                 || message.contains("balance is too low")
                 ? "your " + ("BTC".equals(invite.walletCurrency()) ? "Bitcoin" : "Cash") + " wallet doesn't have "
                 + amount
                 : "Flash refused the payment of " + amount;
-        return "❌ " + invite.recipientLabel() + " joined Flash, but " + why + ", so invite #" + invite.number()
-                + " wasn't paid. Nothing was sent. The invite stays open until " + date(invite.expiresAt(), locale)
-                + "; CANCEL INVITE " + invite.number() + " cancels it.";
     }
 
+    /** Why the sender's limits kept an invite from being paid. */
     private String overLimit(Invite invite, String reason, Locale locale) {
         var send = config.send();
         var amount = Money.walletAmount(invite.amountMinor(), invite.walletCurrency(), locale);
         var limit = "over_payment_limit".equals(reason)
                 ? "your limit of " + Money.usd(send.maxPerPaymentCents(), locale) + " per payment on WhatsApp"
                 : "your daily limit of " + Money.usd(send.maxPerDayCents(), locale) + " on WhatsApp";
-        return "❌ " + invite.recipientLabel() + " joined Flash, but " + amount + " would go over " + limit
-                + ", so invite #" + invite.number() + " wasn't paid. Nothing was sent. The invite stays open until "
-                + date(invite.expiresAt(), locale) + "; CANCEL INVITE " + invite.number() + " cancels it.";
+        return amount + " would go over " + limit;
+    }
+
+    /** Tells the sender an invite was not paid when its number linked ({@code why}) and that it stays open. */
+    private Uni<Void> unpaid(Envelope sender, String from, Invite invite, String why, Locale locale) {
+        var until = date(invite.expiresAt(), locale);
+        return support.conversation().notify(sender, from, "❌ " + invite.recipientLabel() + " joined Flash, but "
+                        + why + ", so invite #" + invite.number() + " wasn't paid. Nothing was sent. The invite stays "
+                        + "open until " + until + "; CANCEL INVITE " + invite.number() + " cancels it.",
+                TEMPLATE_UNPAID, Map.of("1", invite.recipientLabel(), "2", why, "3", String.valueOf(invite.number()),
+                        "4", until));
     }
 
     // ------------------------------------------------------------------ expiry
@@ -460,10 +480,15 @@ public class InviteService {
             var locale = support.locale(link);
             var envelope = senderEnvelope("invite-expired:" + invite.id(), invite);
             return audit(invite, "EXPIRED", "not_claimed_within_" + config.invites().ttl(), now)
-                    .flatMap(x -> support.conversation().notify(envelope, from, "⌛ Your invite #" + invite.number()
-                            + " to " + invite.recipientLabel() + " for " + Money.walletAmount(invite.amountMinor(),
-                            invite.walletCurrency(), locale) + " expired: they didn't join Flash and link WhatsApp "
-                            + "within " + days() + ". Nothing was sent; the money stayed in your wallet."));
+                    .flatMap(x -> {
+                        var amount = Money.walletAmount(invite.amountMinor(), invite.walletCurrency(), locale);
+                        return support.conversation().notify(envelope, from, "⌛ Your invite #" + invite.number()
+                                        + " to " + invite.recipientLabel() + " for " + amount + " expired: they didn't "
+                                        + "join Flash and link WhatsApp within " + days() + ". Nothing was sent; the "
+                                        + "money stayed in your wallet.",
+                                TEMPLATE_EXPIRED, Map.of("1", String.valueOf(invite.number()), "2",
+                                        invite.recipientLabel(), "3", amount, "4", days()));
+                    });
         });
     }
 

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -47,8 +48,17 @@ public class Conversation {
      * claim about when they last wrote, so notification-service decides on the 24-hour window from what it knows.
      */
     public Uni<Void> notify(Envelope about, String whatsapp, String body, QuickReply... quickReplies) {
+        return notify(about, whatsapp, body, null, null, quickReplies);
+    }
+
+    /**
+     * {@link #notify(Envelope, String, String, QuickReply...)} with the approved template notification-service sends
+     * instead when the user's 24-hour window is closed ({@code templateKey}, its numbered {@code variables}).
+     */
+    public Uni<Void> notify(Envelope about, String whatsapp, String body, String templateKey,
+                            Map<String, String> variables, QuickReply... quickReplies) {
         var message = new OutboundMessage(about.follow(RoutingKeys.Outbound.NOTIFICATION), whatsapp, body, List.of(),
-                List.of(quickReplies), null, null, null);
+                List.of(quickReplies), templateKey, variables, null);
         return publisher.publish(Exchanges.WHATSAPP_OUTBOUND, message);
     }
 

@@ -128,7 +128,12 @@ class InviteTest extends WalletFlowTest {
         assertNull(directory.byPhone(phone).await().atMost(WAIT), "dave's number is unknown before his link event");
         var linked = linked(dave);
         handle(linked);
-        probe.reply(alice.userRef, "✅ " + Phones.mask(phone) + " joined Flash, so I sent them $5.00 (invite #1)");
+        var paid = probe.reply(alice.userRef, "✅ " + Phones.mask(phone) + " joined Flash, so I sent them $5.00 "
+                + "(invite #1)");
+        // days after alice wrote: outside her window notification-service sends the approved template instead
+        assertEquals(RoutingKeys.Outbound.NOTIFICATION, paid.envelope().type());
+        assertEquals("invite_paid", paid.templateKey());
+        assertEquals(Map.of("1", Phones.mask(phone), "2", "$5.00", "3", "1"), paid.templateVariables());
         // and the link taught the directory his number: the next "send to +1876…" is an ordinary payment to him
         assertEquals(dave.userRef, directory.byPhone(phone).await().atMost(WAIT).userRef());
         probe.reply(dave.userRef, "💸 @" + alice.username + " sent you $5.00");
@@ -191,6 +196,10 @@ class InviteTest extends WalletFlowTest {
         handle(linked(dave));
         var told = probe.reply(alice.userRef, "joined Flash, but your Cash wallet doesn't have $5.00");
         assertTrue(told.body().contains("The invite stays open until"), told.body());
+        assertEquals("invite_unpaid", told.templateKey());
+        assertEquals(Phones.mask(phone), told.templateVariables().get("1"));
+        assertEquals("your Cash wallet doesn't have $5.00", told.templateVariables().get("2"));
+        assertTrue(told.body().contains("until " + told.templateVariables().get("4") + ";"), told.body());
         var row = invite(id);
         assertEquals("OPEN", row.getString("status"));
         assertEquals(1, row.getInteger("attempt"));
@@ -235,6 +244,9 @@ class InviteTest extends WalletFlowTest {
         assertTrue(expired >= 1, "at least this one expired");
         var told = probe.reply(alice.userRef, "⌛ Your invite #3 to " + Phones.mask(phone) + " for $4.00 expired");
         assertTrue(told.body().contains("Nothing was sent"), told.body());
+        assertEquals("invite_expired", told.templateKey());
+        assertEquals(Map.of("1", "3", "2", Phones.mask(phone), "3", "$4.00", "4", "7 days"),
+                told.templateVariables());
         assertEquals("EXPIRED", invite(expiring).getString("status"));
         invites.expire(Instant.now().plus(Duration.ofDays(8))).await().atMost(WAIT);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> probe.all(
