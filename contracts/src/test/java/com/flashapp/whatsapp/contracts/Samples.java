@@ -62,7 +62,7 @@ final class Samples {
         var m = new LinkedHashMap<String, ContractMessage>();
         var k = RoutingKeys.Inbound.TEXT;
         m.put(Exchanges.WHATSAPP_INBOUND + " " + k, new InboundMessage(envelope(k), SID, WA, "+18765550101",
-                "Keisha", "bal", false, List.of(), null, null, null, null, AT));
+                "Keisha", "bal", false, List.of(), null, null, null, null, AT, "whatsapp:+14155238886"));
         k = RoutingKeys.Inbound.MEDIA;
         m.put(Exchanges.WHATSAPP_INBOUND + " " + k, new InboundMessage(envelope(k), SID, WA, "+18765550101",
                 "Keisha", "", false, List.of(new InboundMessage.Media("image/jpeg",

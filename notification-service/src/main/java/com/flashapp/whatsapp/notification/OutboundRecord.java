@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * A stored outbound message, as the relay sees it. {@code windowOpenedAt} is the latest inbound time known for
- * the user (from the message or from whatsapp.inbound), null when unknown.
+ * the user (from the message or from whatsapp.inbound), null when unknown; {@code windowSender} our number they last
+ * wrote to (whatsapp.inbound), null when unknown.
  */
 public record OutboundRecord(
         UUID id,
@@ -24,6 +25,7 @@ public record OutboundRecord(
         String templateKey,
         Map<String, String> templateVariables,
         Instant windowOpenedAt,
+        String windowSender,
         boolean useTemplate,
         int attempts,
         Instant createdAt) {

@@ -84,6 +84,27 @@ class SenderRateLimitTest {
     }
 
     @Test
+    void aUserWritesToTheNumberWhoseChatTheyAreIn() {
+        var phone = randomPhone();
+        var first = userWritesTo(phone, "hi");
+        assertTrue(first.equals(FIRST) || first.equals(SECOND), first);
+        assertEquals(first, userWritesTo(phone, "again"), "the same number while nothing else messaged them");
+        var other = first.equals(FIRST) ? SECOND : FIRST;
+        send(other, "whatsapp:" + phone, "hello from our other number").then().statusCode(201);
+        assertEquals(other, userWritesTo(phone, "answering it"), "their reply is in that number's chat");
+    }
+
+    /** The user writes; returns the webhook's {@code To}: our number they wrote to. */
+    private static String userWritesTo(String phone, String body) {
+        given().contentType(ContentType.JSON).body(Map.of("from", phone, "body", body))
+                .post("/sandbox/whatsapp/messages").then().statusCode(200);
+        return FakeGateway.at("/webhooks/twilio/messages").stream()
+                .filter(r -> ("whatsapp:" + phone).equals(r.params().get("From"))
+                        && body.equals(r.params().get("Body")))
+                .findFirst().orElseThrow().params().get("To");
+    }
+
+    @Test
     void onlyTheSendersOfThePoolMaySend() {
         send("whatsapp:+14155238899", "whatsapp:" + randomPhone(), "x").then().statusCode(400).body("code", is(63007));
     }

@@ -21,6 +21,8 @@ import java.util.List;
  * @param location            a shared location, if any
  * @param repliedToMessageSid the message this one replies to ({@code OriginalRepliedMessageSid}), if any
  * @param receivedAt          when the gateway accepted the webhook
+ * @param to                  our WhatsApp number the user wrote to ({@code To}, {@code whatsapp:+E164}), if valid:
+ *                            replies go out from it (the 24-hour window is per business number)
  */
 public record InboundMessage(
         Envelope envelope,
@@ -35,10 +37,19 @@ public record InboundMessage(
         String buttonText,
         Location location,
         String repliedToMessageSid,
-        Instant receivedAt) implements ContractMessage {
+        Instant receivedAt,
+        String to) implements ContractMessage {
 
     public InboundMessage {
         media = media == null ? List.of() : List.copyOf(media);
+    }
+
+    /** A message whose business number is not known (a voice note's transcript, tests). */
+    public InboundMessage(Envelope envelope, String messageSid, String from, String phone, String profileName,
+                          String body, boolean bodyTruncated, List<Media> media, String buttonPayload,
+                          String buttonText, Location location, String repliedToMessageSid, Instant receivedAt) {
+        this(envelope, messageSid, from, phone, profileName, body, bodyTruncated, media, buttonPayload, buttonText,
+                location, repliedToMessageSid, receivedAt, null);
     }
 
     /** One media attachment ({@code MediaUrlN}, {@code MediaContentTypeN}). */

@@ -77,6 +77,11 @@ public class InboundMapper {
         if (replied != null && !SID.matcher(replied).matches()) {
             replied = null; // optional context: a malformed value is dropped rather than the message refused
         }
+        // our number the user wrote to: replies go out from it; optional, dropped when malformed
+        var to = p.get("To") == null ? null : p.get("To").strip();
+        if (to != null && !WHATSAPP_ADDRESS.matcher(to).matches()) {
+            to = null;
+        }
 
         String type;
         if (location != null) {
@@ -92,7 +97,7 @@ public class InboundMapper {
         var envelope = new Envelope(messageIdFor("message", sid), sid, receivedAt, userRef, type);
         return new InboundMessage(envelope, sid, "whatsapp:" + phone, phone,
                 Text.field(p.get("ProfileName"), limits.maxFieldChars()), body, truncated, media,
-                buttonPayload, buttonText, location, replied, receivedAt);
+                buttonPayload, buttonText, location, replied, receivedAt, to);
     }
 
     /** A validated status callback; throws {@link WebhookProblem} (400) for what cannot be used. */

@@ -88,9 +88,20 @@ class TwilioMessageWebhookTest {
         assertEquals("Caf\u00e9 balance", message.body());
         assertFalse(message.bodyTruncated());
         assertEquals("Keisha", message.profileName());
+        assertEquals("whatsapp:+14155238886", message.to(), "our number the user wrote to");
         assertEquals(RoutingKeys.Inbound.TEXT, inbound.seen(sid).get(0).routingKey());
         inbound.flush();
         assertEquals(1, published(sid).size());
+    }
+
+    @Test
+    void aMalformedToIsDroppedNotTheMessage() {
+        var sid = newSid();
+        var params = text(sid, newPhone(), "hi");
+        params.put("To", "+14155238886");
+        assertEquals(200, postSigned(base, MESSAGES, params).statusCode());
+        var message = inbound.await(InboundMessage.class, m -> sid.equals(m.messageSid()));
+        assertNull(message.to(), "only a WhatsApp address is carried");
     }
 
     @Test

@@ -39,11 +39,15 @@ public class AccountRepository {
     }
 
     /** Records that the user wrote at {@code at} (never moves the time back). */
-    public Uni<Void> recordInbound(String userRef, Instant at) {
-        return pool.preparedQuery("insert into inbound_window (user_ref, last_inbound_at) values ($1, $2) "
-                        + "on conflict (user_ref) do update set last_inbound_at = "
-                        + "greatest(inbound_window.last_inbound_at, excluded.last_inbound_at)")
-                .execute(Tuple.of(userRef, odt(at)))
+    public Uni<Void> recordInbound(String userRef, Instant at, String businessNumber) {
+        // the number follows the latest message (a late redelivery keeps the newer one)
+        return pool.preparedQuery("insert into inbound_window (user_ref, last_inbound_at, business_number) "
+                        + "values ($1, $2, $3) on conflict (user_ref) do update set "
+                        + "business_number = case when excluded.last_inbound_at >= inbound_window.last_inbound_at "
+                        + "then coalesce(excluded.business_number, inbound_window.business_number) "
+                        + "else inbound_window.business_number end, "
+                        + "last_inbound_at = greatest(inbound_window.last_inbound_at, excluded.last_inbound_at)")
+                .execute(Tuple.of(userRef, odt(at), businessNumber))
                 .replaceWithVoid();
     }
 

@@ -44,7 +44,8 @@ public class OutboxRepository {
     private static final String RETURNING = " returning m.id, m.seq, m.correlation_id, m.user_ref, m.kind, "
             + "m.to_address, m.body, m.media_urls, m.quick_replies, m.template_key, m.template_variables, "
             + "greatest(m.last_inbound_at, (select w.last_inbound_at from inbound_window w "
-            + "where w.user_ref = m.user_ref)) as window_opened_at, m.use_template, m.attempts, m.created_at";
+            + "where w.user_ref = m.user_ref)) as window_opened_at, (select w.business_number from inbound_window w "
+            + "where w.user_ref = m.user_ref) as window_sender, m.use_template, m.attempts, m.created_at";
 
     /** For this transaction only: plan each statement for its parameters and the table as it is now. */
     private static final String CUSTOM_PLAN = "set local plan_cache_mode = force_custom_plan";
@@ -573,8 +574,9 @@ public class OutboxRepository {
     /** The stored message, for a template resend after an asynchronous 63016. */
     public Uni<Optional<OutboundRecord>> find(UUID id) {
         return pool.preparedQuery("select m.*, greatest(m.last_inbound_at, (select w.last_inbound_at from "
-                        + "inbound_window w where w.user_ref = m.user_ref)) as window_opened_at "
-                        + "from outbound_message m where id = $1")
+                        + "inbound_window w where w.user_ref = m.user_ref)) as window_opened_at, "
+                        + "(select w.business_number from inbound_window w where w.user_ref = m.user_ref) "
+                        + "as window_sender from outbound_message m where id = $1")
                 .execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(record(rows.iterator().next())));
     }
@@ -685,7 +687,8 @@ public class OutboxRepository {
         return new OutboundRecord(r.getUUID("id"), r.getLong("seq"), r.getString("correlation_id"),
                 r.getString("user_ref"), r.getString("kind"), r.getString("to_address"), r.getString("body"),
                 media, replies, r.getString("template_key"), variables,
-                instant(r.getOffsetDateTime("window_opened_at")), r.getBoolean("use_template"),
+                instant(r.getOffsetDateTime("window_opened_at")), r.getString("window_sender"),
+                r.getBoolean("use_template"),
                 r.getInteger("attempts"), instant(r.getOffsetDateTime("created_at")));
     }
 

@@ -79,13 +79,13 @@ public class IncomingMessageHandler implements MessageHandler {
         return Uni.createFrom().voidItem();
     }
 
-    /** The 24-hour window: when the user last wrote. */
+    /** The 24-hour window: when the user last wrote, and to which of our numbers. */
     private Uni<Void> recordInbound(InboundMessage inbound) {
         var userRef = inbound.envelope().userRef();
         if (userRef == null) {
             return Uni.createFrom().voidItem();
         }
         var at = inbound.receivedAt() != null ? inbound.receivedAt() : inbound.envelope().occurredAt();
-        return accounts.recordInbound(userRef, at);
+        return accounts.recordInbound(userRef, at, inbound.to());
     }
 }

@@ -545,7 +545,7 @@ public class OutboxRelay {
                     "outside the 24-hour window and no approved template for this message", false, now);
         }
         // the recipient's sender: always the same one
-        var sender = pool.forRecipient(m.to());
+        var sender = pool.forRecipient(m.to(), m.windowSender());
         var windowOpen = m.windowOpenedAt() != null && !windowClosed;
         var from = sender.from();
         var numbered = new TwilioSender.Send(from, m.to(),

@@ -79,6 +79,21 @@ public class SenderPool {
         return senders;
     }
 
+    /**
+     * The sender for this recipient: the pool's sender they last wrote to ({@code wroteTo}, WhatsApp's 24-hour window
+     * being per business number, and their chat being with that number), else {@link #forRecipient(String)}.
+     */
+    public Sender forRecipient(String to, String wroteTo) {
+        if (wroteTo != null) {
+            for (var s : senders) {
+                if (s.from.equals(wroteTo)) {
+                    return s;
+                }
+            }
+        }
+        return forRecipient(to);
+    }
+
     /** The sender that serves this recipient (always the same one while the pool is unchanged). */
     public Sender forRecipient(String to) {
         if (senders.size() == 1) {

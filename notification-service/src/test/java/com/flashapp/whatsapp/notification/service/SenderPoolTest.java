@@ -48,6 +48,9 @@ class SenderPoolTest extends NotificationTestBase {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    com.flashapp.whatsapp.notification.repository.AccountRepository accounts;
+
     @BeforeEach
     void simulatorUp() {
         SandboxTwilio.ready();
@@ -87,6 +90,27 @@ class SenderPoolTest extends NotificationTestBase {
         counts.forEach((sender, n) -> assertTrue(n > 850 && n < 1150, sender + " serves " + n + " of 3,000"));
         // each sender may hold a third of the lanes
         senders.senders().forEach(s -> assertEquals(21, s.share(), s.from()));
+    }
+
+    @Test
+    void aUserIsAnsweredFromTheNumberTheyWroteToAndANumberNotInThePoolFallsBackToTheHash() {
+        var by = recipientsPerSender(2);
+        var hashed = SandboxTwilio.SENDERS.get(0);
+        var wroteTo = SandboxTwilio.SENDERS.get(1);
+        var to = by.get(hashed).get(0);
+        var userRef = randomUserRef();
+        // the user's chat is with another of our numbers (whatsapp.inbound's To): WhatsApp's window is per number
+        accounts.recordInbound(userRef, java.time.Instant.now(), wroteTo).await().atMost(POOL_WAIT);
+        send(reply(to, userRef, "from the number you wrote to"));
+        var other = by.get(hashed).get(1);
+        var otherRef = randomUserRef();
+        accounts.recordInbound(otherRef, java.time.Instant.now(), "whatsapp:+19995550000").await().atMost(POOL_WAIT);
+        send(reply(other, otherRef, "from the hashed sender"));
+
+        await().atMost(POOL_WAIT).until(() -> !SandboxTwilio.sentTo(to).isEmpty()
+                && !SandboxTwilio.sentTo(other).isEmpty());
+        assertEquals(wroteTo, SandboxTwilio.sentTo(to).get(0).get("from"));
+        assertEquals(hashed, SandboxTwilio.sentTo(other).get(0).get("from"), "not one of ours: the hash decides");
     }
 
     @Test

@@ -93,6 +93,8 @@ public class TwilioSimulator {
     private final Map<String, Queue<SentMessage>> byRecipient = new ConcurrentHashMap<>();
     private final List<Inbound> inbound = new CopyOnWriteArrayList<>();
     private final Map<String, StoredMedia> media = new ConcurrentHashMap<>();
+    /** Each user address → our number whose chat they are in (the last that messaged them). */
+    private final Map<String, String> chats = new ConcurrentHashMap<>();
     private final Map<String, String> contentTokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -168,6 +170,20 @@ public class TwilioSimulator {
         return Optional.empty();
     }
 
+    /**
+     * Which of our numbers a simulated user writes to: the one whose chat they are in (the last that messaged them),
+     * else one of our senders picked by their number (users of a business with several numbers know different
+     * ones); with one sender, that one.
+     */
+    String businessNumber(String address) {
+        var chat = chats.get(address);
+        var pool = senders();
+        if (chat != null && pool.contains(chat)) {
+            return chat;
+        }
+        return pool.get(Math.floorMod(address.hashCode(), pool.size()));
+    }
+
     /** Our WhatsApp senders: the pool ({@code whatsapp-senders}), or the one {@code whatsapp-sender}. */
     public List<String> senders() {
         return config.twilio().whatsappSenders().filter(list -> !list.isEmpty())
@@ -192,6 +208,9 @@ public class TwilioSimulator {
                 request.mediaUrl() == null ? List.of() : List.copyOf(request.mediaUrl()), blankToNull(request.contentSid()),
                 blankToNull(request.contentVariables()), blankToNull(request.statusCallback()), Instant.now(),
                 sequence.incrementAndGet());
+        if (message.to != null) {
+            chats.put(message.to, message.from); // the user's chat is now with that number: their reply goes to it
+        }
         record(message);
         progress(message);
         return message;
@@ -377,7 +396,7 @@ public class TwilioSimulator {
         params.put("SmsSid", sid);
         params.put("AccountSid", config.twilio().accountSid());
         params.put("From", address);
-        params.put("To", config.twilio().whatsappSender());
+        params.put("To", businessNumber(address));
         params.put("Body", body == null ? "" : body);
         params.put("NumMedia", "0");
         params.put("NumSegments", "1");
