@@ -410,12 +410,7 @@ class ConversationIT {
         // unverified session or for a new recipient); nobody linked that number here, so it is an invite card (the
         // invite itself is step 31's): NO, nothing is sent
         BOB.say("send 1 to mom");
-        var step = BOB.expect("asking for a code or the invite card",
-                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
-        if (!step.text().contains("Please confirm this invite")) {
-            BOB.say(requestFlashCode(BOB.phone()));
-            step = BOB.expectContaining("Please confirm this invite");
-        }
+        var step = afterCodeIfAsked(BOB, "Please confirm this invite");
         assertTrue(step.text().contains("+1876***0101") && step.text().contains("(not on Flash yet)"), step.text());
         BOB.say("NO");
         BOB.expectContaining("no invite", "Nothing was sent");
@@ -643,12 +638,7 @@ class ConversationIT {
     void moneySentToANumberWithoutFlashIsAnInviteThatIsPaidOnceWhenTheNumberJoinsAndLinks() throws Exception {
         BOB.skipAll();
         BOB.say("send 2 to " + ERIN.phone());
-        var card = BOB.expect("asking for a code or the invite card",
-                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
-        if (!card.text().contains("Please confirm this invite")) {
-            BOB.say(requestFlashCode(BOB.phone()));
-            card = BOB.expectContaining("Please confirm this invite");
-        }
+        var card = afterCodeIfAsked(BOB, "Please confirm this invite");
         assertTrue(card.text().contains("To: +1876***0177 (not on Flash yet)") && card.text().contains("$2.00 (≈ "),
                 card.text());
         var bobBefore = usdCents(BOB);
@@ -777,26 +767,30 @@ class ConversationIT {
         GINA.expectNext("the opt-out", m -> m.text().contains("no more payment invites will be sent to this number"));
         BOB.skipAll();
         BOB.say("send 1 to " + GINA.phone());
-        var answer = BOB.expect("a code or the refusal", m -> m.text().toLowerCase().contains("code")
-                || m.text().contains("asked not to get invites"));
-        if (!answer.text().contains("asked not to get invites")) {
-            BOB.say(requestFlashCode(BOB.phone()));
-            BOB.expectContaining("asked not to get invites");
-        }
+        afterCodeIfAsked(BOB, "asked not to get invites");
         assertEquals(1, GINA.sentToUser().stream().filter(m -> INVITE_TEMPLATE.equals(m.contentSid())).count(),
                 "gina got the one invite message, nothing after her stop but its answer");
+    }
+
+    /**
+     * The message containing {@code awaited} that the user's last request leads to, after the Flash code when a code
+     * is asked first (a new recipient, or an unverified session).
+     */
+    private static Chat.Sent afterCodeIfAsked(Chat user, String awaited) throws Exception {
+        var step = user.expect("asking for a code or " + awaited,
+                m -> m.text().toLowerCase().contains("code") || m.text().contains(awaited));
+        if (step.text().contains(awaited)) {
+            return step;
+        }
+        user.say(requestFlashCode(user.phone()));
+        return user.expectContaining(awaited);
     }
 
     /** "send <usd> to <number>", the code if asked, YES to the invite card: the "Invite #n sent" answer. */
     private static Chat.Sent invite(Chat from, String usd, Chat to) throws Exception {
         from.skipAll();
         from.say("send " + usd + " to " + to.phone());
-        var card = from.expect("asking for a code or the invite card",
-                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this invite"));
-        if (!card.text().contains("Please confirm this invite")) {
-            from.say(requestFlashCode(from.phone()));
-            from.expectContaining("Please confirm this invite");
-        }
+        afterCodeIfAsked(from, "Please confirm this invite");
         from.say("YES");
         return from.expectContaining("Invite #", "sent to +1876***" + last4(to) + " for $" + usd + ".00");
     }
@@ -826,12 +820,7 @@ class ConversationIT {
         var bobBefore = usdCents(BOB);
         // the name is the contact, dave's number, linked here: an ordinary payment to him (a code if asked)
         BOB.say("send 1 to uncle");
-        var step = BOB.expect("asking for a code or the card",
-                m -> m.text().toLowerCase().contains("code") || m.text().contains("Please confirm this payment"));
-        if (!step.text().contains("Please confirm this payment")) {
-            BOB.say(requestFlashCode(BOB.phone()));
-            BOB.expectContaining("Please confirm this payment");
-        }
+        afterCodeIfAsked(BOB, "Please confirm this payment");
         BOB.say("YES");
         BOB.expectContaining("sent $1.00");
         assertEquals(before + 100, usdCents(DAVE), "the contact's owner got the dollar");
