@@ -128,7 +128,7 @@ public interface NotificationConfig {
         Duration rateLimitedPause();
 
         /** A slowed sender's rate doubles back towards its configured rate after each such period without a 429. */
-        @WithDefault("10s")
+        @WithDefault("2s")
         Duration rateRecovery();
 
         /**

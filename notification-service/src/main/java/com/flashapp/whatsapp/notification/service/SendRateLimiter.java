@@ -32,6 +32,20 @@ final class SendRateLimiter {
         return slot - now;
     }
 
+    /**
+     * {@link #reserve} only when the slot is at most {@code maxWaitNanos} away; else -1 and nothing is taken. A send
+     * must not wait in the relay longer than its sending lease, or the lease would queue it again while it waits.
+     */
+    synchronized long reserveWithin(long now, long maxWaitNanos) {
+        recover(now);
+        long slot = Math.max(now, nextFreeNanos);
+        if (slot - now > maxWaitNanos) {
+            return -1;
+        }
+        nextFreeNanos = slot + intervalNanos;
+        return slot - now;
+    }
+
     /** How long until the next free slot, without taking it. */
     synchronized long untilFree(long now) {
         return Math.max(0, nextFreeNanos - now);

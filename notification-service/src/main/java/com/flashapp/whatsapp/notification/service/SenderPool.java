@@ -66,12 +66,22 @@ public class SenderPool {
             // a pool of one (or of unpaced senders) may use every lane, as the relay always did
             int share = parsed.size() == 1 || total <= 0 ? lanes
                     : Math.max(1, (int) Math.round(lanes * Math.max(e.rate(), 0) / total));
-            built.add(new Sender(e.from(), e.rate(), share, relay.rateRecovery(), registry));
+            built.add(new Sender(e.from(), e.rate(), share, relay.rateRecovery(), maxPaceWait(relay.sendingLease()),
+                    registry));
         }
         this.senders = List.copyOf(built);
         if (senders.size() > 1) {
             Log.infof("Sender pool: %d senders, %.0f messages/s together", senders.size(), total);
         }
+    }
+
+    /**
+     * The longest a send may wait for its sender's pace in the relay: a quarter of the sending lease (at most 5 s),
+     * so a message waiting for a slot is never taken for one whose relay died and sent again. A sender slowed by
+     * 429s whose next slot is further away has its messages wait in the queue instead, untried.
+     */
+    static long maxPaceWait(Duration sendingLease) {
+        return Math.min(sendingLease.toNanos() / 4, Duration.ofSeconds(5).toNanos());
     }
 
     /** The pool's senders, in configured order. */
@@ -160,11 +170,13 @@ public class SenderPool {
         private final int share;
         private final long seed;
         private final SendRateLimiter limiter;
+        private final long maxWaitNanos;
         private final AtomicInteger busy = new AtomicInteger();
         private final MeterRegistry registry;
         private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
-        Sender(String from, double rate, int share, Duration recovery, MeterRegistry registry) {
+        Sender(String from, double rate, int share, Duration recovery, long maxWaitNanos, MeterRegistry registry) {
+            this.maxWaitNanos = maxWaitNanos;
             this.from = from;
             this.rate = rate;
             this.share = share;
@@ -203,7 +215,11 @@ public class SenderPool {
                 busy.decrementAndGet();
                 return -1;
             }
-            return limiter.reserve(System.nanoTime());
+            long wait = limiter.reserveWithin(System.nanoTime(), maxWaitNanos);
+            if (wait < 0) {
+                busy.decrementAndGet();
+            }
+            return wait;
         }
 
         /** Gives back the lane {@link #acquire} took (the request is over). */

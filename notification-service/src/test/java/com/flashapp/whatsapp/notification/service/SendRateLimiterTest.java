@@ -21,6 +21,18 @@ class SendRateLimiterTest {
     }
 
     @Test
+    void aSlotFurtherThanTheLongestWaitIsNotTakenSoASlowedSenderCannotHoldASendPastItsLease() {
+        var limiter = new SendRateLimiter(1, 10 * SECOND);
+        limiter.slowDown(0, 30 * SECOND); // Twilio's Retry-After: 30 s
+        assertEquals(-1, limiter.reserveWithin(0, 5 * SECOND), "30 s away: the message waits in the queue");
+        assertEquals(30 * SECOND, limiter.untilFree(0), "and nothing was taken");
+        assertEquals(4 * SECOND, limiter.reserveWithin(26 * SECOND, 5 * SECOND));
+        assertEquals(30 * SECOND + SECOND, limiter.untilFree(0), "the slot is taken (never slower than one a second)");
+        assertEquals(20 * SECOND / 4, SenderPool.maxPaceWait(java.time.Duration.ofSeconds(20)));
+        assertEquals(5 * SECOND, SenderPool.maxPaceWait(java.time.Duration.ofSeconds(60)), "at most 5 s");
+    }
+
+    @Test
     void a429PausesTheSenderAndHalvesItsRateOncePerPauseThenItRecovers() {
         var limiter = new SendRateLimiter(10, 10 * SECOND);
         limiter.reserve(0);

@@ -24,6 +24,7 @@ class SenderPoolConfigTest {
         when(config.relay().ratePerSecond()).thenReturn(70.0);
         when(config.relay().concurrency()).thenReturn(64);
         when(config.relay().rateRecovery()).thenReturn(Duration.ofSeconds(10));
+        when(config.relay().sendingLease()).thenReturn(Duration.ofSeconds(60));
         when(config.relay().senders()).thenReturn(senders);
         return new SenderPool(config, new SimpleMeterRegistry());
     }
