@@ -14,8 +14,26 @@ cd "$(dirname "$0")"
 APPS=(sandbox:8089:8089 gateway-service:8080:9080 command-service:8081:9081 balance-service:8082:9082
     notification-service:8083:9083 ai-support-service:8084:9084)
 RUN_DIR=.run
-JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1}
+# JVM options (issue 20, point 5; figures in docs/benchmarks.md "Memory and start-up"): the serial collector, a heap
+# that starts at 16 MB and grows only as far as the app's live data needs (the JVM's default first heap is 1/64 of the
+# machine's memory, ~380 MB on 24 GB, all of it soon resident), handed back after a full collection past 40 % free.
+# JAVA_OPTS replaces these common options and comes after the per-app ones, so an -Xmx there wins.
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1}
+# glibc's malloc keeps up to 8 arenas per core for the JIT's and the native libraries' threads; two are enough here
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
+
+# The heap's ceiling per app. command- and ai-support-service read MiniLM's 90 MB of ONNX weights onto the heap (twice
+# or more while the array is copied; langchain4j's loader, in ai-support-service, runs out of heap at 320 MB) before
+# ONNX Runtime takes them off it; the sandbox keeps every simulated message.
+app_java_opts() {
+    case $1 in
+        command-service) echo -Xmx320m ;;
+        ai-support-service) echo -Xmx384m ;;
+        sandbox) echo -Xmx256m ;;
+        *) echo -Xmx128m ;;
+    esac
+}
 
 ready() { curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
 
@@ -94,8 +112,13 @@ start() {
         fi
         # The local profile: production settings, but the public development secrets of the local servers and the
         # sandbox (the prod profile refuses them, see each service's ProductionSecrets).
+        # The AppCDS archive the package step wrote (quarkus.package.jar.appcds.enabled) is used only when the app runs
+        # from its own directory (the archive records the class path as the package step ran it).
+        local cds=""
+        [ -f "$app/target/quarkus-app/app-cds.jsa" ] && cds=-XX:SharedArchiveFile=app-cds.jsa
         # shellcheck disable=SC2086
-        nohup java $JAVA_OPTS -Dquarkus.profile=local -jar "$app/target/quarkus-app/quarkus-run.jar" >"$RUN_DIR/logs/$app.log" 2>&1 &
+        (cd "$app/target/quarkus-app" && exec nohup java $(app_java_opts "$app") $JAVA_OPTS $cds -Dquarkus.profile=local \
+            -jar quarkus-run.jar >"$OLDPWD/$RUN_DIR/logs/$app.log" 2>&1) &
         echo $! >"$RUN_DIR/$app.pid"
         echo "started $app on :$port (pid $!)"
     done
