@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,10 +118,22 @@ public class OutboxRepository {
             + "v.at from v where not exists (select 1 from u where u.id = v.id)) "
             + "select id from u";
 
-    /** applyStatus: the message a status callback is about, by its Twilio sid (locked). */
-    static final String STATUS_TARGET = "select m.id, " + RANK + " as rank, m.sent_at, m.use_template "
-            + "from outbound_sid s join outbound_message m on m.id = s.message_id where s.twilio_sid = $1 "
-            + "for update of m";
+    /** applyStatuses: the messages the callbacks are about, by their Twilio sids (locked, in id order). */
+    static final String STATUS_TARGETS = "select s.twilio_sid, m.id, " + RANK + " as rank, m.sent_at, "
+            + "m.use_template from outbound_sid s join outbound_message m on m.id = s.message_id "
+            + "where s.twilio_sid = any($1) order by m.id for update of m";
+
+    /** applyStatuses: each message moved forward, once, to where its callbacks left it. */
+    static final String STATUS_UPDATE = "update outbound_message m set state = u.state, "
+            + "error_code = coalesce(u.error_code, m.error_code), "
+            + "error_message = coalesce(u.error_message, m.error_message), updated_at = $5 "
+            + "from unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[]) "
+            + "as u(id, state, error_code, error_message) where m.id = u.id";
+
+    /** applyStatuses: every callback in the history, in the order given. */
+    static final String STATUS_EVENTS = "insert into outbound_event (message_id, twilio_sid, state, applied, detail, "
+            + "occurred_at, to_address) select * from unnest($1::uuid[], $2::varchar[], $3::varchar[], "
+            + "$4::boolean[], $5::varchar[], $6::timestamptz[], $7::varchar[])";
 
     static final String VACUUM = "vacuum (skip_locked) outbound_pending, outbound_message";
 
@@ -543,32 +556,91 @@ public class OutboxRepository {
     /** As above; {@code to} (the callback's recipient) is kept on a callback whose sid we do not know yet. */
     public Uni<StatusApplied> applyStatus(String sid, String to, String twilioStatus, OutboundState state,
                                           String errorCode, String errorMessage, Instant reportedAt, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery(STATUS_TARGET)
-                .execute(Tuple.of(sid))
+        return applyStatuses(List.of(new StatusUpdate(sid, to, twilioStatus, state, errorCode, errorMessage,
+                reportedAt, now))).map(applied -> applied.get(0));
+    }
+
+    /** One status callback to apply: {@code state} is null for a Twilio status we do not track. */
+    public record StatusUpdate(String sid, String to, String twilioStatus, OutboundState state, String errorCode,
+                               String errorMessage, Instant reportedAt, Instant now) {
+
+        String detail() {
+            return errorCode == null ? "reported " + reportedAt
+                    : "error " + errorCode + " " + (errorMessage == null ? "" : errorMessage);
+        }
+    }
+
+    /**
+     * Applies several status callbacks in one transaction of three statements, in the order given (as if one by
+     * one): the messages they are about are read and locked together, each callback moves its message only
+     * forward, each message is updated once to where its callbacks left it, and every callback is recorded in the
+     * history (with no message yet when it beat the send's response). Returns what each callback changed, in order.
+     */
+    public Uni<List<StatusApplied>> applyStatuses(List<StatusUpdate> updates) {
+        var sids = updates.stream().map(StatusUpdate::sid).distinct().toArray(String[]::new);
+        return pool.withTransaction(c -> c.preparedQuery(STATUS_TARGETS)
+                .execute(Tuple.of((Object) sids))
                 .flatMap(rows -> {
-                    var detail = errorCode == null ? "reported " + reportedAt
-                            : "error " + errorCode + " " + (errorMessage == null ? "" : errorMessage);
-                    if (rows.size() == 0) {
-                        return c.preparedQuery("insert into outbound_event (message_id, twilio_sid, state, applied, "
-                                        + "detail, occurred_at, to_address) values (null, $1, $2, false, $3, $4, $5)")
-                                .execute(Tuple.from(Arrays.asList(sid, twilioStatus, truncate(detail), odt(now), to)))
-                                .replaceWith(new StatusApplied(null, false, null, false));
+                    var targets = new HashMap<String, StatusTarget>();
+                    rows.forEach(r -> targets.put(r.getString("twilio_sid"), new StatusTarget(r.getUUID("id"),
+                            r.getInteger("rank"), instant(r.getOffsetDateTime("sent_at")),
+                            r.getBoolean("use_template"))));
+                    // each message's state as the callbacks before this one left it, and its final update
+                    var rank = new HashMap<UUID, Integer>();
+                    var moved = new LinkedHashMap<UUID, String[]>();
+                    var applied = new ArrayList<StatusApplied>(updates.size());
+                    int n = updates.size();
+                    var eventIds = new UUID[n];
+                    var eventSids = new String[n];
+                    var eventStates = new String[n];
+                    var eventApplied = new Boolean[n];
+                    var eventDetails = new String[n];
+                    var eventTimes = new OffsetDateTime[n];
+                    var eventTos = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        var u = updates.get(i);
+                        var target = targets.get(u.sid());
+                        boolean forward = false;
+                        if (target == null) {
+                            applied.add(new StatusApplied(null, false, null, false));
+                            eventTos[i] = u.to();
+                        } else {
+                            int current = rank.getOrDefault(target.id(), target.rank());
+                            forward = u.state() != null && u.state().rank() > current;
+                            if (forward) {
+                                rank.put(target.id(), u.state().rank());
+                                var row = moved.computeIfAbsent(target.id(), id -> new String[3]);
+                                row[0] = u.state().dbValue();
+                                // as "coalesce(new, old)" one after another: the latest error given wins
+                                row[1] = u.errorCode() != null ? u.errorCode() : row[1];
+                                row[2] = u.errorMessage() != null ? truncate(u.errorMessage()) : row[2];
+                            }
+                            applied.add(new StatusApplied(target.id(), forward, target.sentAt(),
+                                    target.usedTemplate()));
+                        }
+                        eventIds[i] = target == null ? null : target.id();
+                        eventSids[i] = u.sid();
+                        eventStates[i] = u.twilioStatus();
+                        eventApplied[i] = forward;
+                        eventDetails[i] = truncate(u.detail());
+                        eventTimes[i] = odt(u.now());
                     }
-                    var row = rows.iterator().next();
-                    var id = row.getUUID("id");
-                    var sentAt = instant(row.getOffsetDateTime("sent_at"));
-                    var usedTemplate = row.getBoolean("use_template");
-                    boolean forward = state != null && state.rank() > row.getInteger("rank");
-                    Uni<Void> update = forward
-                            ? c.preparedQuery("update outbound_message set state = $2, error_code = "
-                                    + "coalesce($3, error_code), error_message = coalesce($4, error_message), "
-                                    + "updated_at = $5 where id = $1")
-                            .execute(Tuple.of(id, state.dbValue(), errorCode, truncate(errorMessage), odt(now)))
-                            .replaceWithVoid()
-                            : Uni.createFrom().voidItem();
-                    return update.flatMap(ignored -> event(c, id, sid, twilioStatus, forward, detail, now))
-                            .replaceWith(new StatusApplied(id, forward, sentAt, usedTemplate));
+                    var now = odt(updates.get(n - 1).now());
+                    Uni<Void> update = moved.isEmpty() ? Uni.createFrom().voidItem()
+                            : c.preparedQuery(STATUS_UPDATE).execute(Tuple.of(
+                                    moved.keySet().toArray(UUID[]::new),
+                                    moved.values().stream().map(v -> v[0]).toArray(String[]::new),
+                                    moved.values().stream().map(v -> v[1]).toArray(String[]::new),
+                                    moved.values().stream().map(v -> v[2]).toArray(String[]::new), now))
+                            .replaceWithVoid();
+                    return update.flatMap(ignored -> c.preparedQuery(STATUS_EVENTS).execute(Tuple.from(new Object[]{
+                                    eventIds, eventSids, eventStates, eventApplied, eventDetails, eventTimes,
+                                    eventTos})))
+                            .replaceWith((List<StatusApplied>) applied);
                 }));
+    }
+
+    private record StatusTarget(UUID id, int rank, Instant sentAt, boolean usedTemplate) {
     }
 
     /** The stored message, for a template resend after an asynchronous 63016. */

@@ -5,6 +5,8 @@ import com.flashapp.whatsapp.notification.OutboundState;
 import com.flashapp.whatsapp.notification.client.TwilioSender;
 import com.flashapp.whatsapp.notification.config.NotificationConfig;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository;
+import com.flashapp.whatsapp.notification.repository.OutboxRepository.StatusApplied;
+import com.flashapp.whatsapp.notification.repository.OutboxRepository.StatusUpdate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +21,8 @@ import java.util.UUID;
 /**
  * whatsapp.delivery: applies Twilio status callbacks to the stored message (forward only, so late or repeated
  * callbacks change nothing), measures delivery latency, and turns an asynchronous 63016 (outside the 24-hour
- * window) into a resend as the approved template when the message has one.
+ * window) into a resend as the approved template when the message has one. Callbacks are applied in groups: all that
+ * arrived while the previous group was being written go in one transaction (the consumer takes many at once).
  */
 @ApplicationScoped
 public class DeliveryTracker {
@@ -30,6 +33,7 @@ public class DeliveryTracker {
     private final NotificationConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final GroupCommit<StatusUpdate, StatusApplied> statuses;
 
     public DeliveryTracker(OutboxRepository outbox, OutboundService outbound, Pool pool, NotificationConfig config,
                            Clock clock, MeterRegistry registry) {
@@ -39,7 +43,11 @@ public class DeliveryTracker {
         this.config = config;
         this.clock = clock;
         this.registry = registry;
+        this.statuses = new GroupCommit<>(outbox::applyStatuses, MAX_GROUP);
     }
+
+    /** The most callbacks in one transaction (the whatsapp-delivery consumer's prefetch). */
+    static final int MAX_GROUP = 64;
 
     public Uni<Void> handle(DeliveryStatus status) {
         if (status.messageSid() == null) {
@@ -48,8 +56,8 @@ public class DeliveryTracker {
         }
         var state = OutboundState.fromTwilio(status.status());
         var reportedAt = status.reportedAt() != null ? status.reportedAt() : status.envelope().occurredAt();
-        return outbox.applyStatus(status.messageSid(), status.to(), status.status(), state, status.errorCode(),
-                        status.errorMessage(), reportedAt, clock.instant())
+        return statuses.add(new StatusUpdate(status.messageSid(), status.to(), status.status(), state,
+                        status.errorCode(), status.errorMessage(), reportedAt, clock.instant()))
                 .flatMap(applied -> {
                     registry.counter("notification.delivery.status", "status", String.valueOf(status.status()),
                             "applied", String.valueOf(applied.applied())).increment();

@@ -46,6 +46,13 @@ class OutboxStatementsTest {
         assertDoesNotThrow(() -> prepareUntyped(OutboxRepository.MARK_ACCEPTED));
     }
 
+    @Test
+    void theStatusCallbackStatementsPrepareWithoutParameterTypes() {
+        assertDoesNotThrow(() -> prepareUntyped(OutboxRepository.STATUS_TARGETS));
+        assertDoesNotThrow(() -> prepareUntyped(OutboxRepository.STATUS_UPDATE));
+        assertDoesNotThrow(() -> prepareUntyped(OutboxRepository.STATUS_EVENTS));
+    }
+
     /**
      * True if the statement, executed twice on one connection, stays prepared there (the client's statement cache
      * names it; an uncached statement is parsed and planned again on every execution, as an unnamed one).
@@ -78,7 +85,7 @@ class OutboxStatementsTest {
     }
 
     /**
-     * A status callback's lookup finds its message through the sid table's key and the record's, also with the
+     * A group of status callbacks' lookup finds their messages through the sid table's key and the record's, also with the
      * generic plan PostgreSQL may keep for a cached statement (where the sid is an unknown parameter), not by
      * scanning the outbox.
      */
@@ -87,9 +94,9 @@ class OutboxStatementsTest {
         // seq scans off: on a small test table a scan may be cheaper, but the index must be usable at all
         var plan = pool.withConnection(c -> c.query("set plan_cache_mode = force_generic_plan").execute()
                         .flatMap(ignored -> c.query("set enable_seqscan = off").execute())
-                        .flatMap(ignored -> c.query("prepare status_target(varchar) as "
-                                + OutboxRepository.STATUS_TARGET).execute())
-                        .flatMap(ignored -> c.query("explain execute status_target('SM0')").execute())
+                        .flatMap(ignored -> c.query("prepare status_target(varchar[]) as "
+                                + OutboxRepository.STATUS_TARGETS).execute())
+                        .flatMap(ignored -> c.query("explain execute status_target(array['SM0', 'SM1'])").execute())
                         .map(rows -> {
                             var text = new StringBuilder();
                             rows.forEach(r -> text.append(r.getString(0)).append('\n'));
