@@ -104,7 +104,6 @@ final class Apps implements AutoCloseable {
     /** ai-support's {@code app.support.handoff.idle-close} in ConversationIT's isolation (30 minutes elsewhere). */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(15);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
-    static final String MANAGEMENT = "http://127.0.0.1:15672";
 
     private final Path root;
     private final Path logs;
@@ -303,51 +302,24 @@ final class Apps implements AutoCloseable {
 
     /** A virtual host of our own, created afresh: no queue, message or consumer from another run or app. */
     private void freshVirtualHost() throws Exception {
-        var vhost = MANAGEMENT + "/api/vhosts/" + isolation.vhost();
-        management("DELETE", vhost, null, 204, 404);
-        management("PUT", vhost, "{}", 201, 204);
-        management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/guest",
+        var vhost = "/api/vhosts/" + isolation.vhost();
+        Management.call("DELETE", vhost, null, 204, 404);
+        Management.call("PUT", vhost, "{}", 201, 204);
+        Management.call("PUT", "/api/permissions/" + isolation.vhost() + "/guest",
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", 201, 204);
         // each service's own user (deploy/local/infra.sh) with the permissions it has on the default virtual host
-        var request = HttpRequest.newBuilder(URI.create(MANAGEMENT + "/api/vhosts/%2F/permissions"))
-                .header("Authorization", managementAuthorization()).GET().build();
-        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET the default virtual host's permissions answered " + response.statusCode());
-        }
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (var permission : json.readTree(response.body())) {
+        for (var permission : json.readTree(Management.call("GET", "/api/vhosts/%2F/permissions", null, 200))) {
             var user = permission.get("user").asText();
             if (!user.equals("guest")) {
                 var body = json.createObjectNode();
                 for (var field : List.of("configure", "write", "read")) {
                     body.put(field, permission.get(field).asText());
                 }
-                management("PUT", MANAGEMENT + "/api/permissions/" + isolation.vhost() + "/" + user,
-                        body.toString(), 201, 204);
+                Management.call("PUT", "/api/permissions/" + isolation.vhost() + "/" + user, body.toString(),
+                        201, 204);
             }
         }
-    }
-
-    private void management(String method, String url, String body, int... expected) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", managementAuthorization())
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        var status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-        for (var ok : expected) {
-            if (status == ok) {
-                return;
-            }
-        }
-        throw new IllegalStateException(method + " " + url + " answered " + status
-                + " (is the RabbitMQ management plugin on? deploy/local/infra.sh enables it)");
-    }
-
-    static String managementAuthorization() {
-        return "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
     }
 
     private static String randomKey() {

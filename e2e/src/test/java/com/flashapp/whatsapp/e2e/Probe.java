@@ -107,9 +107,9 @@ final class Probe {
 
     private List<Queue> queues() throws InterruptedException {
         var vhost = URLEncoder.encode(apps.isolation().vhost(), StandardCharsets.UTF_8);
-        var request = HttpRequest.newBuilder(URI.create(Apps.MANAGEMENT + "/api/queues/" + vhost
+        var request = HttpRequest.newBuilder(URI.create(Management.BASE + "/api/queues/" + vhost
                         + "?columns=name,messages,messages_unacknowledged,consumers,message_stats.ack"))
-                .header("Authorization", Apps.managementAuthorization())
+                .header("Authorization", Management.authorization())
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 final class Residue {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Residue() {
     }
@@ -115,14 +114,14 @@ final class Residue {
 
     private static List<String> inQueues(String vhost, List<String> needles) throws Exception {
         var found = new ArrayList<String>();
-        var base = "http://127.0.0.1:15672/api/queues/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8);
-        for (JsonNode queue : JSON.readTree(http("GET", base, null))) {
+        var base = "/api/queues/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+        for (JsonNode queue : JSON.readTree(Management.call("GET", base, null, 200))) {
             if (queue.path("messages").asLong() == 0) {
                 continue;
             }
             var name = queue.get("name").asText();
-            var messages = JSON.readTree(http("POST", base + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                    + "/get", "{\"count\":10000,\"ackmode\":\"ack_requeue_true\",\"encoding\":\"auto\"}"));
+            var messages = JSON.readTree(Management.call("POST", base + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                    + "/get", "{\"count\":10000,\"ackmode\":\"ack_requeue_true\",\"encoding\":\"auto\"}", 200));
             for (JsonNode message : messages) {
                 var payload = message.path("payload").asText();
                 for (var needle : needles) {
@@ -152,19 +151,5 @@ final class Residue {
                     + out);
         }
         return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
-    }
-
-    private static String http(String method, String url, String body) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", Apps.managementAuthorization())
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(method + " " + url + " answered " + response.statusCode());
-        }
-        return response.body();
     }
 }

@@ -20,8 +20,6 @@ import java.util.List;
  */
 final class Tap implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String vhost;
     private final String queue;
@@ -34,8 +32,8 @@ final class Tap implements AutoCloseable {
     /** Starts copying what is published to {@code exchange} with {@code routingKey} from now on. */
     static Tap on(Apps.Isolation isolation, String exchange, String routingKey) throws Exception {
         var tap = new Tap(isolation.vhost(), "e2e.tap." + routingKey);
-        call("PUT", "/api/queues/" + tap.vhost + "/" + tap.queue, "{\"durable\":false,\"auto_delete\":false}");
-        call("POST", "/api/bindings/" + tap.vhost + "/e/" + exchange + "/q/" + tap.queue,
+        Management.call("PUT", "/api/queues/" + tap.vhost + "/" + tap.queue, "{\"durable\":false,\"auto_delete\":false}");
+        Management.call("POST", "/api/bindings/" + tap.vhost + "/e/" + exchange + "/q/" + tap.queue,
                 Sandbox.JSON.createObjectNode().put("routing_key", routingKey).toString());
         return tap;
     }
@@ -44,7 +42,7 @@ final class Tap implements AutoCloseable {
     List<JsonNode> take() throws Exception {
         var body = "{\"count\":100,\"ackmode\":\"ack_requeue_false\",\"encoding\":\"auto\"}";
         var messages = new ArrayList<JsonNode>();
-        Sandbox.JSON.readTree(call("POST", "/api/queues/" + vhost + "/" + queue + "/get", body))
+        Sandbox.JSON.readTree(Management.call("POST", "/api/queues/" + vhost + "/" + queue + "/get", body))
                 .forEach(messages::add);
         return messages;
     }
@@ -60,7 +58,7 @@ final class Tap implements AutoCloseable {
         publish.put("payload", message.path("payload").asText());
         publish.put("payload_encoding", message.path("payload_encoding").asText("string"));
         var vhost = URLEncoder.encode(isolation.vhost(), StandardCharsets.UTF_8);
-        var answer = Sandbox.JSON.readTree(call("POST", "/api/exchanges/" + vhost + "/"
+        var answer = Sandbox.JSON.readTree(Management.call("POST", "/api/exchanges/" + vhost + "/"
                 + message.path("exchange").asText() + "/publish", publish.toString()));
         if (!answer.path("routed").asBoolean()) {
             throw new AssertionError("the message published again reached no queue: " + answer);
@@ -69,21 +67,6 @@ final class Tap implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        call("DELETE", "/api/queues/" + vhost + "/" + queue, null);
-    }
-
-    private static String call(String method, String path, String body) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(Apps.MANAGEMENT + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", Apps.managementAuthorization())
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new AssertionError(method + " " + path + " → " + response.statusCode() + " " + response.body());
-        }
-        return response.body();
+        Management.call("DELETE", "/api/queues/" + vhost + "/" + queue, null);
     }
 }
