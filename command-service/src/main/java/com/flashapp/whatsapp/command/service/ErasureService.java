@@ -1,6 +1,7 @@
 package com.flashapp.whatsapp.command.service;
 
 import com.flashapp.whatsapp.command.telemetry.Outcome;
+import com.flashapp.whatsapp.command.telemetry.Telemetry;
 import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.QuickReply;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
@@ -40,9 +41,11 @@ public class ErasureService {
     private final Pool pool;
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
+    private final Telemetry telemetry;
 
     public ErasureService(Publisher publisher, Replies replies, Pool pool, ReactiveRedisDataSource redis,
-                          @ConfigProperty(name = "app.redis.key-prefix") String keyPrefix) {
+                          @ConfigProperty(name = "app.redis.key-prefix") String keyPrefix, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.publisher = publisher;
         this.replies = replies;
         this.pool = pool;
@@ -73,9 +76,14 @@ public class ErasureService {
                 .replaceWith(new Handled(COMMAND, Outcome.ERASED));
     }
 
-    /** Deletes command-service's rows and Redis keys of one user. */
+    /**
+     * Deletes command-service's rows and Redis keys of one user, once the telemetry rows recorded so far are written
+     * (they are written behind the conversation: one still queued would otherwise land after the delete).
+     */
     public Uni<Void> eraseLocal(String userRef) {
-        return pool.preparedQuery("delete from conversation_user where user_ref = $1").execute(Tuple.of(userRef))
+        return telemetry.flushed()
+                .flatMap(x -> pool.preparedQuery("delete from conversation_user where user_ref = $1")
+                        .execute(Tuple.of(userRef)))
                 .flatMap(x -> pool.preparedQuery("delete from command_event where user_ref = $1")
                         .execute(Tuple.of(userRef)))
                 // the route of their support ticket (ai-support deletes the ticket itself)
