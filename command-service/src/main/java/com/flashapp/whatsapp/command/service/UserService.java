@@ -7,9 +7,13 @@ import com.flashapp.whatsapp.contracts.events.AccountUnlinked;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -20,9 +24,11 @@ import java.util.UUID;
 public class UserService {
 
     private final ConversationUserRepository users;
+    private final Pool pool;
 
-    public UserService(ConversationUserRepository users) {
+    public UserService(ConversationUserRepository users, Pool pool) {
         this.users = users;
+        this.pool = pool;
     }
 
     /**
@@ -30,29 +36,33 @@ public class UserService {
      * (its first attempt failed after this, say while Redis restarted) is still the first contact if it was the
      * first time: the first message's id is kept, so the welcome is not lost to the retry.
      */
-    @WithTransaction
     public Uni<UserState> touch(String userRef, String phoneLookup, UUID messageId) {
-        return users.findById(userRef).flatMap(found -> {
-            var user = found == null ? ConversationUser.create(userRef) : found;
-            var now = Instant.now();
-            var again = messageId.equals(user.lastMessageId);
-            var first = user.firstSeenAt == null || messageId.equals(user.firstMessageId);
-            if (user.firstSeenAt == null) {
-                user.firstSeenAt = now;
-                user.firstMessageId = messageId;
-            }
-            user.lastSeenAt = now;
-            user.lastMessageId = messageId;
-            if (!again) {
-                user.messageCount++;
-            }
-            if (phoneLookup != null) {
-                user.phoneLookup = phoneLookup;
-            }
-            return users.persist(user).map(saved ->
-                    new UserState(userRef, saved.linked, saved.username, saved.blocked, first));
-        });
+        // one statement, no session: this runs for every message
+        return pool.preparedQuery(TOUCH)
+                .execute(Tuple.of(userRef, phoneLookup, OffsetDateTime.now(ZoneOffset.UTC), messageId))
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return new UserState(userRef, row.getBoolean("linked"), row.getString("username"),
+                            row.getBoolean("blocked"), row.getBoolean("first"));
+                });
     }
+
+    /**
+     * touch: a new user is created with this message as the first; a known one gets its last-seen time and, unless
+     * it is the message already counted last, one more message. Returns the link state, block and whether this is
+     * the first contact (the first message, or a retry of it).
+     */
+    static final String TOUCH = "insert into conversation_user as u (user_ref, phone_lookup, first_seen_at, "
+            + "last_seen_at, first_message_id, last_message_id, message_count) values ($1, $2, $3, $3, $4, $4, 1) "
+            + "on conflict (user_ref) do update set "
+            + "phone_lookup = coalesce(excluded.phone_lookup, u.phone_lookup), "
+            + "first_seen_at = coalesce(u.first_seen_at, excluded.first_seen_at), "
+            + "first_message_id = case when u.first_seen_at is null then excluded.first_message_id "
+            + "else u.first_message_id end, "
+            + "last_seen_at = excluded.last_seen_at, last_message_id = excluded.last_message_id, "
+            + "message_count = u.message_count + case when u.last_message_id is not distinct from "
+            + "excluded.last_message_id then 0 else 1 end "
+            + "returning u.linked, u.username, u.blocked, u.first_message_id is not distinct from $4 as first";
 
     @WithTransaction
     public Uni<Void> linked(AccountLinked event) {
