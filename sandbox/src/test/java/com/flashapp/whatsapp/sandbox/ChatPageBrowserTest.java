@@ -5,6 +5,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +55,8 @@ class ChatPageBrowserTest {
             var phone = TestData.randomPhone();
             driver.get(page.toString());
             var wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            // the page renders the conversation again as messages arrive: an element read meanwhile is stale, look again
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(d -> !d.findElements(By.cssSelector("#user-select option")).isEmpty());
 
             var phoneInput = driver.findElement(By.id("phone"));
@@ -89,10 +94,7 @@ class ChatPageBrowserTest {
                     .anyMatch(e -> e.getText().contains("Hi! Here is what I can do.")));
 
             // the quick reply is a button; tapping it reaches the gateway with ButtonPayload
-            wait.until(d -> !d.findElements(By.cssSelector("#messages .msg.outbound button.quick-reply")).isEmpty());
-            var quickReply = driver.findElement(By.cssSelector("#messages .msg.outbound button.quick-reply"));
-            assertTrue(quickReply.getText().contains("Balance"));
-            quickReply.click();
+            click(wait, "#messages .msg.outbound button.quick-reply", b -> b.getText().contains("Balance"));
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                     FakeGateway.at("/webhooks/twilio/messages").stream().anyMatch(r ->
                             ("whatsapp:" + phone).equals(r.params().get("From"))
@@ -117,9 +119,7 @@ class ChatPageBrowserTest {
             wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound")).stream()
                     .anyMatch(e -> e.getText().contains("Your balance is 1,000 sats.")));
             wait.until(d -> d.findElements(By.cssSelector("#messages .msg.outbound button.content-button")).size() == 2);
-            var history = driver.findElements(By.cssSelector("#messages .msg.outbound button.content-button")).stream()
-                    .filter(b -> b.getText().equals("See history")).findFirst().orElseThrow();
-            history.click();
+            click(wait, "#messages .msg.outbound button.content-button", b -> b.getText().equals("See history"));
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                     FakeGateway.at("/webhooks/twilio/messages").stream().anyMatch(r ->
                             ("whatsapp:" + phone).equals(r.params().get("From"))
@@ -157,5 +157,14 @@ class ChatPageBrowserTest {
         } finally {
             driver.quit();
         }
+    }
+
+    /** Clicks the first element the selector finds that passes the check; again if the page rendered it anew. */
+    private static void click(WebDriverWait wait, String css, Predicate<WebElement> which) {
+        wait.until(d -> {
+            var found = d.findElements(By.cssSelector(css)).stream().filter(which).findFirst();
+            found.ifPresent(WebElement::click);
+            return found.isPresent();
+        });
     }
 }
