@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Downloads and deletes a voice note's media at Twilio. Twilio answers a media URL (HTTP Basic
@@ -109,7 +110,17 @@ public class TwilioMediaClient {
             builder.header("Authorization", basic());
         }
         var max = config.voice().maxBytes();
-        return http.sendAsync(builder.build(), info -> capped(info, max)).thenCompose(response -> {
+        var cut = new AtomicBoolean();
+        return http.sendAsync(builder.build(), info -> capped(info, max, cut)).exceptionally(failure -> {
+            // cancelling the body closes the connection, and the client may report that close instead of our result
+            if (cut.get()) {
+                return null;
+            }
+            throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+        }).thenCompose(response -> {
+            if (response == null) {
+                return CompletableFuture.completedFuture(new Download.TooLarge());
+            }
             int status = response.statusCode();
             if (status >= 300 && status < 400 && status != 304) {
                 var location = response.headers().firstValue("Location");
@@ -141,7 +152,8 @@ public class TwilioMediaClient {
     }
 
     /** Reads a 200 body up to {@code max} bytes; any other status' body is discarded. */
-    private static HttpResponse.BodySubscriber<Download> capped(HttpResponse.ResponseInfo info, long max) {
+    private static HttpResponse.BodySubscriber<Download> capped(HttpResponse.ResponseInfo info, long max,
+            AtomicBoolean cut) {
         if (info.statusCode() != 200) {
             return HttpResponse.BodySubscribers.replacing(new Download.Gone());
         }
@@ -149,7 +161,7 @@ public class TwilioMediaClient {
         if (length.isPresent() && length.getAsLong() > max) {
             return HttpResponse.BodySubscribers.replacing(new Download.TooLarge());
         }
-        return new CappedBody(max);
+        return new CappedBody(max, cut);
     }
 
     private String basic() {
@@ -161,12 +173,14 @@ public class TwilioMediaClient {
     /** Collects the body and cancels the download once it exceeds the limit. */
     private static final class CappedBody implements HttpResponse.BodySubscriber<Download> {
         private final long max;
+        private final AtomicBoolean cut;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final CompletableFuture<Download> result = new CompletableFuture<>();
         private Flow.Subscription subscription;
 
-        CappedBody(long max) {
+        CappedBody(long max, AtomicBoolean cut) {
             this.max = max;
+            this.cut = cut;
         }
 
         @Override
@@ -187,6 +201,7 @@ public class TwilioMediaClient {
             }
             for (var item : items) {
                 if (out.size() + (long) item.remaining() > max) {
+                    cut.set(true);
                     result.complete(new Download.TooLarge());
                     subscription.cancel();
                     return;

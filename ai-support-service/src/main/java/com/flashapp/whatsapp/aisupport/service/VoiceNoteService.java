@@ -70,7 +70,7 @@ public class VoiceNoteService {
         }
         return media.download(note.mediaUrl())
                 .onFailure().recoverWithItem(failure -> {
-                    Log.warnf("Voice note %s: download failed (%s)", id, failure.getClass().getSimpleName());
+                    Log.warnf("Voice note %s: download failed (%s)", id, failure.toString());
                     return null;
                 })
                 .flatMap(download -> handle(note, type, download))

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Downloads a shared contact card (vCard) from Twilio, as ai-support-service downloads voice notes: HTTP Basic
@@ -83,7 +84,17 @@ public class TwilioCardClient {
             builder.header("Authorization", basic());
         }
         int max = config.vcardMaxBytes();
-        return http.sendAsync(builder.build(), info -> capped(info, max)).thenCompose(response -> {
+        var cut = new AtomicBoolean();
+        return http.sendAsync(builder.build(), info -> capped(info, max, cut)).exceptionally(failure -> {
+            // cancelling the body closes the connection, and the client may report that close instead of our result
+            if (cut.get()) {
+                return null;
+            }
+            throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+        }).thenCompose(response -> {
+            if (response == null) {
+                return CompletableFuture.completedFuture(null);
+            }
             int status = response.statusCode();
             if (status >= 300 && status < 400 && status != 304) {
                 var location = response.headers().firstValue("Location");
@@ -110,7 +121,8 @@ public class TwilioCardClient {
     }
 
     /** Reads a 200 body up to {@code max} bytes (null beyond); any other status' body is discarded. */
-    private static HttpResponse.BodySubscriber<byte[]> capped(HttpResponse.ResponseInfo info, long max) {
+    private static HttpResponse.BodySubscriber<byte[]> capped(HttpResponse.ResponseInfo info, long max,
+            AtomicBoolean cut) {
         if (info.statusCode() != 200) {
             return HttpResponse.BodySubscribers.replacing(null);
         }
@@ -118,7 +130,7 @@ public class TwilioCardClient {
         if (length.isPresent() && length.getAsLong() > max) {
             return HttpResponse.BodySubscribers.replacing(null);
         }
-        return new CappedBody(max);
+        return new CappedBody(max, cut);
     }
 
     private String basic() {
@@ -129,12 +141,14 @@ public class TwilioCardClient {
     /** Collects the body; past the limit it cancels the download and gives null. */
     private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final long max;
+        private final AtomicBoolean cut;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private Flow.Subscription subscription;
 
-        CappedBody(long max) {
+        CappedBody(long max, AtomicBoolean cut) {
             this.max = max;
+            this.cut = cut;
         }
 
         @Override
@@ -155,6 +169,7 @@ public class TwilioCardClient {
             }
             for (var item : items) {
                 if (out.size() + (long) item.remaining() > max) {
+                    cut.set(true);
                     result.complete(null);
                     subscription.cancel();
                     return;

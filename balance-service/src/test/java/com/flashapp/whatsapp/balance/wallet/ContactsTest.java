@@ -211,6 +211,21 @@ class ContactsTest extends WalletFlowTest {
         handle(new ContactCommand(alice.envelope(RoutingKeys.Wallet.CONTACT_MANAGE), alice.whatsapp, Action.SAVE,
                 null, null, FlashWireMock.server().baseUrl() + media + "gone"));
         probe.reply(alice.userRef, "I couldn't read that contact card.");
+
+        // a card larger than the limit is cut off while read (its connection closed), and is answered as unreadable
+        // each time, not as a download that failed
+        FlashWireMock.server().stubFor(get(urlEqualTo(media + "big"))
+                .willReturn(aResponse().withStatus(307).withHeader("Location", "/storage/big" + alice.accountId)));
+        FlashWireMock.server().stubFor(get(urlEqualTo("/storage/big" + alice.accountId))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/vcard")
+                        .withBody("BEGIN:VCARD\r\nNOTE:" + "x".repeat(40_000) + "\r\nEND:VCARD\r\n")));
+        for (int i = 0; i < 5; i++) {
+            probe.clear();
+            handle(new ContactCommand(alice.envelope(RoutingKeys.Wallet.CONTACT_MANAGE), alice.whatsapp, Action.SAVE,
+                    null, null, FlashWireMock.server().baseUrl() + media + "big"));
+            probe.reply(alice.userRef, "I couldn't read that contact card.");
+            assertEquals(1, probe.all(OutboundMessage.class, alice.userRef).size());
+        }
     }
 
     @Test
