@@ -23,13 +23,11 @@ JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=20 -XX:MaxH
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
 
-# The heap's ceiling per app. command- and ai-support-service read MiniLM's 90 MB of ONNX weights onto the heap (twice
-# or more while the array is copied; langchain4j's loader, in ai-support-service, runs out of heap at 320 MB) before
-# ONNX Runtime takes them off it; the sandbox keeps every simulated message.
+# The heap's ceiling per app. command- and ai-support-service hold MiniLM's ONNX weights outside the heap (ONNX Runtime
+# reads them from a file), so their heap is as small as the others'; the sandbox keeps every simulated message.
 app_java_opts() {
     case $1 in
-        command-service) echo -Xmx320m ;;
-        ai-support-service) echo -Xmx384m ;;
+        command-service | ai-support-service) echo -Xmx160m ;;
         sandbox) echo -Xmx256m ;;
         *) echo -Xmx128m ;;
     esac

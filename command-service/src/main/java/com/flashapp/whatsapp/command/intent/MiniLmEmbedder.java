@@ -11,6 +11,9 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * all-MiniLM-L6-v2 in process (the ONNX weights ship inside langchain4j's jar: nothing is downloaded), the model
@@ -53,18 +56,26 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
     }
 
     private static OnnxBertBiEncoder load() {
+        Path file = null;
         try (InputStream weights = resource(MODEL); var options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             var environment = OrtEnvironment.getEnvironment();
-            // the bytes (about 90 MB) are on the heap only until the session has copied them
-            var session = environment.createSession(weights.readAllBytes(), options);
+            // ONNX Runtime reads the weights (about 90 MB) from a file itself: read onto the heap instead, they grew
+            // it by twice their size for good, as the serial collector seldom gives memory back
+            file = Files.createTempFile("minilm-", ".onnx");
+            Files.copy(weights, file, StandardCopyOption.REPLACE_EXISTING);
+            var session = environment.createSession(file.toString(), options);
             return new OnnxBertBiEncoder(environment, session, resource(TOKENIZER), PoolingMode.MEAN);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the MiniLM model from the classpath", e);
         } catch (OrtException e) {
             throw new IllegalStateException("Could not load the MiniLM model", e);
+        } finally {
+            if (file != null) {
+                file.toFile().delete(); // the session holds its own copy
+            }
         }
     }
 
