@@ -15,9 +15,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records each handled message (command, outcome, latency; never the body) as a metric and as a row of
@@ -36,7 +38,12 @@ public class Telemetry {
             + "select nextval('command_event_seq'), * from unnest($1::varchar[], $2::varchar[], $3::varchar[], "
             + "$4::bigint[], $5::timestamptz[])";
 
-    private record Row(String userRef, String command, String outcome, long latencyMs, OffsetDateTime at) {
+    private record Row(long seq, String userRef, String command, String outcome, long latencyMs,
+                       OffsetDateTime at) {
+    }
+
+    /** Someone waiting until every row up to {@code seq} has been written or given up on. */
+    private record Waiter(long seq, CompletableFuture<Void> done) {
     }
 
     private final Pool pool;
@@ -45,6 +52,9 @@ public class Telemetry {
     private final ConcurrentLinkedQueue<Row> queued = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private volatile List<Row> inFlight = List.of();
 
     public Telemetry(Pool pool, MeterRegistry registry) {
         this.pool = pool;
@@ -62,8 +72,8 @@ public class Telemetry {
                 .tag("outcome", outcome.label())
                 .register(registry)
                 .record(latency);
-        enqueue(new Row(userRef == null ? "unknown" : userRef, command, outcome.label(), latency.toMillis(),
-                OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)));
+        enqueue(new Row(sequence.incrementAndGet(), userRef == null ? "unknown" : userRef, command, outcome.label(),
+                latency.toMillis(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)));
         writeBehind();
         return Uni.createFrom().voidItem();
     }
@@ -73,16 +83,37 @@ public class Telemetry {
      * no row of a user it erased is written after it). Gives up waiting after five seconds.
      */
     public Uni<Void> flushed() {
-        return Uni.createFrom().voidItem()
-                .invoke(this::writeBehind)
-                .onItem().transformToUni(x -> writing.get() || !queued.isEmpty()
-                        ? Uni.createFrom().failure(new IllegalStateException("telemetry still being written"))
-                        : Uni.createFrom().voidItem())
-                .onFailure().retry().withBackOff(Duration.ofMillis(5), Duration.ofMillis(50)).expireIn(5_000)
-                .onFailure().recoverWithItem(e -> {
-                    Log.warnf("Telemetry not written within 5 s: %s", e.toString());
-                    return null;
+        var waiter = new Waiter(sequence.get(), new CompletableFuture<>());
+        waiters.add(waiter);
+        writeBehind();
+        settle();
+        return Uni.createFrom().completionStage(waiter.done())
+                .ifNoItem().after(Duration.ofSeconds(5)).recoverWithUni(() -> {
+                    waiters.remove(waiter);
+                    Log.warnf("Telemetry recorded before an erasure not written within 5 s");
+                    return Uni.createFrom().voidItem();
                 });
+    }
+
+    /** Completes the waiters whose rows have all been written or dropped. */
+    private void settle() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        long oldest = Long.MAX_VALUE;
+        synchronized (queued) { // not while writeBehind moves rows from the queue to the insert
+            for (var row : inFlight) {
+                oldest = Math.min(oldest, row.seq());
+            }
+            for (var row : queued) {
+                oldest = Math.min(oldest, row.seq());
+            }
+        }
+        for (var waiter : waiters) {
+            if (waiter.seq() < oldest && waiters.remove(waiter)) {
+                waiter.done().complete(null);
+            }
+        }
     }
 
     private void enqueue(Row row) {
@@ -90,6 +121,7 @@ public class Telemetry {
         if (size.incrementAndGet() > MAX_QUEUED && queued.poll() != null) {
             size.decrementAndGet();
             dropped.increment();
+            settle();
         }
     }
 
@@ -98,24 +130,36 @@ public class Telemetry {
             return; // the running insert's completion writes what queued meanwhile
         }
         var rows = new ArrayList<Row>();
-        Row next;
-        while (rows.size() < MAX_INSERT && (next = queued.poll()) != null) {
-            rows.add(next);
-            size.decrementAndGet();
+        synchronized (queued) {
+            Row next;
+            while (rows.size() < MAX_INSERT && (next = queued.poll()) != null) {
+                rows.add(next);
+                size.decrementAndGet();
+            }
+            inFlight = rows;
         }
         if (rows.isEmpty()) {
+            inFlight = List.of();
             writing.set(false);
             return;
         }
         insert(rows).subscribe().with(ignored -> {
+            inFlight = List.of();
             writing.set(false);
+            settle();
             writeBehind();
         }, failure -> {
             Log.warnf("Could not write %d telemetry rows (kept for the next attempt): %s", rows.size(),
                     failure.toString());
             rows.forEach(this::enqueue);
+            inFlight = List.of();
             writing.set(false);
-            // not at once: the next message (or an erasure) tries again, so a database that is down is not hammered
+            // not at once: the next message tries again, so a database that is down is not hammered; someone
+            // waiting for the rows (an erasure) has the next attempt made shortly
+            if (!waiters.isEmpty()) {
+                Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100))
+                        .subscribe().with(x -> writeBehind());
+            }
         });
     }
 
