@@ -62,14 +62,16 @@ public class CommandHandlers {
             To erase all of it, send *delete my data*.""";
 
     private final Publisher publisher;
+    private final UserService users;
     private final Replies replies;
     private final HelpTexts help;
     private final CommandRegistry registry;
     private final Map<String, Handler> handlers;
 
-    public CommandHandlers(Publisher publisher, Replies replies, HelpTexts help, CommandRegistry registry,
-                           ErasureService erasure) {
+    public CommandHandlers(Publisher publisher, UserService users, Replies replies, HelpTexts help,
+                           CommandRegistry registry, ErasureService erasure) {
         this.publisher = publisher;
+        this.users = users;
         this.replies = replies;
         this.help = help;
         this.registry = registry;
@@ -268,12 +270,16 @@ public class CommandHandlers {
     }
 
     /**
-     * Sends a help text, then hands it to ai-support-service to be spoken too: ai-support owns the voice-reply
-     * preference and drops the request when the user has voice off (the default).
+     * Sends a help text, then, if the user ever asked for voice replies, hands it to ai-support-service to be spoken
+     * too: ai-support owns the preference and drops the request when voice is off. A user who never said "voice on"
+     * has it off (the default), so their help costs no speech request.
      */
     private Uni<Handled> helpText(Turn turn, HelpTexts.Text text) {
-        return replies.send(turn, text.body(), text.quickReplies())
-                .flatMap(x -> publisher.publish(Exchanges.SUPPORT_REQUESTS,
+        var sent = replies.send(turn, text.body(), text.quickReplies());
+        if (!turn.user().voiceAsked()) {
+            return sent.replaceWith(Handled.ok(CommandRegistry.HELP));
+        }
+        return sent.flatMap(x -> publisher.publish(Exchanges.SUPPORT_REQUESTS,
                         new SpeechRequest(turn.follow(RoutingKeys.Support.SPEECH), turn.whatsapp(), text.body())))
                 .replaceWith(Handled.ok(CommandRegistry.HELP));
     }
@@ -281,8 +287,11 @@ public class CommandHandlers {
     /** "voice on" / "voice off" / "voice": ai-support-service owns the preference and answers the user. */
     private Uni<Handled> voice(Turn turn, Args args) {
         var enabled = args.option() == null ? null : "on".equals(args.option());
-        return publisher.publish(Exchanges.SUPPORT_REQUESTS, new VoicePreferenceUpdate(
-                        turn.follow(RoutingKeys.Support.VOICE_PREFERENCE), turn.whatsapp(), enabled))
+        // remembered before the update goes out, so a help text right after "voice on" is offered to be spoken
+        var remembered = Boolean.TRUE.equals(enabled) ? users.voiceAsked(turn.user().userRef())
+                : Uni.createFrom().voidItem();
+        return remembered.flatMap(x -> publisher.publish(Exchanges.SUPPORT_REQUESTS, new VoicePreferenceUpdate(
+                        turn.follow(RoutingKeys.Support.VOICE_PREFERENCE), turn.whatsapp(), enabled)))
                 .replaceWith(Handled.ok(CommandRegistry.VOICE));
     }
 }

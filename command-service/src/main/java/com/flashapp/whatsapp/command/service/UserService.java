@@ -43,7 +43,7 @@ public class UserService {
                 .map(rows -> {
                     var row = rows.iterator().next();
                     return new UserState(userRef, row.getBoolean("linked"), row.getString("username"),
-                            row.getBoolean("blocked"), row.getBoolean("first"));
+                            row.getBoolean("blocked"), row.getBoolean("first"), row.getBoolean("voice_asked"));
                 });
     }
 
@@ -62,7 +62,14 @@ public class UserService {
             + "last_seen_at = excluded.last_seen_at, last_message_id = excluded.last_message_id, "
             + "message_count = u.message_count + case when u.last_message_id is not distinct from "
             + "excluded.last_message_id then 0 else 1 end "
-            + "returning u.linked, u.username, u.blocked, u.first_message_id is not distinct from $4 as first";
+            + "returning u.linked, u.username, u.blocked, u.first_message_id is not distinct from $4 as first, "
+            + "u.voice_asked";
+
+    /** Remembers that the user asked for voice replies (see {@link UserState#voiceAsked()}). */
+    public Uni<Void> voiceAsked(String userRef) {
+        return pool.preparedQuery("update conversation_user set voice_asked = true where user_ref = $1")
+                .execute(Tuple.of(userRef)).replaceWithVoid();
+    }
 
     @WithTransaction
     public Uni<Void> linked(AccountLinked event) {

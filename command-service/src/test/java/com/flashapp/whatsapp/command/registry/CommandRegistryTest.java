@@ -15,7 +15,7 @@ class CommandRegistryTest {
 
     @Test
     void everyCommandHasAHandlerHelpAndExamples() {
-        var handlers = new CommandHandlers(null, null, null, registry, null);
+        var handlers = new CommandHandlers(null, null, null, null, registry, null);
         for (var spec : registry.all()) {
             assertTrue(spec.adminOnly() || handlers.handles(spec.name()), spec.name() + " has no handler");
             assertFalse(spec.summary().isBlank(), spec.name());

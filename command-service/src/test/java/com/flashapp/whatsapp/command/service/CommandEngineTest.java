@@ -477,7 +477,7 @@ class CommandEngineTest {
     void twoUsesOfOneAdminCodeAtOnceOpenOneSessionOnly() throws Exception {
         phone = "+18765550999";
         var code = Totp.code(totpSecret, Instant.now());
-        var user = new UserState(userRef, false, null, false, false);
+        var user = new UserState(userRef, false, null, false, false, false);
         var turns = List.of(turn(inbound(code), user), turn(inbound(code), user));
         var start = new CountDownLatch(1);
         var threads = Executors.newFixedThreadPool(turns.size());

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * "voice on" / "voice off" and spoken help (issue 21, Out): command-service parses the command and hands it to
- * ai-support-service, which owns the voice-reply preference; every help text it sends is also offered to ai-support
- * to be spoken, after the text.
+ * ai-support-service, which owns the voice-reply preference; once a user has asked for voice, every help text it
+ * sends them is also offered to ai-support to be spoken, after the text.
  */
 @QuarkusTest
 class VoiceCommandTest extends NewUserEngineTest {
@@ -51,10 +51,17 @@ class VoiceCommandTest extends NewUserEngineTest {
     }
 
     @Test
-    void aHelpTextIsSentThenOfferedToAiSupportToBeSpoken() {
+    void aHelpTextIsOfferedToAiSupportToBeSpokenOnlyOnceTheUserAskedForVoice() {
         broker.send(userRef, phone, "price"); // the first message gets the welcome; this test is about help itself
-        var inbound = broker.send(userRef, phone, "help");
+        var before = broker.send(userRef, phone, "help");
+        broker.await(Exchanges.WHATSAPP_OUTBOUND, before,
+                s -> s.message() instanceof OutboundMessage m && m.body().startsWith("Here's what you can do"));
+        broker.flush();
+        assertTrue(broker.all(Exchanges.SUPPORT_REQUESTS, before.messageSid()).stream()
+                .noneMatch(s -> s.message() instanceof SpeechRequest), "voice is off unless asked for: no speech");
 
+        preference("voice on");
+        var inbound = broker.send(userRef, phone, "help");
         var text = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, inbound,
                 s -> s.message() instanceof OutboundMessage m && m.body().startsWith("Here's what you can do")).message();
         var speech = assertInstanceOf(SpeechRequest.class, broker.await(Exchanges.SUPPORT_REQUESTS, inbound,
@@ -63,6 +70,8 @@ class VoiceCommandTest extends NewUserEngineTest {
         assertEquals("whatsapp:" + phone, speech.whatsapp());
         assertEquals(userRef, speech.envelope().userRef());
 
+        // "voice off" is ai-support's to apply: help is still offered, and ai-support drops it
+        preference("voice off");
         var topic = broker.send(userRef, phone, "help payments");
         var topicText = (OutboundMessage) broker.await(Exchanges.WHATSAPP_OUTBOUND, topic,
                 s -> s.message() instanceof OutboundMessage).message();
