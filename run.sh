@@ -5,6 +5,8 @@
 #   ./run.sh stop     stop what ./run.sh started
 #   ./run.sh status   show each app's readiness
 # RUN_BUILD=0 ./run.sh starts the jars already built (bench/e2e-bench.sh builds offline itself).
+# REPLICAS=2 ./run.sh also starts a second replica of gateway-, command- and notification-service (ports below),
+# the two sharing the per-user shards of their queues (docs/operations.md, "Scaling out").
 # Logs go to .run/logs/<app>.log. The sandbox is the default outside world (Flash, Twilio, Maple stand-ins).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +15,11 @@ cd "$(dirname "$0")"
 # quarkus.management.*), never on the HTTP port; the sandbox, never deployed, keeps them on its one port.
 APPS=(sandbox:8089:8089 gateway-service:8080:9080 command-service:8081:9081 balance-service:8082:9082
     notification-service:8083:9083 ai-support-service:8084:9084)
+# second replicas (app@2), started with REPLICAS=2; stop and status cover them whenever they run
+SECOND_REPLICAS=(gateway-service@2:8090:9090 command-service@2:8091:9091 notification-service@2:8093:9093)
+REPLICAS=${REPLICAS:-1}
+if [ "$REPLICAS" != 1 ] && [ "$REPLICAS" != 2 ]; then echo "REPLICAS is 1 or 2" >&2; exit 2; fi
+[ "$REPLICAS" = 2 ] && APPS+=("${SECOND_REPLICAS[@]}")
 RUN_DIR=.run
 # JVM options (issue 20, point 5; figures in docs/benchmarks.md "Memory and start-up"): the serial collector, a heap
 # that starts at 16 MB and grows only as far as the app's live data needs (the JVM's default first heap is 1/64 of the
@@ -37,7 +44,7 @@ ready() { curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
 
 stop() {
     local entry app pid
-    for entry in "${APPS[@]}"; do
+    for entry in "${APPS[@]}" "${SECOND_REPLICAS[@]}"; do
         app=${entry%%:*}
         if [ -f "$RUN_DIR/$app.pid" ]; then
             pid=$(cat "$RUN_DIR/$app.pid")
@@ -56,8 +63,9 @@ http_port() { local rest=${1#*:}; echo "${rest%%:*}"; }
 
 status() {
     local entry app port
-    for entry in "${APPS[@]}"; do
+    for entry in "${APPS[@]}" "${SECOND_REPLICAS[@]}"; do
         app=${entry%%:*}; port=$(http_port "$entry")
+        [[ $app == *@* ]] && [ ! -f "$RUN_DIR/$app.pid" ] && continue
         if ready "${entry##*:}"; then echo "$app  :$port (health :${entry##*:})  UP"
         else echo "$app  :$port (health :${entry##*:})  DOWN"; fi
     done
@@ -101,9 +109,9 @@ start() {
         ./mvnw -B -q package -DskipTests
     fi
     mkdir -p "$RUN_DIR/logs"
-    local entry app port
+    local entry app dir port replica
     for entry in "${APPS[@]}"; do
-        app=${entry%%:*}; port=$(http_port "$entry")
+        app=${entry%%:*}; dir=${app%@*}; port=$(http_port "$entry")
         if [ -f "$RUN_DIR/$app.pid" ] && kill -0 "$(cat "$RUN_DIR/$app.pid")" 2>/dev/null; then
             echo "$app already running"
             continue
@@ -113,10 +121,16 @@ start() {
         # The AppCDS archive the package step wrote (quarkus.package.jar.appcds.enabled) is used only when the app runs
         # from its own directory (the archive records the class path as the package step ran it).
         local cds=""
-        [ -f "$app/target/quarkus-app/app-cds.jsa" ] && cds=-XX:SharedArchiveFile=app-cds.jsa
+        [ -f "$dir/target/quarkus-app/app-cds.jsa" ] && cds=-XX:SharedArchiveFile=app-cds.jsa
+        # which replica of how many (the messaging module spreads a sharded queue's shards by it)
+        replica=""
+        if [[ " ${SECOND_REPLICAS[*]%%:*} " == *" $dir@2 "* ]]; then
+            replica="-Dmessaging.replica.index=$([[ $app == *@2 ]] && echo 1 || echo 0) -Dmessaging.replica.count=$REPLICAS"
+            replica+=" -Dquarkus.http.port=$port -Dquarkus.management.port=${entry##*:}"
+        fi
         # shellcheck disable=SC2086
-        (cd "$app/target/quarkus-app" && exec nohup java $(app_java_opts "$app") $JAVA_OPTS $cds -Dquarkus.profile=local \
-            -jar quarkus-run.jar >"$OLDPWD/$RUN_DIR/logs/$app.log" 2>&1) &
+        (cd "$dir/target/quarkus-app" && exec nohup java $(app_java_opts "$dir") $JAVA_OPTS $cds $replica \
+            -Dquarkus.profile=local -jar quarkus-run.jar >"$OLDPWD/$RUN_DIR/logs/$app.log" 2>&1) &
         echo $! >"$RUN_DIR/$app.pid"
         echo "started $app on :$port (pid $!)"
     done

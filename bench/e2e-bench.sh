@@ -6,6 +6,8 @@
 # ports, its JVM options, its databases; the sandbox's status callbacks on), runs EndToEndBench (setup: Flash users,
 # known and linked users; then one open-loop run per rate), prints each app's start-up time and RSS, the queues left
 # with messages, and stops the apps. Refuses to start while anything listens on ./run.sh's ports.
+# REPLICAS=2 bench/e2e-bench.sh …: two replicas each of gateway-, command- and notification-service (./run.sh's
+# REPLICAS=2), the webhooks spread over both gateways.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOCK=${BENCH_LOCK:-/tmp/flash-tests.lock}
@@ -14,7 +16,12 @@ if [ -z "${E2E_BENCH_LOCKED:-}" ]; then
     exec env E2E_BENCH_LOCKED=1 flock "$LOCK" "$0" "$@"
 fi
 APPS=(sandbox gateway-service command-service balance-service notification-service ai-support-service)
-for port in 8080 8081 8082 8083 8084 8089 9080 9081 9082 9083 9084; do
+extra=()
+if [ "${REPLICAS:-1}" = 2 ]; then
+    APPS+=(gateway-service@2 command-service@2 notification-service@2)
+    extra+=(--gateway-replicas=http://127.0.0.1:8090)
+fi
+for port in 8080 8081 8082 8083 8084 8089 9080 9081 9082 9083 9084 8090 8091 8093 9090 9091 9093; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "port $port is in use: stop ./run.sh (or whatever listens there) first" >&2
         exit 1
@@ -34,7 +41,8 @@ RUN_BUILD=0 ./run.sh | grep -v '^$' || { echo "./run.sh failed; logs in .run/log
 echo "all six ready $(awk -v a="$(date +%s.%N)" -v b="$started" 'BEGIN {printf "%.1f", a - b}') s after ./run.sh began"
 pids=""
 for app in "${APPS[@]}"; do
-    pids+="${pids:+,}${app%-service}:$(cat ".run/$app.pid")"
+    name=${app/-service/}
+    pids+="${pids:+,}${name/@/-}:$(cat ".run/$app.pid")"
 done
 rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status"; }
 echo "start-up (Quarkus' own 'started in', six starting together) and RSS at ready:"
@@ -44,7 +52,8 @@ for app in "${APPS[@]}"; do
         "$(rss "$(cat ".run/$app.pid")")"
 done
 status=0
-java -Xmx256m -XX:+UseSerialGC -cp bench/target/bench.jar com.flashapp.whatsapp.bench.EndToEndBench --pids="$pids" "$@" || status=$?
+java -Xmx256m -XX:+UseSerialGC -cp bench/target/bench.jar com.flashapp.whatsapp.bench.EndToEndBench --pids="$pids" "${extra[@]}" "$@" \
+    || status=$?
 echo "RSS after the runs:"
 for app in "${APPS[@]}"; do printf '  %-22s %s\n' "$app" "$(rss "$(cat ".run/$app.pid")")"; done
 # ./run.sh's queues (the default vhost; the tests use vhosts of their own) must not keep the runs' backlog for the

@@ -71,6 +71,9 @@ own java -Xmx384m -XX:+UseSerialGC ${NOTIFICATION_JAVA_OPTS:-} -Dquarkus.profile
     -Dapp.twilio.status-callback=http://127.0.0.1:18089/bench-callbacks-ignored \
     -Dapp.relay.rate-per-second="${RELAY_RATE:-5000}" -Dapp.relay.concurrency="${RELAY_CONCURRENCY:-256}" \
     -Dmessaging.exchange-prefix=bench. -Dmessaging.consumers.whatsapp-outbound.queue=bench.notification-outbound \
+    `# one queue, not per-user shards: the bench publishes without the user header and removes the queue after` \
+    -Dmessaging.consumers.whatsapp-outbound.shards=1 -Dmessaging.consumers.whatsapp-outbound.prefetch=256 \
+    -Dmessaging.consumers.whatsapp-outbound.concurrency=256 \
     `# renamed exchanges and queue: outside notification-service's own broker user (infra.sh), so the admin` \
     -Drabbitmq-username=guest -Drabbitmq-password=guest \
     -Dmessaging.consumers.whatsapp-delivery.enabled=false -Dmessaging.consumers.flash-events.enabled=false \

@@ -212,8 +212,10 @@ if ! port_open 5672; then
     if ! [ -x /usr/sbin/rabbitmq-server ] && ! command -v rabbitmq-server >/dev/null 2>&1; then
         apt_install rabbitmq-server
     fi
-    # The management API is how tests and `admin status` read queue depths: enable it before the start.
-    $SUDO rabbitmq-plugins enable --offline rabbitmq_management >/dev/null 2>&1 || true
+    # The management API is how tests and `admin status` read queue depths: enable it before the start; the
+    # consistent-hash exchange is what sharded consumers (messaging.consumers.*.shards) route through.
+    $SUDO rabbitmq-plugins enable --offline rabbitmq_management rabbitmq_consistent_hash_exchange >/dev/null 2>&1 \
+        || true
     if systemd_unit rabbitmq-server.service; then
         log "starting RabbitMQ (systemd)"
         $SUDO systemctl start rabbitmq-server.service
@@ -230,6 +232,10 @@ if ! port_open 15672; then
     $SUDO rabbitmq-plugins enable rabbitmq_management >/dev/null
     wait_port 15672 "RabbitMQ management" 90
 fi
+if ! $SUDO rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_consistent_hash_exchange; then
+    log "enabling rabbitmq_consistent_hash_exchange"
+    $SUDO rabbitmq-plugins enable rabbitmq_consistent_hash_exchange >/dev/null
+fi
 
 # Dead-letter queues keep a message 14 days at most (they can hold OTP codes and WhatsApp numbers;
 # docs/data-lifecycle.md). A policy, not a queue argument: the DLQs exist already without one, and redeclaring a queue
@@ -242,7 +248,8 @@ if ! curl -fsS -o /dev/null -u "${RABBITMQ_ADMIN_USER:-guest}:${RABBITMQ_ADMIN_P
     exit 1
 fi
 
-# Least privilege: a broker user per service. Configure: its own queues (and their .dlq), the exchanges it consumes
+# Least privilege: a broker user per service. Configure: its own queues (with their .dlq, the shards .0, .1 … of a
+# sharded one and its hash exchange, named like the queue), the exchanges it consumes
 # from or publishes to and dead-letters (the messaging module declares them on connect); write: its own queues (to
 # bind them), the exchanges it publishes to and dead-letters (the broker asks for write on a queue's
 # x-dead-letter-exchange when the queue is declared); read: its own queues and the exchanges it binds them to. So
@@ -262,7 +269,7 @@ alternatives() { # names... → a|b|c with dots escaped
 }
 broker_user() { # user tags "queues" "consumed exchanges" "published exchanges"
     local user=$1 tags=$2 queues consumed published
-    queues="($(alternatives $3))(\\\\.dlq)?"
+    queues="($(alternatives $3))(\\\\.dlq|\\\\.[0-9]+)?"
     consumed=$(alternatives $4)
     published=$(alternatives ${5:-})
     local configure="^($queues|$consumed${published:+|$published}|dead-letters)\$"

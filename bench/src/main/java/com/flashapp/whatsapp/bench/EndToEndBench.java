@@ -113,8 +113,18 @@ public final class EndToEndBench {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         this.signer = new TwilioTextScenario(gateway, option("public-base-url", "http://localhost:8080"),
                 option("token", "0123456789abcdef0123456789abcdef"), 1);
-        this.client = new KeepAliveClient(new InetSocketAddress(gateway.getHost(), gateway.getPort()),
-                Integer.parseInt(option("concurrency", "32")), REQUEST_TIMEOUT_NANOS, this::acked);
+        // --gateway-replicas=http://127.0.0.1:8090,…: more gateways beside --gateway, the connections spread over all
+        var gateways = new ArrayList<InetSocketAddress>();
+        gateways.add(new InetSocketAddress(gateway.getHost(), gateway.getPort()));
+        for (var more : option("gateway-replicas", "").split(",")) {
+            if (!more.isBlank()) {
+                var uri = URI.create(more.strip());
+                Options.requireLoopback(uri);
+                gateways.add(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            }
+        }
+        this.client = new KeepAliveClient(gateways, Integer.parseInt(option("concurrency", "32")),
+                REQUEST_TIMEOUT_NANOS, this::acked);
         for (var entry : option("pids", "").split(",")) {
             if (!entry.isBlank()) {
                 var parts = entry.strip().split(":");

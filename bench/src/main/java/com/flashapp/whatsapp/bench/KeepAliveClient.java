@@ -28,7 +28,7 @@ final class KeepAliveClient implements AutoCloseable {
 
     private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
-    private final InetSocketAddress address;
+    private final List<InetSocketAddress> addresses;
     private final Selector selector;
     private final Listener listener;
     private final long timeoutNanos;
@@ -37,12 +37,18 @@ final class KeepAliveClient implements AutoCloseable {
     private long nextTimeoutCheck;
 
     KeepAliveClient(InetSocketAddress address, int connections, long timeoutNanos, Listener listener) throws IOException {
-        this.address = address;
+        this(List.of(address), connections, timeoutNanos, listener);
+    }
+
+    /** Connections spread over {@code addresses} (replicas of one server), one after the other. */
+    KeepAliveClient(List<InetSocketAddress> addresses, int connections, long timeoutNanos, Listener listener)
+            throws IOException {
+        this.addresses = List.copyOf(addresses);
         this.selector = Selector.open();
         this.listener = listener;
         this.timeoutNanos = timeoutNanos;
         for (int i = 0; i < connections; i++) {
-            var connection = new Connection();
+            var connection = new Connection(this.addresses.get(i % this.addresses.size()));
             all.add(connection);
             idle.add(connection);
         }
@@ -118,6 +124,7 @@ final class KeepAliveClient implements AutoCloseable {
 
     /** One keep-alive connection and the request on it. */
     private final class Connection {
+        private final InetSocketAddress address;
         private SocketChannel channel;
         private SelectionKey key;
         private ByteBuffer out;
@@ -125,6 +132,10 @@ final class KeepAliveClient implements AutoCloseable {
         private long started;
         private boolean measured;
         private boolean inFlight;
+
+        Connection(InetSocketAddress address) {
+            this.address = address;
+        }
 
         void start(byte[] request, boolean measured, long intendedStartNanos) {
             this.measured = measured;

@@ -3,6 +3,7 @@ package com.flashapp.whatsapp.contracts;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,6 +59,36 @@ public final class MessageCodec {
                     && !mapping.getPath().isEmpty() ? " at " + mapping.getPathReference() : "";
             throw new MalformedMessageException("not a valid " + type.getSimpleName() + ": "
                     + e.getClass().getSimpleName() + where);
+        }
+    }
+
+    /**
+     * The {@code envelope.userRef} of encoded message bytes, or null (none, or not a message), for bytes encoded
+     * earlier and published again (an outbox); reads only as far as that field.
+     */
+    public static String userRef(byte[] json) {
+        try (var parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                var field = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_OBJECT && "envelope".equals(field)) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        var name = parser.currentName();
+                        var value = parser.nextToken();
+                        if ("userRef".equals(name)) {
+                            return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                        }
+                        parser.skipChildren();
+                    }
+                    return null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

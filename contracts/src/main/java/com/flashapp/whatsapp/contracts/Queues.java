@@ -26,6 +26,14 @@ public final class Queues {
     public static final String NOTIFICATION_REQUESTS = "notification.notification-requests";
     public static final String NOTIFICATION_USER_LIFECYCLE = "notification.user-lifecycle";
 
+    /**
+     * Shard {@code index} of a queue sharded per user ({@code messaging.consumers.*.shards}); the shards share the
+     * queue's dead-letter queue.
+     */
+    public static String shard(String queue, int index) {
+        return queue + "." + index;
+    }
+
     /** The dead-letter queue of {@code queue}. */
     public static String dlq(String queue) {
         return queue + ".dlq";

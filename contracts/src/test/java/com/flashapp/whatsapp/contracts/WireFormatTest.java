@@ -67,6 +67,22 @@ class WireFormatTest {
     }
 
     @Test
+    void theUserRefOfEncodedBytesIsReadWithoutDecodingTheMessage() {
+        for (var message : Samples.all().values()) {
+            assertEquals(message.envelope().userRef(), MessageCodec.userRef(MessageCodec.encode(message)),
+                    message.getClass().getSimpleName());
+        }
+        var bytes = "{\"body\": {\"envelope\": {\"userRef\": \"not-this\"}}, \"x\": [1, {\"a\": 2}], "
+                + "\"envelope\": {\"messageId\": \"m\", \"meta\": {\"userRef\": \"nor-this\"}, "
+                + "\"userRef\": \"u_1\"}}";
+        assertEquals("u_1", MessageCodec.userRef(bytes.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, MessageCodec.userRef("{\"envelope\": {\"messageId\": \"m\"}}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, MessageCodec.userRef("{\"envelope\": {\"userRef\": 5}}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, MessageCodec.userRef("[1, 2]".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, MessageCodec.userRef("{\"envelope\": ".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void malformedBytesAreRejectedAsMalformed() {
         assertThrows(MessageCodec.MalformedMessageException.class, () -> MessageCodec.decode(
                 "not json".getBytes(StandardCharsets.UTF_8), Exchanges.WALLET_REQUESTS, "balance.get"));

@@ -238,13 +238,24 @@ class KubernetesManifestsTest {
             var scaled = only(documents(MANIFESTS.resolve(service + ".yml")), "ScaledObject");
             @SuppressWarnings("unchecked")
             var triggers = (List<Map<String, Object>>) path(scaled, "spec", "triggers");
-            var queues = triggers.stream().map(t -> (String) path(t, "metadata", "queueName"))
-                    .collect(Collectors.toCollection(TreeSet::new));
             var config = properties(service);
             var declared = config.stringPropertyNames().stream()
                     .filter(k -> k.startsWith("messaging.consumers.") && k.endsWith(".queue"))
                     .map(config::getProperty)
                     .collect(Collectors.toCollection(TreeSet::new));
+            // a sharded queue's trigger sums its shards: a pattern that matches shards, never the queue itself
+            var queues = new TreeSet<String>();
+            for (var trigger : triggers) {
+                var name = (String) path(trigger, "metadata", "queueName");
+                if ("true".equals(path(trigger, "metadata", "useRegex"))) {
+                    assertEquals("sum", path(trigger, "metadata", "operation"), name);
+                    declared.stream().filter(q -> java.util.regex.Pattern.matches(name, q + ".0")
+                                    && java.util.regex.Pattern.matches(name, q + ".3") && !q.matches(name))
+                            .forEach(queues::add);
+                } else {
+                    queues.add(name);
+                }
+            }
             assertFalse(declared.isEmpty(), service);
             assertEquals(declared, queues, service + ": KEDA triggers vs declared queues");
         }
@@ -308,6 +319,10 @@ class KubernetesManifestsTest {
                 if (name.startsWith("messaging.consumers.") && name.endsWith(".queue")) {
                     queues.add(props.getProperty(name));
                     queues.add(props.getProperty(name) + ".dlq");
+                    if (props.getProperty(name.replaceAll("\\.queue$", ".shards")) != null) {
+                        queues.add(props.getProperty(name) + ".0"); // its shards (and its hash exchange, the name)
+                        queues.add(props.getProperty(name) + ".3");
+                    }
                 } else if (name.startsWith("messaging.consumers.") && name.endsWith(".exchange")) {
                     consumed.add(props.getProperty(name));
                 }

@@ -1,5 +1,6 @@
 package com.flashapp.whatsapp.messaging;
 
+import com.flashapp.whatsapp.contracts.Queues;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -80,8 +81,20 @@ public class Consumers {
                 }
                 inbox = inboxes.get();
             }
-            consumers.add(new QueueConsumer(name, consumer.exchange(), consumer, handlerFor(name), inbox,
-                    acks(), vertx, config, registry));
+            var handler = handlerFor(name);
+            if (consumer.shards() <= 1) {
+                consumers.add(new QueueConsumer(name, consumer.queue(), name, QueueConsumer.Role.PREFERRED,
+                        consumer.exchange(), consumer, handler, inbox, acks(), vertx, config, registry));
+                continue;
+            }
+            for (int i = 0; i < consumer.shards(); i++) {
+                var role = Topology.preferred(i, config.replica()) ? QueueConsumer.Role.PREFERRED
+                        : QueueConsumer.Role.STANDBY;
+                consumers.add(new QueueConsumer(name, Queues.shard(consumer.queue(), i), name + "." + i, role,
+                        consumer.exchange(), consumer, handler, inbox, acks(), vertx, config, registry));
+            }
+            consumers.add(new QueueConsumer(name, consumer.queue(), name + ".unsharded", QueueConsumer.Role.DRAIN,
+                    consumer.exchange(), consumer, handler, inbox, acks(), vertx, config, registry));
         }
         if (consumers.isEmpty()) {
             return;
@@ -173,7 +186,11 @@ public class Consumers {
             var opened = c;
             c.addShutdownListener(cause -> lost(opened, cause));
             for (var consumer : consumers) {
-                startConsumer(c, consumer);
+                if (consumer.role() == QueueConsumer.Role.PREFERRED) {
+                    startConsumer(c, consumer, true);
+                } else if (consumer.role() == QueueConsumer.Role.DRAIN) {
+                    startDrain(c, consumer);
+                }
             }
             connectionName = name;
             connection = c;
@@ -182,6 +199,7 @@ public class Consumers {
                 return;
             }
             Log.infof("messaging: consuming %d queue(s) from %s as %s", consumers.size(), settings.address(), name);
+            standBy(c);
         } catch (Exception e) {
             Log.warnf("messaging: cannot consume from %s: %s", settings.address(), e.toString());
             if (c != null) {
@@ -191,21 +209,62 @@ public class Consumers {
         }
     }
 
-    private void startConsumer(Connection c, QueueConsumer consumer) throws Exception {
+    /**
+     * Registers on the shards that are other replicas' after {@code standby-delay}, so that a replica starting at the
+     * same time registers on its own first and the broker makes it their active consumer; if it is not there, this
+     * one is. Runs on the connector thread, which has nothing else to do meanwhile.
+     */
+    private void standBy(Connection c) throws Exception {
+        var standby = consumers.stream().filter(q -> q.role() == QueueConsumer.Role.STANDBY).toList();
+        if (standby.isEmpty()) {
+            return;
+        }
+        sleep(config.replica().standbyDelay().toMillis());
+        if (connection != c || !c.isOpen() || !running) {
+            return; // lost meanwhile: the next connection starts again
+        }
+        for (var consumer : standby) {
+            startConsumer(c, consumer, true);
+        }
+        Log.infof("messaging: standing by for %d shard(s) of other replicas", standby.size());
+    }
+
+    /** The queue an unsharded build consumed: unbound and drained, if the broker still has it. */
+    private void startDrain(Connection c, QueueConsumer consumer) throws Exception {
+        var probe = c.createChannel();
+        boolean present;
+        try {
+            present = Topology.unbindUnsharded(probe, settings.exchange(consumer.config().exchange()),
+                    consumer.config());
+        } finally {
+            if (probe.isOpen()) {
+                probe.close();
+            }
+        }
+        if (present) {
+            Log.infof("messaging: %s is sharded now; the unsharded queue %s is unbound and drained",
+                    consumer.name(), consumer.queue());
+            startConsumer(c, consumer, false);
+        }
+    }
+
+    private void startConsumer(Connection c, QueueConsumer consumer, boolean declare) throws Exception {
         var channel = c.createChannel();
-        var exchange = settings.exchange(consumer.config().exchange());
-        Topology.declare(channel, exchange, consumer.config(), config.maxDeliveries());
+        if (declare) {
+            var exchange = settings.exchange(consumer.config().exchange());
+            Topology.declare(channel, exchange, consumer.config(), config.maxDeliveries());
+        }
         channel.basicQos(consumer.config().prefetch());
         var generationOfChannel = generation;
         channel.addShutdownListener(cause -> {
             if (!cause.isHardError() && !cause.isInitiatedByApplication() && c.isOpen()) {
                 // a channel error (e.g. an ack the broker did not accept): start everything afresh
-                Log.warnf("messaging: channel of %s closed by the broker: %s; reconnecting", consumer.name(),
+                Log.warnf("messaging: channel of %s closed by the broker: %s; reconnecting", consumer.label(),
                         cause.getMessage());
                 c.abort(1000);
             }
         });
-        channel.basicConsume(consumer.config().queue(), false, new DefaultConsumer(channel) {
+        channel.basicConsume(consumer.queue(), false, new DefaultConsumer(channel) {
             @Override
             public void handleConsumeOk(String consumerTag) {
                 consumer.consuming(true);
@@ -221,7 +280,7 @@ public class Consumers {
             @Override
             public void handleCancel(String consumerTag) {
                 // the broker cancelled us (queue deleted, node going down): declare and consume again
-                Log.warnf("messaging: the broker cancelled the consumer of %s; reconnecting", consumer.name());
+                Log.warnf("messaging: the broker cancelled the consumer of %s; reconnecting", consumer.label());
                 consumer.consuming(false);
                 c.abort(1000);
             }

@@ -59,6 +59,30 @@ public interface MessagingConfig {
     /** What makes the {@code RabbitMQ} readiness check DOWN (everything is always reported in its data). */
     Readiness readiness();
 
+    /** Which of the service's replicas this is, for sharded consumers ({@link Consumer#shards()}). */
+    Replica replica();
+
+    interface Replica {
+        /**
+         * This replica's number, 0 to {@link #count()} - 1: it takes shards {@code i} with {@code i % count == index}
+         * at once and stands by for the others. Only the spread of work depends on it: replicas that all say 0 are
+         * still correct (one takes every shard, the others wait).
+         */
+        @WithDefault("0")
+        int index();
+
+        /** How many replicas the shards are spread over. */
+        @WithDefault("1")
+        int count();
+
+        /**
+         * How long a replica waits before it registers on the shards that are another replica's, so that replica,
+         * starting at the same time, gets them first; if it is not there, this one takes them.
+         */
+        @WithDefault("5s")
+        Duration standbyDelay();
+    }
+
     /** TLS to the broker ({@code RABBITMQ_TLS_*}); off by default (the local broker speaks plain AMQP). */
     Tls tls();
 
@@ -125,6 +149,17 @@ public interface MessagingConfig {
         /** Skip message ids this consumer has already handled (the inbox); off where the handler is idempotent. */
         @WithDefault("true")
         boolean inbox();
+
+        /**
+         * Per-user shards (1: the queue alone). With n &gt; 1 the messages go through a consistent-hash exchange named
+         * like the queue, keyed on the {@code flash-user} header, to n quorum queues {@code <queue>.0} … with a single
+         * active consumer each among all the service's replicas: one user's messages stay on one shard, so in order
+         * however many replicas run, and different users' messages are handled side by side. Needs the broker's
+         * {@code rabbitmq_consistent_hash_exchange} plugin. A queue of the same name left by an unsharded build is
+         * unbound and drained.
+         */
+        @WithDefault("1")
+        int shards();
     }
 
     interface Publisher {

@@ -54,7 +54,9 @@ public class MessagingReadiness implements HealthCheck {
         }
         for (var consumer : consumers.all()) {
             String state;
-            if (!consumer.isConsuming()) {
+            if (!consumer.isConsuming() && consumer.role() == QueueConsumer.Role.DRAIN) {
+                continue; // an old unsharded queue, absent or drained
+            } else if (!consumer.isConsuming()) {
                 state = "not consuming";
                 up &= !decides.consumers();
             } else {
@@ -66,7 +68,7 @@ public class MessagingReadiness implements HealthCheck {
                     state = "consuming (" + consumer.held() + " held)";
                 }
             }
-            response.withData(consumer.name(), state);
+            response.withData(consumer.label(), state);
         }
         return response.status(up).build();
     }

@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.messaging;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.MessageCodec;
+import com.flashapp.whatsapp.contracts.WireHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
@@ -214,16 +215,17 @@ public class Publisher {
     public Uni<Void> publish(String exchange, ContractMessage message, Duration timeout) {
         var envelope = message.envelope();
         return publish(exchange, message.routingKey(), envelope.messageId(), envelope.correlationId(),
-                MessageCodec.encode(message), timeout);
+                envelope.userRef(), MessageCodec.encode(message), timeout);
     }
 
     /** Publishes bytes encoded earlier (an outbox relay); completes on the broker's confirm. */
     public Uni<Void> publish(String exchange, String routingKey, UUID messageId, String correlationId, byte[] body) {
-        return publish(exchange, routingKey, messageId, correlationId, body, defaultTimeout);
+        return publish(exchange, routingKey, messageId, correlationId, MessageCodec.userRef(body), body,
+                defaultTimeout);
     }
 
-    private Uni<Void> publish(String exchange, String routingKey, UUID messageId, String correlationId, byte[] body,
-                              Duration timeout) {
+    private Uni<Void> publish(String exchange, String routingKey, UUID messageId, String correlationId,
+                              String userRef, byte[] body, Duration timeout) {
         if (!exchanges.contains(exchange)) {
             return Uni.createFrom().failure(new IllegalArgumentException(
                     "not a declared exchange of this service (messaging.publisher.exchanges): " + exchange));
@@ -234,6 +236,9 @@ public class Publisher {
                 .messageId(messageId.toString())
                 .correlationId(correlationId)
                 .timestamp(new Date())
+                // sharded queues hash it (MessagingConfig.Consumer#shards): one user's messages on one shard
+                .headers(Map.of(WireHeaders.USER, userRef == null || userRef.isBlank() ? messageId.toString()
+                        : userRef))
                 .build();
         var target = settings.exchange(exchange);
         return Uni.createFrom().emitter(emitter -> {

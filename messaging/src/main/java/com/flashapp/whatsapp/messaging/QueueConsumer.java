@@ -44,6 +44,9 @@ import java.util.concurrent.TimeUnit;
 final class QueueConsumer {
 
     private final String name;
+    private final String queue;
+    private final String label;
+    private final Role role;
     private final String contractExchange;
     private final MessagingConfig.Consumer config;
     private final MessageHandler handler;
@@ -72,9 +75,20 @@ final class QueueConsumer {
     private volatile boolean consuming;
     private volatile boolean reportedStalled;
 
-    QueueConsumer(String name, String contractExchange, MessagingConfig.Consumer config, MessageHandler handler,
-                  Inbox inbox, AckWriter acks, Vertx vertx, MessagingConfig messaging, MeterRegistry registry) {
+    /**
+     * @param name      the consumer's name ({@code messaging.consumers.<name>}): its handler and its inbox entries
+     * @param queue     the queue consumed: the configured one, or one of its shards
+     * @param label     the name in logs and readiness: {@code name}, or {@code name.<shard>} (metrics carry the
+     *                  consumer's name as {@code channel} and the queue as {@code queue})
+     * @param role      when it is registered on the broker, and whether readiness needs it
+     */
+    QueueConsumer(String name, String queue, String label, Role role, String contractExchange,
+                  MessagingConfig.Consumer config, MessageHandler handler, Inbox inbox, AckWriter acks, Vertx vertx,
+                  MessagingConfig messaging, MeterRegistry registry) {
         this.name = name;
+        this.queue = queue;
+        this.label = label;
+        this.role = role;
         this.contractExchange = contractExchange;
         this.config = config;
         this.handler = handler;
@@ -86,20 +100,44 @@ final class QueueConsumer {
         this.maxBackoffMillis = Math.max(initialBackoffMillis, messaging.retry().maxBackoff().toMillis());
         this.registry = registry;
         this.handlerTime = Timer.builder("messaging.handler.time").description("Handling one message, retries included")
-                .tag("channel", name).publishPercentileHistogram().register(registry);
+                .tag("channel", name).tag("queue", queue).publishPercentileHistogram().register(registry);
         this.redelivered = Counter.builder("messaging.redelivered")
                 .description("Messages the broker delivered again (after a requeue or a lost connection)")
-                .tag("channel", name).register(registry);
+                .tag("channel", name).tag("queue", queue).register(registry);
         this.retries = Counter.builder("messaging.handler.retries")
                 .description("Handling attempts repeated in place after a transient failure")
-                .tag("channel", name).register(registry);
+                .tag("channel", name).tag("queue", queue).register(registry);
         Gauge.builder("messaging.consumer.held", this, c -> c.held)
-                .description("Messages delivered to this consumer and not yet settled").tag("channel", name)
+                .description("Messages delivered to this consumer and not yet settled")
+                .tag("channel", name).tag("queue", queue)
                 .register(registry);
     }
 
     String name() {
         return name;
+    }
+
+    /** The queue consumed. */
+    String queue() {
+        return queue;
+    }
+
+    String label() {
+        return label;
+    }
+
+    Role role() {
+        return role;
+    }
+
+    /** When a consumer is registered on the broker. */
+    enum Role {
+        /** At once on connect: an unsharded queue, or a shard that is this replica's. */
+        PREFERRED,
+        /** After {@code messaging.replica.standby-delay}: a shard that is another replica's, taken if it is away. */
+        STANDBY,
+        /** The queue an unsharded build left, drained if the broker still has it; readiness does not wait for it. */
+        DRAIN
     }
 
     MessagingConfig.Consumer config() {
@@ -169,7 +207,7 @@ final class QueueConsumer {
         if (h == 0 || quiet < timeout.toNanos()) {
             if (reportedStalled) {
                 reportedStalled = false;
-                Log.infof("messaging: consumer %s makes progress again", name);
+                Log.infof("messaging: consumer %s makes progress again", label);
             }
             return -1;
         }
@@ -177,7 +215,7 @@ final class QueueConsumer {
         if (!reportedStalled) {
             reportedStalled = true;
             Log.warnf("messaging: consumer %s holds %d unacknowledged messages and has settled none for %d s "
-                    + "(readiness DOWN until it does)", name, h, seconds);
+                    + "(readiness DOWN until it does)", label, h, seconds);
         }
         return seconds;
     }
@@ -203,7 +241,7 @@ final class QueueConsumer {
             message = MessageCodec.decode(delivery.body(), contractExchange, delivery.routingKey());
         } catch (MessageCodec.MalformedMessageException e) {
             // the codec's message names the parser's exception class and the JSON path, never the data
-            Log.warnf("Dead-lettering malformed message on %s (%s): %s", name, delivery.routingKey(), e.getMessage());
+            Log.warnf("Dead-lettering malformed message on %s (%s): %s", label, delivery.routingKey(), e.getMessage());
             count(delivery.routingKey(), "malformed");
             settle(delivery, AckWriter.Outcome.REJECT);
             progress();
@@ -266,7 +304,7 @@ final class QueueConsumer {
         var attempt = attempts.count;
         var routingKey = delivery.routingKey();
         if (failure instanceof RejectedMessage rejected) {
-            Log.warnf("Dead-lettering %s on %s: %s", routingKey, name, rejected.reason());
+            Log.warnf("Dead-lettering %s on %s: %s", routingKey, label, rejected.reason());
             count(routingKey, "rejected");
             settle(delivery, AckWriter.Outcome.REJECT);
             done(message, started);
@@ -283,7 +321,7 @@ final class QueueConsumer {
             retries.increment();
             var delay = backoff(attempt);
             if (attempt == 1 || attempt % 10 == 0) {
-                Log.warnf("Handling %s on %s failed (%s, attempt %d); retrying in %d ms", routingKey, name,
+                Log.warnf("Handling %s on %s failed (%s, attempt %d); retrying in %d ms", routingKey, label,
                         failure.getClass().getSimpleName(), attempt, delay);
             }
             vertx.setTimer(delay, t -> root.runOnContext(x -> {
@@ -297,7 +335,7 @@ final class QueueConsumer {
             }));
             return;
         }
-        Log.warnf("Handling %s on %s failed, requeueing: %s", routingKey, name, failure.toString());
+        Log.warnf("Handling %s on %s failed, requeueing: %s", routingKey, label, failure.toString());
         count(routingKey, "failed");
         settle(delivery, AckWriter.Outcome.REQUEUE);
         done(message, started);
@@ -349,6 +387,7 @@ final class QueueConsumer {
         // looked up once per combination: a registry lookup builds and sorts its tags on every call
         consumed.computeIfAbsent(routingKey + '\u0000' + outcome, k -> Counter.builder("messages.consumed")
                 .description("Messages consumed, by outcome")
-                .tags("channel", name, "type", routingKey, "outcome", outcome).register(registry)).increment();
+                .tags("channel", name, "queue", queue, "type", routingKey, "outcome", outcome).register(registry))
+                .increment();
     }
 }

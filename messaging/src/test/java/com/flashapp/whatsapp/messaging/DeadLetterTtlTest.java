@@ -143,5 +143,10 @@ class DeadLetterTtlTest {
         public boolean inbox() {
             return true;
         }
+
+        @Override
+        public int shards() {
+            return 1;
+        }
     }
 }

@@ -110,4 +110,22 @@ public final class TestApplication {
             return n == null ? 0 : n.get();
         }
     }
+
+    /** Handles {@code test-sharded} (ShardingTest's profile only): records what it handled, in order. */
+    @ApplicationScoped
+    @Identifier("test-sharded")
+    public static class RecordingHandler implements MessageHandler {
+
+        private final java.util.Queue<InboundMessage> handled = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public Uni<Void> handle(ContractMessage message) {
+            handled.add((InboundMessage) message);
+            return Uni.createFrom().voidItem();
+        }
+
+        List<InboundMessage> handled() {
+            return List.copyOf(handled);
+        }
+    }
 }

@@ -54,7 +54,9 @@ class QueueWiringTest {
         for (ContractMessage message : List.of(inbound, expectation, linked)) {
             Mockito.verify(handler, Mockito.timeout(15_000)).handle(message);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestBroker.depth(Queues.COMMAND_INBOUND) == 0
+        // whatsapp.inbound is sharded per user: four queues behind the hash exchange
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.util.stream.IntStream.range(0, 4)
+                .allMatch(i -> TestBroker.depth(Queues.shard(Queues.COMMAND_INBOUND, i)) == 0)
                 && TestBroker.depth(Queues.COMMAND_EXPECT) == 0 && TestBroker.depth(Queues.COMMAND_FLASH_EVENTS) == 0);
     }
 }

@@ -90,7 +90,8 @@ class BrokerLeastPrivilegeTest {
     void readsItsOwnQueue() throws Exception {
         var channel = connection.createChannel();
         // the same calls on its own queue are allowed (the running application declared it)
-        assertEquals(Queues.COMMAND_INBOUND, channel.queueDeclarePassive(Queues.COMMAND_INBOUND).getQueue());
+        var shard = Queues.shard(Queues.COMMAND_INBOUND, 0);
+        assertEquals(shard, channel.queueDeclarePassive(shard).getQueue());
     }
 
     private static void assertRefused(Throwable e) {

@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.messaging.testkit;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.MessageCodec;
+import com.flashapp.whatsapp.contracts.WireHeaders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -64,9 +65,11 @@ public final class TestBroker implements AutoCloseable {
         return ConfigProvider.getConfig().getOptionalValue("rabbitmq-virtual-host", String.class).orElse("/");
     }
 
-    /** Publishes as another service would (persistent, confirmed). */
+    /** Publishes as another service would (persistent, confirmed, with the {@code flash-user} header). */
     public void publish(String exchange, ContractMessage message) {
-        publish(exchange, message.routingKey(), message.envelope().messageId().toString(),
+        var envelope = message.envelope();
+        publish(exchange, message.routingKey(), envelope.messageId().toString(),
+                envelope.userRef() == null ? envelope.messageId().toString() : envelope.userRef(),
                 MessageCodec.encode(message));
     }
 
@@ -76,8 +79,12 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public void publish(String exchange, String routingKey, String messageId, byte[] body) {
+        publish(exchange, routingKey, messageId, messageId, body);
+    }
+
+    private void publish(String exchange, String routingKey, String messageId, String user, byte[] body) {
         var props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
-                .messageId(messageId).build();
+                .messageId(messageId).headers(Map.of(WireHeaders.USER, user)).build();
         try {
             channel.basicPublish(exchange, routingKey, props, body);
             channel.waitForConfirmsOrDie(5_000);

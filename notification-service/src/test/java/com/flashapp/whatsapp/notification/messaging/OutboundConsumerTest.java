@@ -75,8 +75,10 @@ class OutboundConsumerTest extends NotificationTestBase {
     }
 
     private double failedAttempts() {
-        return registry.counter("messages.consumed", "channel", OutboundHandler.CONSUMER, "type",
-                RoutingKeys.Outbound.REPLY, "outcome", "failed").count();
+        // summed over the consumer's shard queues
+        return registry.find("messages.consumed").tags("channel", OutboundHandler.CONSUMER, "type",
+                RoutingKeys.Outbound.REPLY, "outcome", "failed").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private boolean inboxHas(UUID id) {
