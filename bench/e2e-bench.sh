@@ -21,6 +21,8 @@ if [ "${REPLICAS:-1}" = 2 ]; then
     APPS+=(gateway-service@2 command-service@2 notification-service@2)
     extra+=(--gateway-replicas=http://127.0.0.1:8090)
 fi
+# the users write to ./run.sh's sender pool (the bench's default is run.sh's; RELAY_SENDERS overrides both alike)
+[ -n "${RELAY_SENDERS:-}" ] && extra+=("--our-numbers=$RELAY_SENDERS")
 for port in 8080 8081 8082 8083 8084 8089 9080 9081 9082 9083 9084 8090 8091 8093 9090 9091 9093; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "port $port is in use: stop ./run.sh (or whatever listens there) first" >&2

@@ -4,7 +4,7 @@
 # Compiles command-service and its tests, then runs IntentBench on one thread: no server is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -pl contracts,command-service test-compile dependency:build-classpath \
-    -Dmdep.outputFile=command-service/target/intent-bench.classpath -Dmdep.includeScope=test
+./mvnw -B -q -pl contracts,messaging,command-service test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$PWD/command-service/target/intent-bench.classpath" -Dmdep.includeScope=test
 CP="command-service/target/classes:command-service/target/test-classes:$(cat command-service/target/intent-bench.classpath)"
 exec java -Xmx384m -XX:+UseSerialGC -cp "$CP" com.flashapp.whatsapp.command.intent.IntentBench "${1:-20}"

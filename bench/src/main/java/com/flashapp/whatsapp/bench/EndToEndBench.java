@@ -78,7 +78,12 @@ public final class EndToEndBench {
     private final URI gateway;
     private final String sandbox;
     private final HttpClient http;
+    /** ./run.sh's sender pool (RELAY_SENDERS there). */
+    static final String DEFAULT_SENDERS = "whatsapp:+14155238886,whatsapp:+14155238887,whatsapp:+14155238888,"
+            + "whatsapp:+14155238889,whatsapp:+14155238890";
+
     private final TwilioTextScenario signer;
+    private final String[] ours; // our WhatsApp senders (./run.sh's pool): each user writes to one of them
     private final KeepAliveClient client;
     private final Map<String, String> pids = new LinkedHashMap<>(); // name -> pid
     private final Map<String, List<Reply>> replies = new ConcurrentHashMap<>(); // phone -> in the simulator's order
@@ -113,6 +118,15 @@ public final class EndToEndBench {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         this.signer = new TwilioTextScenario(gateway, option("public-base-url", "http://localhost:8080"),
                 option("token", "0123456789abcdef0123456789abcdef"), 1);
+        // --our-numbers=whatsapp:+E164,…: the pool ./run.sh configures (its replies leave from the number written
+        // to, each paced on its own), so the users spread over it as a business's customers do over its numbers
+        this.ours = Arrays.stream(option("our-numbers", DEFAULT_SENDERS).split(",")).map(String::strip)
+                .filter(n -> !n.isEmpty()).map(n -> n.replaceAll("=.*$", "")).toArray(String[]::new);
+        for (var number : ours) {
+            if (!number.matches("whatsapp:\\+[1-9][0-9]{6,14}")) {
+                throw new IllegalArgumentException("--our-numbers: " + number + " is not whatsapp:+E164");
+            }
+        }
         // --gateway-replicas=http://127.0.0.1:8090,…: more gateways beside --gateway, the connections spread over all
         var gateways = new ArrayList<InetSocketAddress>();
         gateways.add(new InetSocketAddress(gateway.getHost(), gateway.getPort()));
@@ -621,7 +635,8 @@ public final class EndToEndBench {
     // ------------------------------------------------------------------ sending, polling
 
     private void send(String phone, String text, boolean measured, long dueNanos) {
-        var request = signer.request(sid++, phone, text, URLEncoder.encode(text, StandardCharsets.UTF_8));
+        var to = ours[Math.floorMod(phone.hashCode(), ours.length)];
+        var request = signer.request(sid++, phone, to, text, URLEncoder.encode(text, StandardCharsets.UTF_8));
         client.send(request, measured, dueNanos);
     }
 

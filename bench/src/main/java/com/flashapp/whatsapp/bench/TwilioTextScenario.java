@@ -54,14 +54,14 @@ final class TwilioTextScenario {
 
     /** The complete HTTP/1.1 request number {@code n} (keep-alive: no Connection header needed). Not thread-safe. */
     byte[] request(long n) {
-        return request(n, phones[(int) (n % phones.length)], BODY, BODY);
+        return request(n, phones[(int) (n % phones.length)], TO, BODY, BODY);
     }
 
     /**
-     * Request number {@code n} (its MessageSid) from {@code phone} (E.164) saying {@code body}; {@code formBody} is
-     * the same text form-encoded. Not thread-safe.
+     * Request number {@code n} (its MessageSid) from {@code phone} (E.164) to our WhatsApp sender {@code to}
+     * ({@code whatsapp:+E164}) saying {@code body}; {@code formBody} is the same text form-encoded. Not thread-safe.
      */
-    byte[] request(long n, String phone, String body, String formBody) {
+    byte[] request(long n, String phone, String to, String body, String formBody) {
         var sid = "SM" + runHex + hex16(n);
         var from = "whatsapp:" + phone;
         // Twilio's signature: the URL, then each parameter name + value, sorted by name
@@ -74,7 +74,7 @@ final class TwilioTextScenario {
                 .append("ProfileName").append(PROFILE)
                 .append("SmsMessageSid").append(sid)
                 .append("SmsSid").append(sid)
-                .append("To").append(TO)
+                .append("To").append(to)
                 .append("WaId").append(phone, 1, phone.length());
         var signature = Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
         // the same parameters, form-encoded (':' and '+' are the only characters that need escaping here)
@@ -87,7 +87,7 @@ final class TwilioTextScenario {
                 .append("&ProfileName=").append(PROFILE)
                 .append("&SmsMessageSid=").append(sid)
                 .append("&SmsSid=").append(sid)
-                .append("&To=whatsapp%3A%2B14155238886")
+                .append("&To=whatsapp%3A%2B").append(to, "whatsapp:+".length(), to.length())
                 .append("&WaId=").append(phone, 1, phone.length());
         var request = new StringBuilder(head.length() + 64 + form.length()).append(head).append(signature)
                 .append("\r\nContent-Length: ").append(form.length()).append("\r\n\r\n").append(form);
