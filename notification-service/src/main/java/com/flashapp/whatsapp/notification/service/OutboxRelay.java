@@ -94,6 +94,8 @@ public class OutboxRelay {
     private final int claimThreshold;
     private final AtomicLong depth = new AtomicLong();
     private final AtomicLong claimedSinceVacuum = new AtomicLong();
+    /** Claims that make the next vacuum: {@link #FIRST_VACUUM_AFTER}, doubled after each run up to vacuum-after. */
+    private volatile long vacuumDue;
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
     private final AtomicLong waiting = new AtomicLong();
     private final AtomicLong nextAttemptMillis = new AtomicLong();
@@ -241,13 +243,26 @@ public class OutboxRelay {
     }
 
     /**
-     * Vacuums the outbox table once enough messages went through (see {@code vacuum-after}). Skip-locked: with
-     * several replicas, one vacuum at a time runs and the others skip their turn.
+     * Claims before the first vacuum (and analyze) after start: a young outbox's statistics, and the plans PostgreSQL
+     * cached for the relay's prepared statements while its tables were empty, are renewed while it grows.
+     */
+    static final long FIRST_VACUUM_AFTER = 500;
+
+    /** The claims that make the vacuum after one run at {@code due}: twice as many, at most {@code vacuumAfter}. */
+    static long nextVacuumDue(long due, long vacuumAfter) {
+        return Math.min(vacuumAfter, Math.max(1, due) * 2);
+    }
+
+    /**
+     * Vacuums and analyzes the outbox tables once enough messages went through (see {@code vacuum-after}; sooner
+     * after a start, see {@link #FIRST_VACUUM_AFTER}). Skip-locked: with several replicas, one vacuum at a time runs
+     * and the others skip their turn.
      */
     @Scheduled(every = "${app.relay.vacuum-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> vacuum() {
         long since = claimedSinceVacuum.get();
-        if (since < config.relay().vacuumAfter()) {
+        var due = vacuumDue == 0 ? Math.min(FIRST_VACUUM_AFTER, config.relay().vacuumAfter()) : vacuumDue;
+        if (since < due) {
             return Uni.createFrom().voidItem();
         }
         claimedSinceVacuum.addAndGet(-since);
@@ -255,6 +270,7 @@ public class OutboxRelay {
         return outbox.vacuum(config.relay().vacuumCostDelay())
                 .invoke(() -> registry.timer("notification.outbox.vacuum").record(
                         Duration.ofNanos(System.nanoTime() - started)))
+                .invoke(() -> vacuumDue = nextVacuumDue(due, config.relay().vacuumAfter()))
                 .onFailure().recoverWithItem(e -> {
                     Log.warnf("Outbox vacuum failed (the next one retries): %s", e.toString());
                     claimedSinceVacuum.addAndGet(since);

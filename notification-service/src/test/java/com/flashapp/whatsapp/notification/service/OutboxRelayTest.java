@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -421,6 +422,7 @@ class OutboxRelayTest extends NotificationTestBase {
     @Test
     void theOutboxTableIsVacuumedOnceEnoughMessagesWentThrough() {
         var before = vacuumCount();
+        var analyzedBefore = analyzeCounts();
         var to = randomWhatsapp();
         var user = randomUserRef();
         for (int i = 0; i < 25; i++) {
@@ -431,10 +433,35 @@ class OutboxRelayTest extends NotificationTestBase {
         // the dead row versions those sends left are removed by the relay, not left to a (possibly absent) autovacuum
         await().atMost(WAIT).until(() -> vacuumCount() > before);
         assertTrue(registry.get("notification.outbox.vacuum").timer().count() >= 1);
+        // and analyzed, so the plans of the relay's prepared statements follow the tables' growth without autovacuum
+        await().atMost(WAIT).until(() -> {
+            var now = analyzeCounts();
+            return now.get(0) > analyzedBefore.get(0) && now.get(1) > analyzedBefore.get(1);
+        });
+    }
+
+    @Test
+    void aYoungOutboxIsVacuumedEachTimeItsClaimsDouble() {
+        assertEquals(500, OutboxRelay.FIRST_VACUUM_AFTER);
+        assertEquals(1000, OutboxRelay.nextVacuumDue(500, 10_000));
+        assertEquals(8000, OutboxRelay.nextVacuumDue(4000, 10_000));
+        assertEquals(10_000, OutboxRelay.nextVacuumDue(8000, 10_000));
+        assertEquals(10_000, OutboxRelay.nextVacuumDue(10_000, 10_000));
+        assertEquals(20, OutboxRelay.nextVacuumDue(20, 20));
     }
 
     private long vacuumCount() {
         return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbound_pending'")
                 .execute().await().indefinitely().iterator().next().getLong(0);
+    }
+
+    /** How often outbound_message and outbound_sid were analyzed (manually, by the relay), in that order. */
+    private List<Long> analyzeCounts() {
+        var counts = new ArrayList<Long>();
+        for (var table : List.of("outbound_message", "outbound_sid")) {
+            counts.add(pool.preparedQuery("select analyze_count from pg_stat_user_tables where relname = $1")
+                    .execute(Tuple.of(table)).await().indefinitely().iterator().next().getLong(0));
+        }
+        return counts;
     }
 }
