@@ -25,7 +25,9 @@ RUN_DIR=.run
 # that starts at 16 MB and grows only as far as the app's live data needs (the JVM's default first heap is 1/64 of the
 # machine's memory, ~380 MB on 24 GB, all of it soon resident), handed back after a full collection past 40 % free.
 # JAVA_OPTS replaces these common options and comes after the per-app ones, so an -Xmx there wins.
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1}
+# -XX:TrimNativeHeapInterval: every 5 s the JVM hands the C heap's free memory (the JIT's, Netty's, ONNX Runtime's
+# temporary buffers) back to the system, which glibc keeps otherwise.
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:TrimNativeHeapInterval=5000 -Dquarkus.http.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1}
 # glibc's malloc keeps up to 8 arenas per core for the JIT's and the native libraries' threads; two are enough here
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
