@@ -96,8 +96,7 @@ local_secrets() {
 # outran a sender would show. Override RELAY_SENDERS (whatsapp:+E164[=rate],…) to try another pool.
 sender_pool() {
     export RELAY_SENDERS=${RELAY_SENDERS:-whatsapp:+14155238886,whatsapp:+14155238887,whatsapp:+14155238888,whatsapp:+14155238889,whatsapp:+14155238890}
-    # each notification-service replica paces every sender on its own: n replicas share the 70/s (no shared pacer yet)
-    export RELAY_RATE_PER_SECOND=${RELAY_RATE_PER_SECOND:-$((70 / REPLICAS))}
+    # notification-service's replicas divide each sender's 70/s between them (app.relay.replica-heartbeat)
     export SANDBOX_TWILIO_WHATSAPP_SENDERS=${SANDBOX_TWILIO_WHATSAPP_SENDERS:-$(echo "$RELAY_SENDERS" | sed 's/=[^,]*//g')}
     export SANDBOX_TWILIO_SENDER_RATE_PER_SECOND=${SANDBOX_TWILIO_SENDER_RATE_PER_SECOND:-80}
 }

@@ -180,6 +180,14 @@ public interface NotificationConfig {
         @WithDefault("10000")
         int vacuumAfter();
 
+        /**
+         * How often this relay replica says it is alive and counts the others, which divide each sender's pace
+         * between them (a duration; a replica not seen for three is dropped), or "off": each replica paces every
+         * sender at the full rate on its own. See {@code RelayReplicas}.
+         */
+        @WithDefault("5s")
+        String replicaHeartbeat();
+
         /** How often the relay considers vacuuming the outbox table (a duration, or "off"). */
         @WithDefault("3s")
         String vacuumInterval();

@@ -11,7 +11,9 @@ final class SendRateLimiter {
 
     private static final long SECOND = 1_000_000_000L;
 
-    private final long baseIntervalNanos;
+    private final long configuredIntervalNanos;
+    /** The configured interval times the relay replicas sharing the sender ({@link #share}). */
+    private long baseIntervalNanos;
     private final long recoveryNanos;
     private long intervalNanos;
     private long nextFreeNanos;
@@ -19,7 +21,8 @@ final class SendRateLimiter {
     private long changedAtNanos;
 
     SendRateLimiter(double perSecond, long recoveryNanos) {
-        this.baseIntervalNanos = perSecond <= 0 ? 0 : (long) (SECOND / perSecond);
+        this.configuredIntervalNanos = perSecond <= 0 ? 0 : (long) (SECOND / perSecond);
+        this.baseIntervalNanos = configuredIntervalNanos;
         this.intervalNanos = baseIntervalNanos;
         this.recoveryNanos = Math.max(1, recoveryNanos);
     }
@@ -63,6 +66,21 @@ final class SendRateLimiter {
             changedAtNanos = now;
         }
         nextFreeNanos = Math.max(nextFreeNanos, now + pauseNanos);
+    }
+
+    /**
+     * {@code replicas} relays pace this sender: this one takes its share, the configured rate divided by them. A
+     * slow-down in force stays in force (the pace is still that many times slower than this share).
+     */
+    synchronized void share(int replicas, long now) {
+        recover(now);
+        long base = configuredIntervalNanos * Math.max(1, replicas);
+        if (configuredIntervalNanos == 0 || base == baseIntervalNanos) {
+            return;
+        }
+        double slower = (double) intervalNanos / baseIntervalNanos;
+        baseIntervalNanos = base;
+        intervalNanos = Math.max(base, Math.min((long) (base * slower), Math.max(SECOND, base)));
     }
 
     /** The messages per second this sender is paced at now (0: unpaced). */

@@ -84,6 +84,15 @@ public class SenderPool {
         return Math.min(sendingLease.toNanos() / 4, Duration.ofSeconds(5).toNanos());
     }
 
+    /**
+     * {@code replicas} relays send from this pool (see {@link RelayReplicas}): each sender's pace here becomes its
+     * rate divided by them, so together they keep to it.
+     */
+    public void share(int replicas) {
+        var now = System.nanoTime();
+        senders.forEach(s -> s.limiter.share(replicas, now));
+    }
+
     /** The pool's senders, in configured order. */
     public List<Sender> senders() {
         return senders;

@@ -56,4 +56,25 @@ class SendRateLimiterTest {
         assertEquals(10.0, limiter.ratePerSecond(49 * SECOND));
         assertEquals(10.0, limiter.ratePerSecond(500 * SECOND));
     }
+
+    @Test
+    void replicasSharingTheSenderEachTakeTheirPartOfItsRateAndASlowDownStaysInForce() {
+        var limiter = new SendRateLimiter(10, 10 * SECOND);
+        limiter.share(2, 0);
+        assertEquals(5.0, limiter.ratePerSecond(0), "two replicas: half each");
+        assertEquals(0, limiter.reserve(0));
+        assertEquals(200 * MS, limiter.reserve(0));
+        limiter.slowDown(SECOND, SECOND);
+        assertEquals(2.5, limiter.ratePerSecond(SECOND));
+        limiter.share(1, SECOND);
+        assertEquals(5.0, limiter.ratePerSecond(SECOND), "alone again: twice the pace, still halved by the 429");
+        assertEquals(10.0, limiter.ratePerSecond(11 * SECOND), "and the slow-down wears off as before");
+        limiter.share(4, 11 * SECOND);
+        assertEquals(2.5, limiter.ratePerSecond(11 * SECOND));
+        limiter.share(0, 11 * SECOND);
+        assertEquals(10.0, limiter.ratePerSecond(11 * SECOND), "never more than the configured rate");
+        var unpaced = new SendRateLimiter(0, SECOND);
+        unpaced.share(3, 0);
+        assertEquals(0.0, unpaced.ratePerSecond(0), "an unpaced sender stays unpaced");
+    }
 }
