@@ -9,6 +9,7 @@ import com.flashapp.whatsapp.notification.client.TwilioSender.Outcome;
 import com.flashapp.whatsapp.notification.config.NotificationConfig;
 import com.flashapp.whatsapp.notification.repository.OutboxRepository;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -96,6 +97,8 @@ public class OutboxRelay {
     private final AtomicLong claimedSinceVacuum = new AtomicLong();
     /** Claims that make the next vacuum: {@link #FIRST_VACUUM_AFTER}, doubled after each run up to vacuum-after. */
     private volatile long vacuumDue;
+    /** The queue's depth (as the gauges last read it) when it was last analyzed. */
+    private volatile long analyzedDepth;
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
     private final AtomicLong waiting = new AtomicLong();
     private final AtomicLong nextAttemptMillis = new AtomicLong();
@@ -132,6 +135,7 @@ public class OutboxRelay {
         // Twilio's acceptances in groups: one statement for all that finished while the previous one ran
         this.accepted = new GroupCommit<>(batch -> outbox.markAccepted(batch)
                 .map(moved -> Collections.<Void>nCopies(batch.size(), null)), config.relay().batchSize());
+        this.vacuumDue = Math.min(FIRST_VACUUM_AFTER, config.relay().vacuumAfter());
         this.claimThreshold = Math.max(1, Math.min(config.relay().claimThreshold(), config.relay().concurrency()));
         this.paused = !config.relay().enabled();
         // histograms, so p99 can be read for any window (the benchmark reads its measured phase's)
@@ -153,6 +157,10 @@ public class OutboxRelay {
         registry.gauge("notification.outbox.waiting", waiting);
         registry.gauge("notification.outbox.next.attempt.seconds", nextAttemptMillis, ms -> ms.get() / 1000.0);
         registry.gauge("notification.relay.held", held);
+        Gauge.builder("notification.relay.lanes", inFlight, AtomicInteger::get)
+                .description("Relay lanes taken: messages claimed and not yet recorded, and lanes reserved for a "
+                        + "claim running")
+                .register(registry);
         this.breakers = breakers;
         this.breakerLimit = config.relay().concurrency();
         breakers.onStateChange(TwilioMessages.BREAKER, this::breakerChanged);
@@ -248,6 +256,18 @@ public class OutboxRelay {
      */
     static final long FIRST_VACUUM_AFTER = 500;
 
+    /**
+     * The queue is analyzed on its own once it holds at least this many messages and twice as many as at its last
+     * analysis: a backlog built while nothing was claimed (Twilio's breaker open) triggers no vacuum, and the
+     * planner would go on planning for the queue it last saw.
+     */
+    static final long ANALYZE_DEPTH = 500;
+
+    /** Whether a queue this deep, last analyzed at {@code analyzedDepth}, should be analyzed again. */
+    static boolean queueGrown(long depth, long analyzedDepth) {
+        return depth >= Math.max(ANALYZE_DEPTH, 2 * analyzedDepth);
+    }
+
     /** The claims that make the vacuum after one run at {@code due}: twice as many, at most {@code vacuumAfter}. */
     static long nextVacuumDue(long due, long vacuumAfter) {
         return Math.min(vacuumAfter, Math.max(1, due) * 2);
@@ -261,19 +281,38 @@ public class OutboxRelay {
     @Scheduled(every = "${app.relay.vacuum-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> vacuum() {
         long since = claimedSinceVacuum.get();
-        var due = vacuumDue == 0 ? Math.min(FIRST_VACUUM_AFTER, config.relay().vacuumAfter()) : vacuumDue;
+        var due = vacuumDue;
         if (since < due) {
-            return Uni.createFrom().voidItem();
+            return analyzeIfGrown();
         }
         claimedSinceVacuum.addAndGet(-since);
+        long queued = depth.get();
         var started = System.nanoTime();
         return outbox.vacuum(config.relay().vacuumCostDelay())
                 .invoke(() -> registry.timer("notification.outbox.vacuum").record(
                         Duration.ofNanos(System.nanoTime() - started)))
                 .invoke(() -> vacuumDue = nextVacuumDue(due, config.relay().vacuumAfter()))
+                .invoke(() -> analyzedDepth = queued)
                 .onFailure().recoverWithItem(e -> {
                     Log.warnf("Outbox vacuum failed (the next one retries): %s", e.toString());
                     claimedSinceVacuum.addAndGet(since);
+                    return null;
+                });
+    }
+
+    /** Analyzes the queue alone when it grew past what the planner last saw ({@link #queueGrown}). */
+    private Uni<Void> analyzeIfGrown() {
+        long queued = depth.get();
+        if (!queueGrown(queued, analyzedDepth)) {
+            return Uni.createFrom().voidItem();
+        }
+        return outbox.analyzeQueue()
+                .invoke(() -> {
+                    analyzedDepth = queued;
+                    registry.counter("notification.outbox.analyze").increment();
+                })
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("Analyzing the outbox queue failed (the next round retries): %s", e.toString());
                     return null;
                 });
     }

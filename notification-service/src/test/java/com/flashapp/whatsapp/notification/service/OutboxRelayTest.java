@@ -452,6 +452,16 @@ class OutboxRelayTest extends NotificationTestBase {
         assertEquals(20, OutboxRelay.nextVacuumDue(20, 20));
     }
 
+    @Test
+    void theQueueIsAnalyzedAgainEachTimeItDoublesPastFiveHundred() {
+        assertFalse(OutboxRelay.queueGrown(499, 0));
+        assertTrue(OutboxRelay.queueGrown(500, 0));
+        assertTrue(OutboxRelay.queueGrown(500, 240));
+        assertFalse(OutboxRelay.queueGrown(999, 500));
+        assertTrue(OutboxRelay.queueGrown(1000, 500));
+        assertFalse(OutboxRelay.queueGrown(3000, 2000));
+    }
+
     private long vacuumCount() {
         return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbound_pending'")
                 .execute().await().indefinitely().iterator().next().getLong(0);
