@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -117,9 +118,11 @@ class SenderPoolTest extends NotificationTestBase {
     void eachRecipientsMessagesLeaveFromItsOwnSenderInOrder() {
         var by = recipientsPerSender(2);
         var all = by.values().stream().flatMap(List::stream).toList();
+        // one user per number, as in production: a user's messages share a shard, so they are stored in order
+        var users = all.stream().collect(Collectors.toMap(to -> to, to -> randomUserRef()));
         for (int i = 0; i < 4; i++) {
             for (var to : all) {
-                send(reply(to, randomUserRef(), "message " + i));
+                send(reply(to, users.get(to), "message " + i));
             }
         }
         await().atMost(POOL_WAIT).until(() -> all.stream().allMatch(to -> SandboxTwilio.sentTo(to).size() >= 4));
@@ -141,13 +144,16 @@ class SenderPoolTest extends NotificationTestBase {
         // two sends a second per sender, far below the relay's pace: the first sender's burst is refused
         SandboxTwilio.senderRate(2, 2);
 
+        // one user per number, as in production: a user's messages share a shard, so they are stored in order
+        var users = slowed.stream().collect(Collectors.toMap(to -> to, to -> randomUserRef()));
         for (int i = 0; i < 3; i++) {
             for (var to : slowed) {
-                send(reply(to, randomUserRef(), "slow " + i));
+                send(reply(to, users.get(to), "slow " + i));
             }
         }
-        send(reply(other, randomUserRef(), "other 0"));
-        send(reply(other, randomUserRef(), "other 1"));
+        var otherUser = randomUserRef();
+        send(reply(other, otherUser, "other 0"));
+        send(reply(other, otherUser, "other 1"));
 
         await().atMost(POOL_WAIT).until(() -> slowed.stream().allMatch(to -> stored(to).size() == 3
                 && stored(to).stream().allMatch(r -> "sent".equals(r.getString("state")))));
