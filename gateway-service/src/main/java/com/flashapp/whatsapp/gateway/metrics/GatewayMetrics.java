@@ -56,8 +56,8 @@ public class GatewayMetrics {
         counters.computeIfAbsent("gateway.spool.spooled", k -> registry.counter(k)).increment();
     }
 
-    public void relayed() {
-        counters.computeIfAbsent("gateway.spool.relayed", k -> registry.counter(k)).increment();
+    public void relayed(int count) {
+        counters.computeIfAbsent("gateway.spool.relayed", k -> registry.counter(k)).increment(count);
     }
 
     public void published(String endpoint) {

@@ -84,9 +84,17 @@ public class Spool {
         });
     }
 
-    /** Removes a relayed message. */
-    public Uni<Void> remove(String id) {
-        return redis.execute("XDEL", stream, id).replaceWithVoid();
+    /** Removes relayed messages (one call for a relay round). */
+    public Uni<Void> remove(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        var args = new String[ids.size() + 1];
+        args[0] = stream;
+        for (int i = 0; i < ids.size(); i++) {
+            args[i + 1] = ids.get(i);
+        }
+        return redis.execute("XDEL", args).replaceWithVoid();
     }
 
     /** Messages waiting in the spool. */

@@ -14,6 +14,9 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +30,9 @@ import java.util.function.Supplier;
  *
  * <p>The relay: every {@code gateway.spool.relay-interval} each replica reads the spool's depth; while it is not
  * empty, new messages go to the spool too (behind the older ones, so nobody's messages overtake each other), and the
- * replica that holds the relay lock publishes the spool's messages oldest first, each removed once confirmed. A
- * message relayed twice (a replica died between the confirm and the removal) carries the same message id, which the
- * consumers' inboxes drop.
+ * replica that holds the relay lock publishes the spool's messages oldest first, in rounds of {@code
+ * gateway.spool.batch}, each user's in order, removing what the broker confirmed. A message relayed twice (a replica
+ * died between the confirm and the removal) carries the same message id, which the consumers' inboxes drop.
  */
 @ApplicationScoped
 public class WebhookIntake {
@@ -172,7 +175,14 @@ public class WebhookIntake {
         });
     }
 
-    /** Publishes the spool oldest first until it is empty or a publish fails; keeps the lock while it works. */
+    /**
+     * Publishes the spool oldest first until it is empty or a publish fails; keeps the lock while it works. A round
+     * publishes its batch as one chain per user, the chains side by side: the publisher's one channel takes them back
+     * to back and their confirms are awaited together, then the confirmed messages leave the spool in one call. Each
+     * user's chain waits for a confirm before its next message, so when a publish fails nothing of that user's after it
+     * has gone out and the order holds when the round is tried again. One message at a time (the earlier relay) did not
+     * outpace a busy intake, which kept the gateway spooling long after the broker was back.
+     */
     private Uni<Void> drain(long ttl) {
         return spool.oldest(config.spool().batch()).flatMap(entries -> {
             if (entries.isEmpty()) {
@@ -182,18 +192,43 @@ public class WebhookIntake {
                     Log.info("spool relayed: empty");
                 });
             }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (var entry : entries) {
-                chain = chain.flatMap(x -> publisher.publish(entry.exchange(), entry.routingKey(), entry.messageId(),
-                                entry.correlationId(), entry.body())
-                        .flatMap(y -> spool.remove(entry.id()))
-                        .invoke(() -> {
-                            depth.decrementAndGet();
-                            metrics.relayed();
-                        }));
-            }
-            return chain.flatMap(x -> spool.renew(owner, ttl))
-                    .flatMap(ours -> ours ? drain(ttl) : Uni.createFrom().voidItem());
+            var chains = byUser(entries).stream().map(this::relayInOrder).toList();
+            return Uni.join().all(chains).andFailFast().flatMap(confirmed -> {
+                var ids = confirmed.stream().flatMap(List::stream).toList();
+                return spool.remove(ids).invoke(() -> {
+                    depth.addAndGet(-ids.size());
+                    metrics.relayed(ids.size());
+                }).flatMap(x -> {
+                    if (ids.size() < entries.size()) {
+                        Log.warnf("spool relay: %d of %d messages not confirmed; tried again next round",
+                                entries.size() - ids.size(), entries.size());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return spool.renew(owner, ttl).flatMap(ours -> ours ? drain(ttl) : Uni.createFrom().voidItem());
+                });
+            });
         });
+    }
+
+    /** Publishes one user's messages in order, each after the one before is confirmed; the ids confirmed. */
+    private Uni<List<String>> relayInOrder(List<Spool.Entry> entries) {
+        var confirmed = new ArrayList<String>(entries.size());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (var entry : entries) {
+            chain = chain.flatMap(x -> publisher.publish(entry.exchange(), entry.routingKey(), entry.messageId(),
+                    entry.correlationId(), entry.body())).invoke(() -> confirmed.add(entry.id()));
+        }
+        return chain.onFailure().recoverWithNull().map(x -> confirmed);
+    }
+
+    /** A round's messages by user (the consumers' order key), each user's in spool order. */
+    static List<List<Spool.Entry>> byUser(List<Spool.Entry> entries) {
+        var users = new LinkedHashMap<String, List<Spool.Entry>>();
+        for (var entry : entries) {
+            var userRef = MessageCodec.userRef(entry.body());
+            var key = userRef == null || userRef.isBlank() ? entry.id() : userRef;
+            users.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
+        }
+        return List.copyOf(users.values());
     }
 }

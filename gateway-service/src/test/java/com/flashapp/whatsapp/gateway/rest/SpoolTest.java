@@ -44,7 +44,8 @@ class SpoolTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.publish-timeout", "1s", "gateway.spool.relay-interval", "200ms");
+            return Map.of("gateway.publish-timeout", "1s", "gateway.spool.relay-interval", "200ms",
+                    "gateway.spool.batch", "20");
         }
     }
 
@@ -94,6 +95,44 @@ class SpoolTest {
             assertEquals(200, retry.statusCode(), retry.body());
             tap.flush();
             assertEquals(5, tap.messages(InboundMessage.class, m -> phone.equals(m.phone())).size());
+        }
+    }
+
+    @Test
+    void aSpoolOfManyUsersIsRelayedInRoundsWithEachUsersOrderKept() {
+        try (var tap = BrokerTap.on().and(Exchanges.WHATSAPP_INBOUND, RoutingKeys.Inbound.ALL)) {
+            proxy.refuse(true);
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(10)).until(() -> given().get(readiness).then().extract()
+                    .path("checks.find { it.name == 'Webhook intake' }.data.to").equals("spool"));
+
+            // 8 users, 6 messages each, interleaved; more than a round (gateway.spool.batch=20 here)
+            var phones = new ArrayList<String>();
+            for (int u = 0; u < 8; u++) {
+                phones.add(Webhooks.newPhone());
+            }
+            for (int i = 1; i <= 6; i++) {
+                for (var phone : phones) {
+                    var response = Webhooks.postSigned(base, Webhooks.MESSAGES,
+                            Webhooks.text(Webhooks.newSid(), phone, "message " + i));
+                    assertEquals(200, response.statusCode(), response.body());
+                }
+            }
+
+            proxy.refuse(false);
+            var expected = List.of("message 1", "message 2", "message 3", "message 4", "message 5", "message 6");
+            for (var phone : phones) {
+                var relayed = tap.awaitCount(InboundMessage.class, m -> phone.equals(m.phone()), 6,
+                        Duration.ofSeconds(30));
+                assertEquals(expected, relayed.stream().map(InboundMessage::body).toList(), "one user's order");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(given().get(readiness)
+                    .then().extract().path("checks.find { it.name == 'Webhook intake' }.data.spool-depth")));
+            // each once: none relayed twice
+            tap.flush();
+            for (var phone : phones) {
+                assertEquals(6, tap.messages(InboundMessage.class, m -> phone.equals(m.phone())).size());
+            }
         }
     }
 }
