@@ -65,10 +65,7 @@ class SpoolTest {
     @Test
     void webhooksWhileTheBrokerIsAwayAreKeptAndRelayedInOrderWhenItIsBack() {
         try (var tap = BrokerTap.on().and(Exchanges.WHATSAPP_INBOUND, RoutingKeys.Inbound.ALL)) {
-            proxy.refuse(true);
-            proxy.cut();
-            await().atMost(Duration.ofSeconds(10)).until(() -> given().get(readiness).then().extract()
-                    .path("checks.find { it.name == 'Webhook intake' }.data.to") .equals("spool"));
+            brokerAway();
 
             var phone = Webhooks.newPhone();
             var sent = new ArrayList<Map<String, String>>();
@@ -87,8 +84,7 @@ class SpoolTest {
             var relayed = tap.awaitCount(InboundMessage.class, m -> phone.equals(m.phone()), 5, Duration.ofSeconds(30));
             assertEquals(List.of("message 1", "message 2", "message 3", "message 4", "message 5"),
                     relayed.stream().map(InboundMessage::body).toList(), "relayed in the order they came");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(given().get(readiness)
-                    .then().extract().path("checks.find { it.name == 'Webhook intake' }.data.spool-depth")));
+            awaitSpoolEmpty();
 
             // Twilio retrying one of them: a duplicate, not a second message
             var retry = Webhooks.postSigned(base, Webhooks.MESSAGES, sent.get(0));
@@ -101,10 +97,7 @@ class SpoolTest {
     @Test
     void aSpoolOfManyUsersIsRelayedInRoundsWithEachUsersOrderKept() {
         try (var tap = BrokerTap.on().and(Exchanges.WHATSAPP_INBOUND, RoutingKeys.Inbound.ALL)) {
-            proxy.refuse(true);
-            proxy.cut();
-            await().atMost(Duration.ofSeconds(10)).until(() -> given().get(readiness).then().extract()
-                    .path("checks.find { it.name == 'Webhook intake' }.data.to").equals("spool"));
+            brokerAway();
 
             // 8 users, 6 messages each, interleaved; more than a round (gateway.spool.batch=20 here)
             var phones = new ArrayList<String>();
@@ -126,13 +119,25 @@ class SpoolTest {
                         Duration.ofSeconds(30));
                 assertEquals(expected, relayed.stream().map(InboundMessage::body).toList(), "one user's order");
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(given().get(readiness)
-                    .then().extract().path("checks.find { it.name == 'Webhook intake' }.data.spool-depth")));
+            awaitSpoolEmpty();
             // each once: none relayed twice
             tap.flush();
             for (var phone : phones) {
                 assertEquals(6, tap.messages(InboundMessage.class, m -> phone.equals(m.phone())).size());
             }
         }
+    }
+
+    /** Cuts the gateway's broker connections and refuses new ones until webhooks go to the spool. */
+    private void brokerAway() {
+        proxy.refuse(true);
+        proxy.cut();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "spool".equals(given().get(readiness).then().extract()
+                .path("checks.find { it.name == 'Webhook intake' }.data.to")));
+    }
+
+    private void awaitSpoolEmpty() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(0).equals(given().get(readiness)
+                .then().extract().path("checks.find { it.name == 'Webhook intake' }.data.spool-depth")));
     }
 }
