@@ -249,7 +249,7 @@ if ! curl -fsS -o /dev/null -u "${RABBITMQ_ADMIN_USER:-guest}:${RABBITMQ_ADMIN_P
 fi
 
 # Least privilege: a broker user per service. Configure: its own queues (with their .dlq, the shards .0, .1 … of a
-# sharded one and its hash exchange, named like the queue), the exchanges it consumes
+# sharded one, its .replicas queue and its hash exchange, named like the queue), the exchanges it consumes
 # from or publishes to and dead-letters (the messaging module declares them on connect); write: its own queues (to
 # bind them), the exchanges it publishes to and dead-letters (the broker asks for write on a queue's
 # x-dead-letter-exchange when the queue is declared); read: its own queues and the exchanges it binds them to. So
@@ -269,7 +269,7 @@ alternatives() { # names... → a|b|c with dots escaped
 }
 broker_user() { # user tags "queues" "consumed exchanges" "published exchanges"
     local user=$1 tags=$2 queues consumed published
-    queues="($(alternatives $3))(\\\\.dlq|\\\\.[0-9]+)?"
+    queues="($(alternatives $3))(\\\\.dlq|\\\\.replicas|\\\\.[0-9]+)?"
     consumed=$(alternatives $4)
     published=$(alternatives ${5:-})
     local configure="^($queues|$consumed${published:+|$published}|dead-letters)\$"

@@ -34,6 +34,15 @@ public final class Queues {
         return queue + "." + index;
     }
 
+    /**
+     * The queue every replica of a sharded consumer registers on, so that each can count the others (the broker's
+     * count of a shard's consumers leaves out the ones waiting behind its single active consumer). Nothing is ever
+     * routed to it.
+     */
+    public static String replicas(String queue) {
+        return queue + ".replicas";
+    }
+
     /** The dead-letter queue of {@code queue}. */
     public static String dlq(String queue) {
         return queue + ".dlq";

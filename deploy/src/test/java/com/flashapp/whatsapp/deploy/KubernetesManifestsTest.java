@@ -322,6 +322,7 @@ class KubernetesManifestsTest {
                     if (props.getProperty(name.replaceAll("\\.queue$", ".shards")) != null) {
                         queues.add(props.getProperty(name) + ".0"); // its shards (and its hash exchange, the name)
                         queues.add(props.getProperty(name) + ".3");
+                        queues.add(props.getProperty(name) + ".replicas"); // where its replicas count each other
                     }
                 } else if (name.startsWith("messaging.consumers.") && name.endsWith(".exchange")) {
                     consumed.add(props.getProperty(name));

@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +24,8 @@ final class AckWriter {
 
     enum Outcome { ACK, REQUEUE, REJECT }
 
-    private record Settle(Channel channel, long tag, Outcome outcome) {
+    /** A settle, or (with {@code written}) a mark completed once everything queued before it is written. */
+    private record Settle(Channel channel, long tag, Outcome outcome, CompletableFuture<Void> written) {
     }
 
     /** Per channel: every tag up to {@code floor} is settled and written; {@code pending} waits to be written. */
@@ -45,7 +47,14 @@ final class AckWriter {
     }
 
     void settle(Delivery delivery, Outcome outcome) {
-        queue.add(new Settle(delivery.channel(), delivery.tag(), outcome));
+        queue.add(new Settle(delivery.channel(), delivery.tag(), outcome, null));
+    }
+
+    /** Completes once everything settled before this call has been written (or dropped with its closed channel). */
+    CompletableFuture<Void> written() {
+        var mark = new CompletableFuture<Void>();
+        queue.add(new Settle(null, 0, null, mark));
+        return mark;
     }
 
     /** Waits until everything settled so far has been written (or the time is up); for shutdown. */
@@ -78,8 +87,11 @@ final class AckWriter {
                 batch.add(first);
                 queue.drainTo(batch);
                 var touched = new HashSet<Channel>();
+                var marks = new ArrayList<CompletableFuture<Void>>();
                 for (var s : batch) {
-                    if (s.channel().isOpen()) {
+                    if (s.written() != null) {
+                        marks.add(s.written());
+                    } else if (s.channel().isOpen()) {
                         channels.computeIfAbsent(s.channel(), c -> new ChannelState()).pending.put(s.tag(), s.outcome());
                         touched.add(s.channel());
                     }
@@ -87,6 +99,7 @@ final class AckWriter {
                 for (var channel : touched) {
                     write(channel, channels.get(channel));
                 }
+                marks.forEach(mark -> mark.complete(null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -21,10 +21,13 @@ import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Every queue this service consumes ({@code messaging.consumers.*}), on one connection of its own with one channel
@@ -162,14 +165,24 @@ public class Consumers {
     }
 
     private void connectLoop() {
+        var rebalanceEvery = config.replica().rebalanceInterval().toNanos();
+        var nextLook = System.nanoTime() + rebalanceEvery;
+        var wait = config.reconnectInterval().toMillis();
+        if (rebalanceEvery > 0) {
+            wait = Math.min(wait, Math.max(1, config.replica().rebalanceInterval().toMillis()));
+        }
         while (running) {
-            if (connection == null) {
+            var c = connection;
+            if (c == null) {
                 connect();
+            } else if (rebalanceEvery > 0 && System.nanoTime() - nextLook >= 0) {
+                rebalance(c);
+                nextLook = System.nanoTime() + rebalanceEvery;
             }
             synchronized (signal) {
                 try {
                     // woken when the connection is lost; otherwise look again after the interval
-                    signal.wait(config.reconnectInterval().toMillis());
+                    signal.wait(wait);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -200,6 +213,7 @@ public class Consumers {
             }
             Log.infof("messaging: consuming %d queue(s) from %s as %s", consumers.size(), settings.address(), name);
             standBy(c);
+            present(c);
         } catch (Exception e) {
             Log.warnf("messaging: cannot consume from %s: %s", settings.address(), e.toString());
             if (c != null) {
@@ -229,6 +243,104 @@ public class Consumers {
         Log.infof("messaging: standing by for %d shard(s) of other replicas", standby.size());
     }
 
+    /**
+     * Each sharded consumer: when this replica is the active consumer of more shards than its share,
+     * {@code ceil(shards / replicas)}, it hands one over ({@code messaging.replica.rebalance-interval}). Runs on the
+     * connector thread.
+     */
+    private void rebalance(Connection c) {
+        var sharded = new LinkedHashMap<String, List<QueueConsumer>>();
+        for (var consumer : consumers) {
+            if (consumer.role() != QueueConsumer.Role.DRAIN && consumer.config().shards() > 1) {
+                sharded.computeIfAbsent(consumer.name(), k -> new ArrayList<>()).add(consumer);
+            }
+        }
+        for (var shards : sharded.values()) {
+            try {
+                var replicas = replicas(c, shards);
+                var active = shards.stream().filter(QueueConsumer::active).toList();
+                var share = (shards.size() + replicas - 1) / replicas;
+                if (replicas > 1 && active.size() > share) {
+                    // rather a shard the replica index gives another replica
+                    var shard = active.stream().filter(q -> q.role() == QueueConsumer.Role.STANDBY).findFirst()
+                            .orElse(active.get(active.size() - 1));
+                    Log.infof("messaging: active on %d of %s's %d shards with %d replicas (a share of %d): handing "
+                            + "%s over", active.size(), shard.name(), shards.size(), replicas, share, shard.label());
+                    handOver(c, shard);
+                }
+            } catch (Exception e) {
+                Log.debugf("messaging: shard balance of %s not looked at: %s", shards.get(0).name(), e.toString());
+            }
+        }
+    }
+
+    /** The replicas of a sharded consumer connected now: the consumers of its {@link Queues#replicas} queue. */
+    private static int replicas(Connection c, List<QueueConsumer> shards) throws Exception {
+        var probe = c.createChannel();
+        try {
+            return probe.queueDeclarePassive(Queues.replicas(shards.get(0).config().queue())).getConsumerCount();
+        } finally {
+            if (probe.isOpen()) {
+                probe.close();
+            }
+        }
+    }
+
+    /**
+     * Registers this replica on each sharded consumer's {@link Queues#replicas} queue, which nothing is routed to:
+     * the broker counts its consumers, one per replica connected.
+     */
+    private void present(Connection c) {
+        var names = new HashSet<String>();
+        for (var consumer : consumers) {
+            if (consumer.config().shards() > 1 && names.add(consumer.name())) {
+                var queue = Queues.replicas(consumer.config().queue());
+                try {
+                    var channel = c.createChannel();
+                    channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic"));
+                    channel.basicConsume(queue, false, new DefaultConsumer(channel));
+                } catch (Exception e) {
+                    // e.g. a broker user not allowed the queue yet: the shards are still consumed, only not spread
+                    Log.warnf("messaging: cannot register on %s (%s); %s's shards are not rebalanced", queue,
+                            e.toString(), consumer.name());
+                }
+            }
+        }
+    }
+
+    /**
+     * Hands a shard to the next replica waiting on it, in order and once: start nothing more of it, let the running
+     * handlers finish and their acks be written, then close its channel — the broker gives the messages delivered
+     * and not started, first in the queue, to the next consumer — and register again, last in line.
+     */
+    private void handOver(Connection c, QueueConsumer shard) throws Exception {
+        var timeout = config.replica().handoverTimeout().toMillis();
+        try {
+            shard.pause().get(timeout, TimeUnit.MILLISECONDS);
+            acks.written().get(timeout, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            Log.infof("messaging: %s still busy after %d ms; kept until the next look", shard.label(), timeout);
+            shard.resume();
+            return;
+        } catch (Exception e) {
+            shard.resume();
+            throw e;
+        }
+        var channel = shard.channel();
+        try {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+            }
+        } catch (Exception e) {
+            // closed under us: the broker put its messages back all the same
+            Log.debugf("messaging: closing %s: %s", shard.label(), e.toString());
+        }
+        shard.resume();
+        if (connection == c && c.isOpen() && running) {
+            startConsumer(c, shard, false);
+        }
+    }
+
     /** The queue an unsharded build consumed: unbound and drained, if the broker still has it. */
     private void startDrain(Connection c, QueueConsumer consumer) throws Exception {
         var probe = c.createChannel();
@@ -256,6 +368,7 @@ public class Consumers {
         }
         channel.basicQos(consumer.config().prefetch());
         var generationOfChannel = generation;
+        consumer.registered(channel);
         channel.addShutdownListener(cause -> {
             if (!cause.isHardError() && !cause.isInitiatedByApplication() && c.isOpen()) {
                 // a channel error (e.g. an ack the broker did not accept): start everything afresh

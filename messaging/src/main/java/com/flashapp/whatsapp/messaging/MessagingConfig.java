@@ -81,6 +81,26 @@ public interface MessagingConfig {
          */
         @WithDefault("5s")
         Duration standbyDelay();
+
+        /**
+         * How often a replica compares the shards it is the active consumer of with its fair share,
+         * {@code ceil(shards / replicas)}, the replicas counted from the consumers registered on the shard queues
+         * (every replica registers on every shard). Above its share it hands one shard over: it stops starting that
+         * shard's messages, lets the running ones finish and be acknowledged, and closes the shard's channel, so the
+         * broker gives the messages not started, in their order, to the next replica waiting on the shard; then it
+         * registers again, last in line. So shards spread over replicas that all say 0 of 1 (a Deployment scaled by
+         * KEDA) and again after a rolling restart. A shard counts as active here once it has delivered a message
+         * since this replica registered on it, so spreading happens under load. 0 turns it off.
+         */
+        @WithDefault("15s")
+        Duration rebalanceInterval();
+
+        /**
+         * How long a hand-over waits for the shard's running handlers (a handler retrying against a restarting
+         * database may not finish); past it the replica keeps the shard and tries again at the next interval.
+         */
+        @WithDefault("10s")
+        Duration handoverTimeout();
     }
 
     /** TLS to the broker ({@code RABBITMQ_TLS_*}); off by default (the local broker speaks plain AMQP). */

@@ -2,6 +2,7 @@ package com.flashapp.whatsapp.messaging;
 
 import com.flashapp.whatsapp.contracts.ContractMessage;
 import com.flashapp.whatsapp.contracts.MessageCodec;
+import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,14 @@ final class QueueConsumer {
     private int parkedCount;
     private volatile int inFlight;
     private volatile boolean running = true;
+    /** A hand-over of this shard is under way: nothing more is started; {@code quiet} completes when none runs. */
+    private boolean paused;
+    private CompletableFuture<Void> quiet;
+
+    // the channel this consumer is registered on now, and whether the broker has delivered on it (with a single
+    // active consumer per shard: whether this replica is the shard's active consumer)
+    private volatile Channel channel;
+    private volatile boolean active;
 
     // read by the watchdog from other threads
     private volatile int held;
@@ -148,6 +158,9 @@ final class QueueConsumer {
 
     /** A delivery from the broker (on the client's dispatch thread). */
     void deliver(Delivery delivery) {
+        if (delivery.channel() == channel) {
+            active = true;
+        }
         root.runOnContext(v -> {
             queued.add(delivery);
             updateHeld();
@@ -164,9 +177,50 @@ final class QueueConsumer {
         return consuming;
     }
 
+    /** Registered on the broker on {@code channel}; not known to be the active consumer until something comes. */
+    void registered(Channel channel) {
+        this.channel = channel;
+        active = false;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Whether the broker has delivered to this consumer since it registered: it is the shard's active consumer. */
+    boolean active() {
+        return active;
+    }
+
+    /**
+     * Starts nothing more until {@link #resume()} (a shard being handed over); completes when no handler runs, and
+     * so once every message started has been settled.
+     */
+    CompletableFuture<Void> pause() {
+        var done = new CompletableFuture<Void>();
+        root.runOnContext(v -> {
+            paused = true;
+            quiet = done;
+            whenQuiet();
+        });
+        return done;
+    }
+
+    /** Starts again; what a channel closed meanwhile delivered and this consumer had not started is dropped. */
+    void resume() {
+        root.runOnContext(v -> {
+            paused = false;
+            quiet = null;
+            queued.removeIf(d -> !d.live());
+            updateHeld();
+            pump();
+        });
+    }
+
     /** The connection went away: what it delivered and has not started is the broker's again. */
     void abandon() {
         consuming = false;
+        active = false;
         root.runOnContext(v -> {
             queued.removeIf(d -> !d.live());
             for (var list : parked.values()) {
@@ -223,7 +277,7 @@ final class QueueConsumer {
     // ---------------------------------------------------------------- on the consumer's context
 
     private void pump() {
-        while (inFlight < config.concurrency() && !queued.isEmpty()) {
+        while (!paused && inFlight < config.concurrency() && !queued.isEmpty()) {
             var delivery = queued.poll();
             if (delivery.live() && running) {
                 start(delivery);
@@ -362,6 +416,14 @@ final class QueueConsumer {
         }
         progress();
         pump();
+        whenQuiet();
+    }
+
+    private void whenQuiet() {
+        if (quiet != null && inFlight == 0) {
+            quiet.complete(null);
+            quiet = null;
+        }
     }
 
     private void settle(Delivery delivery, AckWriter.Outcome outcome) {

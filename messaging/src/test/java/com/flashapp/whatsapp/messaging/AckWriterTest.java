@@ -7,6 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 import org.mockito.Mockito;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.after;
@@ -69,6 +73,23 @@ class AckWriterTest {
         order.verify(channel, timeout(2_000)).basicNack(2, false, true);
         order.verify(channel, timeout(2_000)).basicAck(3, true);
         order.verify(channel, timeout(2_000)).basicNack(4, false, false);
+    }
+
+    @Test
+    void aMarkCompletesOnlyOnceEverythingSettledBeforeItIsWritten() throws Exception {
+        // the channel's writes are slow: the mark must wait for them (a shard is closed right after it completes)
+        var written = new CountDownLatch(1);
+        Mockito.doAnswer(invocation -> {
+            Thread.sleep(300);
+            written.countDown();
+            return null;
+        }).when(channel).basicAck(3, true);
+        for (long tag = 1; tag <= 3; tag++) {
+            writer.settle(delivery(tag), AckWriter.Outcome.ACK);
+        }
+        var mark = writer.written();
+        mark.get(2, TimeUnit.SECONDS);
+        assertEquals(0, written.getCount(), "the ack was written before the mark");
     }
 
     @Test

@@ -5,14 +5,11 @@ import com.flashapp.whatsapp.contracts.Exchanges;
 import com.flashapp.whatsapp.contracts.MessageCodec;
 import com.flashapp.whatsapp.contracts.Queues;
 import com.flashapp.whatsapp.contracts.RoutingKeys;
-import com.flashapp.whatsapp.contracts.WireHeaders;
 import com.flashapp.whatsapp.contracts.inbound.InboundMessage;
 import com.flashapp.whatsapp.messaging.testkit.ProxiedBroker;
 import com.flashapp.whatsapp.messaging.testkit.TestBroker;
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,9 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,7 +97,7 @@ class ShardingTest {
     @Test
     void oneUsersMessagesReachOneReplicaInOrderOnceAndAShardMovesWhenItsReplicaGoes() throws Exception {
         // start afresh so the test's replica 1 registers on shards 1 and 3 before this application stands by on them
-        try (var other = new OtherReplica()) {
+        try (var other = new OtherReplica(QUEUE)) {
             var before = await().atMost(WITHIN).until(() -> TestBroker.connections(APP_CONSUMERS), c -> !c.isEmpty());
             assertEquals(before.size(), TestBroker.closeConnections(APP_CONSUMERS));
             other.consume(1, 3);
@@ -218,7 +213,7 @@ class ShardingTest {
         return handler.handled().stream().filter(m -> users.contains(m.envelope().userRef())).toList();
     }
 
-    private static Map<String, List<String>> byUser(List<InboundMessage> messages) {
+    static Map<String, List<String>> byUser(List<InboundMessage> messages) {
         var by = new LinkedHashMap<String, List<String>>();
         for (var m : messages) {
             by.computeIfAbsent(m.envelope().userRef(), k -> new ArrayList<>()).add(m.body());
@@ -230,55 +225,10 @@ class ShardingTest {
         return messages.stream().map(InboundMessage::body).toList();
     }
 
-    private static InboundMessage inbound(String userRef, String text) {
+    static InboundMessage inbound(String userRef, String text) {
         var sid = "SM" + UUID.randomUUID().toString().replace("-", "");
         var envelope = Envelope.create(RoutingKeys.Inbound.TEXT, sid, userRef);
         return new InboundMessage(envelope, sid, "whatsapp:+18765550101", "+18765550101", "Test", text, false,
                 List.of(), null, null, null, null, Instant.now());
-    }
-
-    /** Replica 1, played by a plain client: single-active consumers on its shards, acknowledging each message. */
-    private static final class OtherReplica implements AutoCloseable {
-        private final Connection connection;
-        private final Channel channel;
-        private final Queue<InboundMessage> received = new ConcurrentLinkedQueue<>();
-        /** Messages whose {@code flash-user} header was not their envelope's userRef. */
-        private final Queue<String> unlabelled = new ConcurrentLinkedQueue<>();
-
-        OtherReplica() throws Exception {
-            connection = TestBroker.factory().newConnection("test-replica-1");
-            channel = connection.createChannel();
-            channel.basicQos(1);
-        }
-
-        void consume(int... shards) throws Exception {
-            for (var shard : shards) {
-                channel.basicConsume(Queues.shard(QUEUE, shard), false, new DefaultConsumer(channel) {
-                    @Override
-                    public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope,
-                                               AMQP.BasicProperties properties, byte[] body)
-                            throws java.io.IOException {
-                        var message = MessageCodec.decode(body, InboundMessage.class);
-                        if (!message.envelope().userRef().equals(
-                                String.valueOf(properties.getHeaders().get(WireHeaders.USER)))) {
-                            unlabelled.add(message.body());
-                        }
-                        received.add(message);
-                        channel.basicAck(envelope.getDeliveryTag(), false);
-                    }
-                });
-            }
-        }
-
-        List<InboundMessage> received(List<String> users) {
-            return received.stream().filter(m -> users.contains(m.envelope().userRef())).toList();
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (connection.isOpen()) {
-                connection.close();
-            }
-        }
     }
 }

@@ -128,4 +128,18 @@ public final class TestApplication {
             return List.copyOf(handled);
         }
     }
+
+    /**
+     * Handles {@code test-rebalanced} (RebalanceTest's profile only): records each message as it starts, then takes
+     * 20 ms, so a shard handed over has a message running and more waiting behind it.
+     */
+    @ApplicationScoped
+    @Identifier("test-rebalanced")
+    public static class SlowRecordingHandler extends RecordingHandler {
+
+        @Override
+        public Uni<Void> handle(ContractMessage message) {
+            return super.handle(message).onItem().delayIt().by(java.time.Duration.ofMillis(20));
+        }
+    }
 }
