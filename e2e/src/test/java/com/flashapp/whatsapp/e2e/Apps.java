@@ -42,16 +42,29 @@ final class Apps implements AutoCloseable {
         COMMAND("command-service", 1, "command"),
         BALANCE("balance-service", 2, "balance"),
         NOTIFICATION("notification-service", 3, "notification"),
-        AI_SUPPORT("ai-support-service", 4, "ai_support");
+        AI_SUPPORT("ai-support-service", 4, "ai_support"),
+        /** A second replica of command-service (FaultSuiteIT's rolling restart): started on its own, never first. */
+        COMMAND_2("command-service", 5, "command", "command-service@2");
 
         final String module;
         final int portOffset;
         final String database;
+        private final String name;
 
         App(String module, int portOffset, String database) {
+            this(module, portOffset, database, module);
+        }
+
+        App(String module, int portOffset, String database, String name) {
             this.module = module;
             this.portOffset = portOffset;
             this.database = database;
+            this.name = name;
+        }
+
+        /** Another replica of an app of the suite: same module and database, which its first start leaves alone. */
+        boolean secondReplica() {
+            return !name.equals(module);
         }
 
         /** Whether it serves health on a management port of its own (the services; quarkus.management.enabled). */
@@ -133,7 +146,7 @@ final class Apps implements AutoCloseable {
     }
 
     Path log(App app) {
-        return logs.resolve(app.module + ".log");
+        return logs.resolve(app.name + ".log");
     }
 
     /** Starts the sandbox, then the five services on fresh stores, and waits until every one is ready. */
@@ -177,7 +190,7 @@ final class Apps implements AutoCloseable {
             var database = app.database + isolation.databaseSuffix();
             command.add("-Dquarkus.datasource.reactive.url=postgresql://localhost:5432/" + database);
             command.add("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://localhost:5432/" + database);
-            command.add("-Dquarkus.flyway.clean-at-start=" + fresh);
+            command.add("-Dquarkus.flyway.clean-at-start=" + (fresh && !app.secondReplica()));
         }
         command.addAll(switch (app) {
             case SANDBOX -> List.of(
@@ -188,7 +201,7 @@ final class Apps implements AutoCloseable {
             case GATEWAY -> List.of(
                     "-Dgateway.public-base-url=" + gatewayUrl,
                     "-Dgateway.media.signing-key=" + MEDIA_KEY);
-            case COMMAND -> List.of(
+            case COMMAND, COMMAND_2 -> List.of(
                     "-Dcommand.admin.accounts=" + ADMIN + ":" + ADMIN_TOTP_SECRET,
                     "-Dcommand.handoff.agents=" + AGENT);
             case BALANCE -> List.of(
@@ -289,7 +302,7 @@ final class Apps implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             var process = running.get(app);
             if (!process.isAlive()) {
-                throw new IllegalStateException(app.module + " exited with " + process.exitValue() + "; see "
+                throw new IllegalStateException(app.name + " exited with " + process.exitValue() + "; see "
                         + log(app));
             }
             if (ready(app)) {
@@ -297,7 +310,7 @@ final class Apps implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException(app.module + " not ready after " + timeout + "; see " + log(app));
+        throw new IllegalStateException(app.name + " not ready after " + timeout + "; see " + log(app));
     }
 
     /** A virtual host of our own, created afresh: no queue, message or consumer from another run or app. */

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The fault suite: the six packaged apps (production profile, own ports 18280–18289, vhost {@code flash-faults},
  * Redis database 6, databases {@code *_faults}) under one continuous load of signed webhooks ({@link WebhookLoad})
  * while, one after another, each service is killed with -9 and restarted, RabbitMQ, Redis and PostgreSQL are
- * stopped and started, and the Twilio, Flash and Maple stand-ins fail for a minute. For each fault it checks that
+ * stopped and started, the Twilio, Flash and Maple stand-ins fail for a minute, and command-service goes through a
+ * rolling restart beside a second replica (its per-user shards handed between them). For each fault it checks that
  * every accepted webhook was answered (lost = 0), no answer was sent twice (duplicated = 0), the virtual host's
  * queues drained and every service became ready again without a manual restart, each within a bound.
  *
@@ -235,7 +236,48 @@ class FaultSuiteIT {
         list.add(standIn("twilio-429", "Twilio answers 429", "twilio", "http429"));
         list.add(standIn("flash-down", "Flash API down (connections dropped)", "flash", "drop"));
         list.add(standIn("maple-down", "Maple AI down (503)", "maple", "drop"));
+        list.add(new Fault("rolling-command", "rolling restart of command-service: a second replica joins, the first "
+                + "is stopped and started again " + settings.appDown().toSeconds() + " s later, the shards spread over "
+                + "both, the second leaves", this::secondCommandReplicaJoins, settings.appDown(),
+                this::firstCommandReplicaReturns));
         return list;
+    }
+
+    /**
+     * A Deployment's rolling restart, as KEDA-scaled replicas see it (each says replica 0 of 1): the new pod starts,
+     * and once it is ready the old one gets SIGTERM; its shards go to the new one.
+     */
+    private void secondCommandReplicaJoins() throws Exception {
+        apps.launch(App.COMMAND_2, true);
+        apps.awaitReady(App.COMMAND_2, Apps.READY_TIMEOUT);
+        apps.stop(App.COMMAND);
+    }
+
+    /**
+     * The first replica starts again and waits on every shard behind the second, which holds them all; under the
+     * load the second hands shards over until each is active on two (messaging.replica.rebalance-interval, 15 s).
+     * Then the second leaves (SIGTERM) and its shards return to the first. The settle that follows checks that
+     * nothing was lost or answered twice across all of it.
+     */
+    private void firstCommandReplicaReturns() throws Exception {
+        apps.launch(App.COMMAND, false);
+        apps.awaitReady(App.COMMAND, Apps.READY_TIMEOUT);
+        var deadline = Instant.now().plus(Duration.ofSeconds(90));
+        Map<String, String> active = Map.of();
+        while (Instant.now().isBefore(deadline)) {
+            active = probe.activeShardConsumers("command.whatsapp-inbound");
+            var perConnection = active.values().stream()
+                    .collect(Collectors.groupingBy(c -> c, Collectors.counting()));
+            if (active.size() == 4 && perConnection.size() == 2 && perConnection.values().stream().allMatch(n -> n == 2)) {
+                System.out.println("[faults] " + Instant.now() + " command-service's shards spread: " + active);
+                apps.stop(App.COMMAND_2);
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        apps.stop(App.COMMAND_2);
+        throw new IllegalStateException("command-service's shards did not spread over its two replicas within 90 s "
+                + "of the first being ready; active consumers: " + active);
     }
 
     private Fault standIn(String id, String title, String stand, String mode) {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** One look at the suite's state: each service's readiness and the depth of each queue of its virtual host. */
 final class Probe {
@@ -103,6 +105,24 @@ final class Probe {
             ready.put(app, apps.ready(app));
         }
         return new Snapshot(Instant.now(), ready, queues());
+    }
+
+    /**
+     * For each shard of a sharded queue ({@code <queue>.0} …), the connection of its single active consumer (as
+     * the management API names it: client address -> broker address); shards with none are absent.
+     */
+    Map<String, String> activeShardConsumers(String queue) throws Exception {
+        var vhost = URLEncoder.encode(apps.isolation().vhost(), StandardCharsets.UTF_8);
+        var active = new TreeMap<String, String>();
+        for (var consumer : Sandbox.JSON.readTree(Management.call("GET", "/api/consumers/" + vhost, null, 200))) {
+            var name = consumer.path("queue").path("name").asText();
+            if (name.matches(Pattern.quote(queue) + "\\.[0-9]+")
+                    && (consumer.path("active").asBoolean(false)
+                    || "single_active".equals(consumer.path("activity_status").asText()))) {
+                active.put(name, consumer.path("channel_details").path("connection_name").asText());
+            }
+        }
+        return active;
     }
 
     private List<Queue> queues() throws InterruptedException {

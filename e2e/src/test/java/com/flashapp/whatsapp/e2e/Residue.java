@@ -32,7 +32,7 @@ final class Residue {
     static List<String> find(Apps.Isolation isolation, List<String> needles) throws Exception {
         var found = new ArrayList<String>();
         for (var app : Apps.App.values()) {
-            if (app.database != null) {
+            if (app.database != null && !app.secondReplica()) {
                 found.addAll(inDatabase(app.database + isolation.databaseSuffix(), needles));
             }
         }
