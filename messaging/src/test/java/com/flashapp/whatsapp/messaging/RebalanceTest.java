@@ -48,15 +48,10 @@ class RebalanceTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "messaging.consumers.test-in.enabled", "false",
-                    "messaging.consumers.test-rebalanced.queue", QUEUE,
-                    "messaging.consumers.test-rebalanced.exchange", Exchanges.WHATSAPP_INBOUND,
-                    "messaging.consumers.test-rebalanced.routing-keys", "message.*",
-                    "messaging.consumers.test-rebalanced.shards", "4",
-                    "messaging.consumers.test-rebalanced.prefetch", "16",
-                    "messaging.replica.rebalance-interval", "1s",
-                    "messaging.publisher.exchanges", "whatsapp.outbound,whatsapp.inbound");
+            var overrides = ShardingTest.shardedConsumer("test-rebalanced", QUEUE);
+            overrides.put("messaging.consumers.test-rebalanced.prefetch", "16");
+            overrides.put("messaging.replica.rebalance-interval", "1s");
+            return overrides;
         }
     }
 

@@ -59,17 +59,24 @@ class ShardingTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "messaging.consumers.test-in.enabled", "false",
-                    "messaging.consumers.test-sharded.queue", QUEUE,
-                    "messaging.consumers.test-sharded.exchange", Exchanges.WHATSAPP_INBOUND,
-                    "messaging.consumers.test-sharded.routing-keys", "message.*",
-                    "messaging.consumers.test-sharded.shards", "4",
-                    "messaging.replica.index", "0",
-                    "messaging.replica.count", "2",
-                    "messaging.replica.standby-delay", "3s",
-                    "messaging.publisher.exchanges", "whatsapp.outbound,whatsapp.inbound");
+            var overrides = shardedConsumer("test-sharded", QUEUE);
+            overrides.put("messaging.replica.index", "0");
+            overrides.put("messaging.replica.count", "2");
+            overrides.put("messaging.replica.standby-delay", "3s");
+            return overrides;
         }
+    }
+
+    /** A test consumer of {@code whatsapp.inbound} sharded four ways, instead of the module's own consumer. */
+    static Map<String, String> shardedConsumer(String name, String queue) {
+        var overrides = new HashMap<String, String>();
+        overrides.put("messaging.consumers.test-in.enabled", "false");
+        overrides.put("messaging.consumers." + name + ".queue", queue);
+        overrides.put("messaging.consumers." + name + ".exchange", Exchanges.WHATSAPP_INBOUND);
+        overrides.put("messaging.consumers." + name + ".routing-keys", "message.*");
+        overrides.put("messaging.consumers." + name + ".shards", "4");
+        overrides.put("messaging.publisher.exchanges", "whatsapp.outbound,whatsapp.inbound");
+        return overrides;
     }
 
     @Inject
