@@ -84,11 +84,11 @@ public interface MessagingConfig {
 
         /**
          * How often a replica compares the shards it is the active consumer of with its fair share,
-         * {@code ceil(shards / replicas)}, the replicas counted from the consumers registered on the shard queues
-         * (every replica registers on every shard). Above its share it hands one shard over: it stops starting that
-         * shard's messages, lets the running ones finish and be acknowledged, and closes the shard's channel, so the
-         * broker gives the messages not started, in their order, to the next replica waiting on the shard; then it
-         * registers again, last in line. So shards spread over replicas that all say 0 of 1 (a Deployment scaled by
+         * {@code ceil(shards / replicas)}, the replicas counted by the broker as the consumers of the consumer's
+         * {@code <queue>.replicas} queue (every replica registers there). Above its share it hands one shard over: it
+         * stops starting that shard's messages, lets the running ones finish and be acknowledged, and closes the
+         * shard's channel, so the broker gives the messages not started, in their order, to the next replica waiting
+         * on the shard; then it registers again, last in line. So shards spread over replicas that all say 0 of 1 (a Deployment scaled by
          * KEDA) and again after a rolling restart. A shard counts as active here once it has delivered a message
          * since this replica registered on it, so spreading happens under load. 0 turns it off.
          */
