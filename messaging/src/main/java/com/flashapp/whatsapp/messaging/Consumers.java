@@ -258,9 +258,12 @@ public class Consumers {
         for (var shards : sharded.values()) {
             try {
                 var replicas = replicas(c, shards);
+                if (replicas <= 1) {
+                    continue; // alone (or not registered on the replicas queue itself): every shard is its share
+                }
                 var active = shards.stream().filter(QueueConsumer::active).toList();
                 var share = (shards.size() + replicas - 1) / replicas;
-                if (replicas > 1 && active.size() > share) {
+                if (active.size() > share) {
                     // rather a shard the replica index gives another replica
                     var shard = active.stream().filter(q -> q.role() == QueueConsumer.Role.STANDBY).findFirst()
                             .orElse(active.get(active.size() - 1));
