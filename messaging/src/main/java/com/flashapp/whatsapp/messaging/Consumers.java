@@ -21,7 +21,6 @@ import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +47,8 @@ public class Consumers {
     private final Instance<MessageHandler> handlers;
     private final Instance<Inbox> inboxes;
     private final List<QueueConsumer> consumers = new ArrayList<>();
+    /** The shard consumers of each sharded consumer, by name (built once, at start). */
+    private final Map<String, List<QueueConsumer>> sharded = new LinkedHashMap<>();
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final Object signal = new Object();
     private AckWriter acks;
@@ -90,12 +91,15 @@ public class Consumers {
                         consumer.exchange(), consumer, handler, inbox, acks(), vertx, config, registry));
                 continue;
             }
+            var shards = new ArrayList<QueueConsumer>();
             for (int i = 0; i < consumer.shards(); i++) {
                 var role = Topology.preferred(i, config.replica()) ? QueueConsumer.Role.PREFERRED
                         : QueueConsumer.Role.STANDBY;
-                consumers.add(new QueueConsumer(name, Queues.shard(consumer.queue(), i), name + "." + i, role,
+                shards.add(new QueueConsumer(name, Queues.shard(consumer.queue(), i), name + "." + i, role,
                         consumer.exchange(), consumer, handler, inbox, acks(), vertx, config, registry));
             }
+            consumers.addAll(shards);
+            sharded.put(name, List.copyOf(shards));
             consumers.add(new QueueConsumer(name, consumer.queue(), name + ".unsharded", QueueConsumer.Role.DRAIN,
                     consumer.exchange(), consumer, handler, inbox, acks(), vertx, config, registry));
         }
@@ -249,12 +253,6 @@ public class Consumers {
      * connector thread.
      */
     private void rebalance(Connection c) {
-        var sharded = new LinkedHashMap<String, List<QueueConsumer>>();
-        for (var consumer : consumers) {
-            if (consumer.role() != QueueConsumer.Role.DRAIN && consumer.config().shards() > 1) {
-                sharded.computeIfAbsent(consumer.name(), k -> new ArrayList<>()).add(consumer);
-            }
-        }
         for (var shards : sharded.values()) {
             try {
                 var replicas = replicas(c, shards);
@@ -294,19 +292,16 @@ public class Consumers {
      * the broker counts its consumers, one per replica connected.
      */
     private void present(Connection c) {
-        var names = new HashSet<String>();
-        for (var consumer : consumers) {
-            if (consumer.config().shards() > 1 && names.add(consumer.name())) {
-                var queue = Queues.replicas(consumer.config().queue());
-                try {
-                    var channel = c.createChannel();
-                    channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic"));
-                    channel.basicConsume(queue, false, new DefaultConsumer(channel));
-                } catch (Exception e) {
-                    // e.g. a broker user not allowed the queue yet: the shards are still consumed, only not spread
-                    Log.warnf("messaging: cannot register on %s (%s); %s's shards are not rebalanced", queue,
-                            e.toString(), consumer.name());
-                }
+        for (var entry : sharded.entrySet()) {
+            var queue = Queues.replicas(entry.getValue().get(0).config().queue());
+            try {
+                var channel = c.createChannel();
+                channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "classic"));
+                channel.basicConsume(queue, false, new DefaultConsumer(channel));
+            } catch (Exception e) {
+                // e.g. a broker user not allowed the queue yet: the shards are still consumed, only not spread
+                Log.warnf("messaging: cannot register on %s (%s); %s's shards are not rebalanced", queue,
+                        e.toString(), entry.getKey());
             }
         }
     }

@@ -158,8 +158,8 @@ final class QueueConsumer {
 
     /** A delivery from the broker (on the client's dispatch thread). */
     void deliver(Delivery delivery) {
-        if (delivery.channel() == channel) {
-            active = true;
+        if (!active && delivery.channel() == channel) {
+            active = true; // written once per registration, not on every delivery
         }
         root.runOnContext(v -> {
             queued.add(delivery);
