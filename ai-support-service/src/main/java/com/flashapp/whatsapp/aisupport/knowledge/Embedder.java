@@ -8,6 +8,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns text into vectors with the all-MiniLM-L6-v2 model that ships inside its jar (ONNX, in process, offline).
@@ -26,7 +28,22 @@ import java.util.Locale;
 @ApplicationScoped
 public class Embedder {
 
+    /** The model {@link #preload()} began loading, until the first embedding takes it. */
+    private static volatile CompletableFuture<EmbeddingModel> preloaded;
+
     private volatile EmbeddingModel model;
+
+    /**
+     * Starts loading the model on a daemon thread before Quarkus boots ({@code AiSupportServiceMain}). Where nothing
+     * preloaded it in this class loader (tests, for one), the first embedding loads it.
+     */
+    public static void preload() {
+        preloaded = CompletableFuture.supplyAsync(Embedder::load, task -> {
+            var thread = new Thread(task, "embedder-preload");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
 
     /** The vector of one text (blocking). */
     public float[] embed(String text) {
@@ -54,12 +71,25 @@ public class Embedder {
         if (m == null) {
             synchronized (this) {
                 if (model == null) {
-                    model = load();
+                    model = preloadedOrLoad();
                 }
                 m = model;
             }
         }
         return m;
+    }
+
+    private static EmbeddingModel preloadedOrLoad() {
+        var started = preloaded;
+        preloaded = null;
+        if (started != null) {
+            try {
+                return started.join();
+            } catch (RuntimeException e) {
+                Log.warnf(e, "Preloading the embedding model failed; loading it again");
+            }
+        }
+        return load();
     }
 
     /**

@@ -9,6 +9,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 /** Builds the intent layer once; the model loads and the examples are embedded at start-up, not on a message. */
 @Singleton
 public class IntentBeans {
@@ -17,19 +20,49 @@ public class IntentBeans {
     public static final IntentClassifier.Thresholds DEFAULT_THRESHOLDS = new IntentClassifier.Thresholds(0.72, 0.04,
             0.40);
 
+    /** The semantic matcher {@link #preload()} began building, until the producer takes it. */
+    private static volatile CompletableFuture<SemanticMatcher> preloaded;
+
     @Produces
     @Singleton
     Interpreter interpreter(CommandParser parser, CommandRegistry registry, CommandConfig config) {
         var started = System.nanoTime();
         var intent = config.intent();
         var examples = IntentDataset.examples();
-        var semantic = intent.semantic() ? new SemanticMatcher(new MiniLmEmbedder(), examples) : null;
+        var semantic = intent.semantic() ? semanticMatcher(examples) : null;
         var thresholds = new IntentClassifier.Thresholds(intent.sure(), intent.margin(), intent.unsure());
         var classifier = new IntentClassifier(new SlotReader(registry.amounts(), registry.recipients()), semantic,
                 thresholds);
         Log.infof("Intent layer ready in %d ms: %d examples, semantic matcher %s", (System.nanoTime() - started)
                 / 1_000_000, examples.size(), semantic == null ? "off" : "on");
         return new Interpreter(parser, registry, classifier);
+    }
+
+    /**
+     * Starts building the semantic matcher on a daemon thread before Quarkus boots ({@code CommandServiceMain}). Where
+     * nothing preloaded it in this class loader (tests, for one), the producer builds it. Configuration cannot be read
+     * yet: with the semantic matcher off, the preloaded one is left unused.
+     */
+    public static void preload() {
+        var examples = IntentDataset.examples();
+        preloaded = CompletableFuture.supplyAsync(() -> new SemanticMatcher(new MiniLmEmbedder(), examples), task -> {
+            var thread = new Thread(task, "intent-preload");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    private static SemanticMatcher semanticMatcher(List<IntentDataset.Phrasing> examples) {
+        var started = preloaded;
+        preloaded = null;
+        if (started != null) {
+            try {
+                return started.join();
+            } catch (RuntimeException e) {
+                Log.warnf(e, "Preloading the intent model failed; loading it again");
+            }
+        }
+        return new SemanticMatcher(new MiniLmEmbedder(), examples);
     }
 
     void loadAtStartUp(@Observes StartupEvent event, Interpreter interpreter) {
