@@ -98,6 +98,13 @@ public interface NotificationConfig {
         int concurrency();
 
         /**
+         * A sender thread idle this long ends; threads are added only while every one is busy, up to
+         * {@link #concurrency()}.
+         */
+        @WithDefault("60s")
+        Duration senderIdle();
+
+        /**
          * Free lanes (finished sends) that make the relay claim again at once; fewer are claimed for together after
          * {@link #claimDelay()}, so a busy relay runs one claim query per group of finished sends, not per message.
          */

@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,18 +118,10 @@ public class OutboxRelay {
         this.clock = clock;
         this.registry = registry;
         this.pool = pool;
-        // twilio-java blocks a thread per request: a pool of exactly as many threads as sends may be in flight,
-        // so sends never queue behind other blocking work on the shared worker pool (nor starve it)
-        this.senders = Executors.newFixedThreadPool(config.relay().concurrency(), new ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-                var t = new Thread(r, "twilio-send-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }
-        });
+        // twilio-java blocks a thread per request: a pool of up to as many threads as sends may be in flight, so
+        // sends never queue behind other blocking work on the shared worker pool (nor starve it)
+        this.senders = new SenderThreads(config.relay().concurrency(), config.relay().senderIdle().toMillis(),
+                "twilio-send");
         // Twilio's acceptances in groups: one statement for all that finished while the previous one ran
         this.accepted = new GroupCommit<>(batch -> outbox.markAccepted(batch)
                 .map(moved -> Collections.<Void>nCopies(batch.size(), null)), config.relay().batchSize());
