@@ -16,7 +16,11 @@ public final class CommandServiceMain {
     }
 
     public static void main(String... args) {
-        IntentBeans.preload();
+        // configuration is not read yet: an operator turns the matcher off with the variable or the property
+        var semantic = System.getProperty("command.intent.semantic", System.getenv("COMMAND_INTENT_SEMANTIC"));
+        if (semantic == null || Boolean.parseBoolean(semantic.strip())) {
+            IntentBeans.preload();
+        }
         Quarkus.run(args);
     }
 }

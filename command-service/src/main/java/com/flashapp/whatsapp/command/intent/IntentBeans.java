@@ -39,9 +39,10 @@ public class IntentBeans {
     }
 
     /**
-     * Starts building the semantic matcher on a daemon thread before Quarkus boots ({@code CommandServiceMain}). Where
-     * nothing preloaded it in this class loader (tests, for one), the producer builds it. Configuration cannot be read
-     * yet: with the semantic matcher off, the preloaded one is left unused.
+     * Starts building the semantic matcher on a daemon thread before Quarkus boots ({@code CommandServiceMain}, unless
+     * {@code COMMAND_INTENT_SEMANTIC} or {@code -Dcommand.intent.semantic} is false). Where nothing preloaded it in this
+     * class loader (tests, for one), the producer builds it. Turned off only in a properties file, the preloaded one
+     * would be left unused, its model loaded.
      */
     public static void preload() {
         var examples = IntentDataset.examples();

@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The relay's threads for twilio-java's blocking calls: at most {@code max}, a new one only when every thread is
- * busy, and a thread idle for {@code keepAlive} ends. A fixed pool of 64 started a thread for each of its first 64
- * sends, busy or not, and kept them all (their stacks were 7 MB of notification-service's RSS), though a few sends
- * are in flight at a time. Past {@code max} busy threads, sends wait in order, as in a fixed pool.
+ * busy, and a thread idle for {@code keepAlive} ends. A fixed pool started a thread for each of its first
+ * {@code max} sends, idle threads or not, and kept them all, however few sends were in flight. Idle threads take
+ * waiting work in turn, so while messages flow the pool stays as large as the most sends once in flight together.
+ * Past {@code max} busy threads, sends wait in order, as in a fixed pool.
  */
 final class SenderThreads extends ThreadPoolExecutor {
 
