@@ -107,9 +107,12 @@ sender_pool() {
 # step's (quarkus.package.jar.appcds.enabled) holds what Quarkus loads before it connects to anything, about a third of
 # the classes a started app has loaded; train_cds's holds them all. Either is used only when the app runs from its own
 # directory (an archive records the class path as it was made).
+# whether the app's trained archive was written after its jar (-nt is false while the archive is missing)
+trained() { [ "$1/target/quarkus-app/app-cds-trained.jsa" -nt "$1/target/quarkus-app/quarkus-run.jar" ]; }
+
 cds_archive() {
     local app_dir=$1/target/quarkus-app
-    if [ -f "$app_dir/app-cds-trained.jsa" ] && [ "$app_dir/app-cds-trained.jsa" -nt "$app_dir/quarkus-run.jar" ]; then
+    if trained "$1"; then
         echo -XX:SharedArchiveFile=app-cds-trained.jsa
     elif [ -f "$app_dir/app-cds.jsa" ]; then
         echo -XX:SharedArchiveFile=app-cds.jsa
@@ -125,7 +128,7 @@ train_cds() {
     for entry in "${APPS[@]}"; do
         app=${entry%%:*}; app_dir=$app/target/quarkus-app
         [ -f "$app_dir/quarkus-run.jar" ] || continue
-        [ "$app_dir/app-cds-trained.jsa" -nt "$app_dir/quarkus-run.jar" ] && continue
+        trained "$app" && continue
         [ -f "$RUN_DIR/$app.pid" ] && kill -0 "$(cat "$RUN_DIR/$app.pid")" 2>/dev/null && continue
         rm -f "$app_dir/app-cds-trained.jsa"
         # shellcheck disable=SC2086

@@ -53,9 +53,7 @@ class SenderThreadsTest {
         assertEquals(3, threads.getPoolSize());
         assertEquals(3, threads.getQueue().size(), "the other three wait, none refused");
         release.countDown();
-        for (var send : sends) {
-            send.get(5, TimeUnit.SECONDS);
-        }
+        awaitAll(sends);
         assertEquals(6, order.size());
         assertEquals(3, threads.getLargestPoolSize());
     }
@@ -74,9 +72,7 @@ class SenderThreadsTest {
             }));
         }
         release.countDown();
-        for (var send : sends) {
-            send.get(5, TimeUnit.SECONDS);
-        }
+        awaitAll(sends);
         assertEquals(IntStream.range(0, 20).boxed().toList(), order);
     }
 
@@ -84,14 +80,12 @@ class SenderThreadsTest {
     void idleThreadsEnd() throws Exception {
         threads = new SenderThreads(4, 50, "test-send");
         var release = new CountDownLatch(1);
-        var sends = new ArrayList<Future<?>>();
+        List<Future<?>> sends = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             sends.add(threads.submit(() -> await(release)));
         }
         release.countDown();
-        for (var send : sends) {
-            send.get(5, TimeUnit.SECONDS);
-        }
+        awaitAll(sends);
         assertEquals(4, threads.getLargestPoolSize());
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (threads.getPoolSize() > 0 && System.nanoTime() < deadline) {
@@ -99,6 +93,12 @@ class SenderThreadsTest {
         }
         assertEquals(0, threads.getPoolSize(), "threads idle past their keep-alive ended");
         threads.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void awaitAll(List<Future<?>> sends) throws Exception {
+        for (var send : sends) {
+            send.get(5, TimeUnit.SECONDS);
+        }
     }
 
     private void awaitIdle() throws InterruptedException {
