@@ -12,7 +12,7 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Builds the intent layer once; the model loads and the examples are embedded at start-up, not on a message. */
+/** Builds the intent layer once; the model loads at start-up, not on a message. */
 @Singleton
 public class IntentBeans {
 
@@ -33,8 +33,10 @@ public class IntentBeans {
         var thresholds = new IntentClassifier.Thresholds(intent.sure(), intent.margin(), intent.unsure());
         var classifier = new IntentClassifier(new SlotReader(registry.amounts(), registry.recipients()), semantic,
                 thresholds);
+        var matcher = semantic == null ? "off"
+                : semantic.stored() ? "on, the build's example vectors" : "on, the examples embedded at start-up";
         Log.infof("Intent layer ready in %d ms: %d examples, semantic matcher %s", (System.nanoTime() - started)
-                / 1_000_000, examples.size(), semantic == null ? "off" : "on");
+                / 1_000_000, examples.size(), matcher);
         return new Interpreter(parser, registry, classifier);
     }
 
@@ -46,7 +48,7 @@ public class IntentBeans {
      */
     public static void preload() {
         var examples = IntentDataset.examples();
-        preloaded = CompletableFuture.supplyAsync(() -> new SemanticMatcher(new MiniLmEmbedder(), examples), task -> {
+        preloaded = CompletableFuture.supplyAsync(() -> SemanticMatcher.withMiniLm(examples), task -> {
             var thread = new Thread(task, "intent-preload");
             thread.setDaemon(true);
             thread.start();
@@ -63,7 +65,7 @@ public class IntentBeans {
                 Log.warnf(e, "Preloading the intent model failed; loading it again");
             }
         }
-        return new SemanticMatcher(new MiniLmEmbedder(), examples);
+        return SemanticMatcher.withMiniLm(examples);
     }
 
     void loadAtStartUp(@Observes StartupEvent event, Interpreter interpreter) {

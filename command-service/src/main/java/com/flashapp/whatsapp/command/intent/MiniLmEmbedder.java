@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 
 /**
  * all-MiniLM-L6-v2 in process, quantised to 8 bits (the ONNX weights ship inside a langchain4j jar: nothing is
@@ -27,9 +29,12 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
     private static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
 
     private final EmbeddingModel model;
+    private final long checksum;
 
     public MiniLmEmbedder() {
-        var encoder = load();
+        var crc = new CRC32();
+        var encoder = load(crc);
+        this.checksum = crc.getValue();
         this.model = new AbstractInProcessEmbeddingModel(Runnable::run) {
             @Override
             protected OnnxBertBiEncoder model() {
@@ -41,6 +46,11 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
     @Override
     public float[] embed(String text) {
         return unit(model.embed(text.isBlank() ? "?" : text).content().vector());
+    }
+
+    /** The CRC-32 of the model's weights: which model made a stored vector ({@link ExampleVectors}). */
+    public long checksum() {
+        return checksum;
     }
 
     static float[] unit(float[] vector) {
@@ -56,9 +66,10 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
         return out;
     }
 
-    private static OnnxBertBiEncoder load() {
+    private static OnnxBertBiEncoder load(CRC32 crc) {
         Path file = null;
-        try (InputStream weights = resource(MODEL); var options = new OrtSession.SessionOptions()) {
+        try (InputStream weights = new CheckedInputStream(resource(MODEL), crc);
+                var options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -21,15 +21,42 @@ public final class SemanticMatcher {
 
     private final SentenceEmbedder embedder;
     private final List<String> labels = new ArrayList<>();
-    private final List<float[]> vectors = new ArrayList<>();
+    private final List<float[]> vectors;
+    private final boolean stored;
 
     /** Embeds every example once (at start-up). */
     public SemanticMatcher(SentenceEmbedder embedder, List<IntentDataset.Phrasing> examples) {
+        this(embedder, examples, embed(embedder, examples), false);
+    }
+
+    private SemanticMatcher(SentenceEmbedder embedder, List<IntentDataset.Phrasing> examples, List<float[]> vectors,
+            boolean stored) {
         this.embedder = embedder;
         for (var example : examples) {
             labels.add(example.label());
-            vectors.add(embedder.embed(prepare(example.text())));
         }
+        this.vectors = List.copyOf(vectors);
+        this.stored = stored;
+    }
+
+    /**
+     * MiniLM with the examples' vectors made when the service was built ({@link ExampleVectors}), or embedded now
+     * where the stored ones are missing or were made from other examples or another model.
+     */
+    public static SemanticMatcher withMiniLm(List<IntentDataset.Phrasing> examples) {
+        var embedder = new MiniLmEmbedder();
+        return ExampleVectors.read(embedder.checksum(), examples)
+                .map(vectors -> new SemanticMatcher(embedder, examples, vectors, true))
+                .orElseGet(() -> new SemanticMatcher(embedder, examples));
+    }
+
+    static List<float[]> embed(SentenceEmbedder embedder, List<IntentDataset.Phrasing> examples) {
+        return examples.stream().map(example -> embedder.embed(prepare(example.text()))).toList();
+    }
+
+    /** Whether the examples' vectors were read from the build's file rather than embedded at start-up. */
+    public boolean stored() {
+        return stored;
     }
 
     /** The text the model sees: the message's canonical words (Patois and Spanish mapped to English). */
