@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,26 +27,35 @@ public final class ExampleVectors {
     static final String RESOURCE = "/intent/example-vectors.bin";
     private static final int MAGIC = 0x46574956; // "FWIV"
     private static final int FORMAT = 1;
+    /** More than any sentence model's (MiniLM's is 384): a larger number is a damaged file. */
+    private static final int MAX_DIMENSION = 4096;
 
     private ExampleVectors() {
     }
 
-    /** The stored vectors of exactly these examples made by the model with this checksum, if the file has them. */
+    /**
+     * The stored vectors of exactly these examples made by the model with this checksum, if the file has them; a
+     * missing, stale or damaged file gives nothing (the examples are then embedded: slower, never wrong).
+     */
     public static Optional<List<float[]>> read(long modelChecksum, List<IntentDataset.Phrasing> examples) {
         var in = ExampleVectors.class.getResourceAsStream(RESOURCE);
         if (in == null) {
             return Optional.empty();
         }
-        try (in) {
+        return read(in, modelChecksum, examples);
+    }
+
+    /** As {@link #read(long, List)}, from a stream it closes. */
+    static Optional<List<float[]>> read(InputStream stream, long modelChecksum, List<IntentDataset.Phrasing> examples) {
+        try (var in = new DataInputStream(new BufferedInputStream(stream))) {
             return read(in, modelChecksum, examples);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + RESOURCE, e);
+            return Optional.empty();
         }
     }
 
-    static Optional<List<float[]>> read(InputStream stream, long modelChecksum, List<IntentDataset.Phrasing> examples)
-            throws IOException {
-        var in = new DataInputStream(new BufferedInputStream(stream));
+    private static Optional<List<float[]>> read(DataInputStream in, long modelChecksum,
+            List<IntentDataset.Phrasing> examples) throws IOException {
         if (in.readInt() != MAGIC || in.readInt() != FORMAT || in.readLong() != modelChecksum) {
             return Optional.empty();
         }
@@ -57,7 +65,7 @@ public final class ExampleVectors {
         }
         var count = in.readInt();
         var dimension = in.readInt();
-        if (count != examples.size()) {
+        if (count != examples.size() || dimension < 1 || dimension > MAX_DIMENSION) {
             return Optional.empty();
         }
         var vectors = new ArrayList<float[]>(count);

@@ -3,9 +3,11 @@ package com.flashapp.whatsapp.command.intent;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,9 +51,30 @@ class ExampleVectorsTest {
             assertTrue(read(file, 42, relabelled).isEmpty(), "a relabelled example");
             assertTrue(read(file, 42, EXAMPLES.subList(1, EXAMPLES.size())).isEmpty(), "one example fewer");
             var same = read(file, 42, EXAMPLES).orElseThrow();
+            assertEquals(vectors.size(), same.size());
             for (int i = 0; i < vectors.size(); i++) {
                 assertArrayEquals(vectors.get(i), same.get(i));
             }
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void aDamagedFileIsNotUsed() throws IOException {
+        var file = Files.createTempFile("example-vectors-", ".bin");
+        try {
+            ExampleVectors.write(file, 42, EXAMPLES, vectors(EXAMPLES.size()));
+            var whole = Files.readAllBytes(file);
+            Files.write(file, Arrays.copyOf(whole, whole.length - 5));
+            assertTrue(read(file, 42, EXAMPLES).isEmpty(), "a cut file");
+            Files.write(file, Arrays.copyOf(whole, 12));
+            assertTrue(read(file, 42, EXAMPLES).isEmpty(), "a cut header");
+            var badDimension = whole.clone();
+            // the dimension follows magic, format, checksum, fingerprint and count: 4 + 4 + 8 + 32 + 4 bytes
+            ByteBuffer.wrap(badDimension).putInt(52, Integer.MAX_VALUE);
+            Files.write(file, badDimension);
+            assertTrue(read(file, 42, EXAMPLES).isEmpty(), "an impossible dimension");
         } finally {
             Files.delete(file);
         }
