@@ -30,7 +30,7 @@ class ExampleVectorsTest {
         for (int i = 0; i < embedded.size(); i++) {
             assertArrayEquals(embedded.get(i), stored.get(i), 1e-6f, EXAMPLES.get(i).text());
         }
-        assertTrue(SemanticMatcher.withMiniLm(EXAMPLES).stored());
+        assertTrue(IntentFixture.SEMANTIC.stored(), "the intent tests' matcher reads the build's vectors");
     }
 
     @Test
@@ -80,11 +80,9 @@ class ExampleVectorsTest {
         }
     }
 
-    private static Optional<List<float[]>> read(Path file, long checksum,
-            List<IntentDataset.Phrasing> examples) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            return ExampleVectors.read(in, checksum, examples);
-        }
+    private static Optional<List<float[]>> read(Path file, long checksum, List<IntentDataset.Phrasing> examples)
+            throws IOException {
+        return ExampleVectors.read(Files.newInputStream(file), checksum, examples); // it closes the stream
     }
 
     private static List<float[]> vectors(int count) {
