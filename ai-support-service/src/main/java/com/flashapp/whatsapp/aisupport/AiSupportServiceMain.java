@@ -6,8 +6,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * The packaged app's entry point: starts loading the FAQ's embedding model on a thread of its own, then boots Quarkus
- * as the generated main would. The model (about 1 s of CPU) then loads while the main thread boots Hibernate, Flyway
- * and the HTTP server, instead of after them (issue 20, start-up).
+ * as the generated main would. The model (about 1 s of CPU) then loads while the main thread boots Flyway, the
+ * database pool and the HTTP server, instead of after them (issue 20, start-up).
  */
 @QuarkusMain
 public final class AiSupportServiceMain {
