@@ -37,6 +37,9 @@ public class RelayReplicas {
             + "select count(*) + 1 as replicas from relay_replica "
             + "where id <> $1 and seen_at >= now() - make_interval(secs => $2)";
 
+    /** The shortest {@code every} Quarkus' scheduler keeps to. */
+    private static final Duration MIN_PERIOD = Duration.ofSeconds(1);
+
     private final UUID id = UUID.randomUUID();
     private final Pool pool;
     private final SenderPool senders;
@@ -49,10 +52,19 @@ public class RelayReplicas {
         this.senders = senders;
         var heartbeat = config.relay().replicaHeartbeat();
         this.ttlSeconds = "off".equalsIgnoreCase(heartbeat) || "disabled".equalsIgnoreCase(heartbeat) ? 0
-                : 3 * DurationConverter.parseDuration(heartbeat).toNanos() / 1e9;
+                : 3 * period(DurationConverter.parseDuration(heartbeat)).toNanos() / 1e9;
         Gauge.builder("notification.relay.replicas", replicas, AtomicInteger::get)
                 .description("Relay replicas sharing each sender's pace, as this replica counted them last")
                 .register(registry);
+    }
+
+    /**
+     * How often the heartbeat really runs: Quarkus' scheduler runs an {@code every} under a second once a second, so a
+     * shorter setting must not shorten the three heartbeats a row lives, or a replica would drop the others' rows
+     * between two of its heartbeats.
+     */
+    static Duration period(Duration heartbeat) {
+        return heartbeat.compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : heartbeat;
     }
 
     /** How many relays this one counted at its last heartbeat (itself included). */

@@ -31,6 +31,7 @@ class RelayReplicasTest {
     public static class Heartbeat implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // under the scheduler's one-second minimum: the rows must still live three real heartbeats
             return Map.of("app.relay.replica-heartbeat", "300ms");
         }
     }
@@ -81,6 +82,13 @@ class RelayReplicasTest {
         await().atMost(WAIT).until(() -> pool.query("select count(*) from relay_replica "
                 + "where seen_at > now() - interval '1 second'").execute().await().atMost(WAIT)
                 .iterator().next().getLong(0) >= 1);
+    }
+
+    @Test
+    void aRowLivesThreeHeartbeatsAsTheSchedulerRunsThem() {
+        // Quarkus runs an every() under a second once a second; a 0.9 s lifetime dropped a live replica's row
+        assertEquals(Duration.ofSeconds(1), RelayReplicas.period(Duration.ofMillis(300)));
+        assertEquals(Duration.ofSeconds(5), RelayReplicas.period(Duration.ofSeconds(5)));
     }
 
     private double pace(SenderPool.Sender sender) {
